@@ -1,0 +1,816 @@
+//! [`Client`]: the server's address, the ureq agent, and the rules every request follows.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::error::{ApiError, DecodeError, Error, RedirectError, TransportError, TransportKind};
+use crate::ratelimit::{RateLimit, parse_retry_after};
+use crate::secret::AccessToken;
+
+/// The default timeout of one request, from connecting to the end of the body.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default cap on a response body. The largest legitimate answer here, a page of 80
+/// accounts with long profiles, stays well below it.
+pub const DEFAULT_BODY_LIMIT: u64 = 4 * 1024 * 1024;
+/// The `User-Agent` of the default agent.
+pub const USER_AGENT: &str = concat!("mastolite/", env!("CARGO_PKG_VERSION"));
+
+/// When and how GET requests are retried.
+///
+/// By default a GET is retried at most twice on 429, 502, 503 and 504 and on connection
+/// failures, waiting for `Retry-After` (seconds or an HTTP date) or for the rate-limit reset,
+/// and otherwise backing off exponentially with jitter. A wait longer than
+/// [`max_wait`](Self::max_wait) is not made: the error is returned at once. POST requests (app
+/// registration, tokens, revocation) are never retried.
+///
+/// ```
+/// use std::time::Duration;
+/// use mastolite::RetryPolicy;
+/// let patient = RetryPolicy::default().max_retries(5).max_wait(Duration::from_secs(120));
+/// let never = RetryPolicy::none();
+/// # let _ = (patient, never);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    max_wait: Duration,
+    base_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            max_wait: Duration::from_secs(30),
+            base_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+    /// How many times a GET may be sent again after the first try (default 2).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+    /// The longest single wait before a retry (default 30 s). A server that asks for longer
+    /// gets no retry.
+    pub fn max_wait(mut self, d: Duration) -> Self {
+        self.max_wait = d;
+        self
+    }
+    /// The first backoff delay when the server gives no hint (default 500 ms); it doubles on
+    /// each retry, with up to 50% jitter either way.
+    pub fn base_delay(mut self, d: Duration) -> Self {
+        self.base_delay = d;
+        self
+    }
+
+    /// The wait before retry number `attempt + 1` after `err`, or `None` for no retry.
+    fn wait_after(&self, err: &Error, attempt: u32, now: SystemTime) -> Option<Duration> {
+        if attempt >= self.max_retries {
+            return None;
+        }
+        let hinted = match err {
+            Error::Api(e) if matches!(e.status, 429 | 502 | 503 | 504) => {
+                e.retry_after.or_else(|| {
+                    (e.status == 429)
+                        .then(|| e.rate_limit?.wait_from(now))
+                        .flatten()
+                })
+            }
+            Error::Transport(t)
+                if matches!(t.kind, TransportKind::Connect | TransportKind::Protocol) =>
+            {
+                None
+            }
+            _ => return None,
+        };
+        let wait = hinted.unwrap_or_else(|| {
+            let exp = self
+                .base_delay
+                .saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX));
+            // Jitter in [50%, 150%).
+            exp.mul_f64(0.5 + jitter())
+        });
+        (wait <= self.max_wait).then_some(wait)
+    }
+}
+
+/// A number in [0, 1) that differs between calls; for backoff jitter only.
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A Mastodon server and how to talk to it.
+///
+/// Every endpoint function takes a `&Client`. It holds the server's origin (`https://host`), a
+/// [`ureq::Agent`], and the rules that every request follows: https unless the host is loopback
+/// or plain http was allowed, a timeout, a cap on the body size, no redirects, and a retry
+/// policy for GET requests. A `Client` is cheap to share between threads.
+///
+/// ```
+/// let client = mastolite::Client::new("https://mastodon.example")?;
+/// assert_eq!(client.origin(), "https://mastodon.example");
+/// // A bare host name means https.
+/// assert_eq!(mastolite::Client::new("mastodon.example")?.origin(), "https://mastodon.example");
+/// // Plain http only on loopback, unless allowed by name.
+/// assert!(mastolite::Client::new("http://mastodon.example").is_err());
+/// assert!(mastolite::Client::new("http://127.0.0.1:3000").is_ok());
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Client {
+    origin: String,
+    https: bool,
+    agent: ureq::Agent,
+    timeout: Duration,
+    total_timeout: Option<Duration>,
+    body_limit: u64,
+    retry: RetryPolicy,
+    last_rate_limit: Mutex<Option<RateLimit>>,
+}
+
+/// Builds a [`Client`] with settings other than the defaults.
+///
+/// ```
+/// use std::time::Duration;
+/// let client = mastolite::Client::builder("https://mastodon.example")
+///     .timeout(Duration::from_secs(10))
+///     .body_limit(1 << 20)
+///     .retry(mastolite::RetryPolicy::none())
+///     .build()?;
+/// # let _ = client;
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    url: String,
+    agent: Option<ureq::Agent>,
+    timeout: Duration,
+    total_timeout: Option<Duration>,
+    body_limit: u64,
+    allow_http: bool,
+    retry: RetryPolicy,
+}
+
+impl ClientBuilder {
+    /// Uses a caller-made agent (for a proxy, custom TLS roots, other timeouts). Every request
+    /// still turns off redirects and reads error bodies itself, and still applies this
+    /// builder's timeout.
+    pub fn agent(mut self, agent: ureq::Agent) -> Self {
+        self.agent = Some(agent);
+        self
+    }
+    /// The timeout of one request (default 30 s), from connecting to the end of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+    /// Bounds a whole call, retries and their waits included (default: none besides the
+    /// per-request timeout and the retry policy).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+    /// The largest response body accepted, in bytes (default 4 MiB). A larger body ends the
+    /// call with a [`TransportKind::BodyTooLarge`] error, without reading it all.
+    pub fn body_limit(mut self, bytes: u64) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+    /// Allows plain `http://` to a host that is not loopback (a server behind a trusted
+    /// TLS-terminating proxy). Tokens then cross the network unencrypted.
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+    /// The retry policy for GET requests.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Checks the URL and builds the client.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the URL is not `https://host[:port]` (a bare host means
+    /// https), has a path, query, fragment or user info, or is plain http to a host that is not
+    /// loopback without [`allow_plain_http`](Self::allow_plain_http).
+    pub fn build(self) -> Result<Client, Error> {
+        let origin = Origin::parse(&self.url)?;
+        if !origin.https && !origin.loopback && !self.allow_http {
+            return Err(Error::invalid(format!(
+                "{} uses plain http; use https, or allow plain http explicitly",
+                origin.text
+            )));
+        }
+        Ok(Client {
+            https: origin.https,
+            origin: origin.text,
+            agent: self.agent.unwrap_or_else(default_agent),
+            timeout: self.timeout,
+            total_timeout: self.total_timeout,
+            body_limit: self.body_limit,
+            retry: self.retry,
+            last_rate_limit: Mutex::new(None),
+        })
+    }
+}
+
+/// The agent used when the caller gives none: no redirects, error statuses returned as
+/// responses, small buffers (Mastodon's responses need no more), our user agent, and the TLS
+/// provider that the features select (rustls first).
+pub fn default_agent() -> ureq::Agent {
+    let builder = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(USER_AGENT)
+        .timeout_global(Some(DEFAULT_TIMEOUT))
+        .input_buffer_size(16 * 1024)
+        .output_buffer_size(16 * 1024)
+        .max_response_header_size(16 * 1024);
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    let builder = builder.tls_config(tls_config());
+    builder.build().into()
+}
+
+#[cfg(feature = "rustls")]
+fn tls_config() -> ureq::tls::TlsConfig {
+    ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .build()
+}
+
+// ureq never picks native-tls by itself: without this it would panic on the first https call.
+#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+fn tls_config() -> ureq::tls::TlsConfig {
+    ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::NativeTls)
+        .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+        .build()
+}
+
+/// The scheme, host and port of a URL, normalised (`https://host` or `http://host:port`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub(crate) text: String,
+    pub(crate) https: bool,
+    pub(crate) loopback: bool,
+}
+
+impl Origin {
+    /// Parses a server address: `https://host[:port]` with at most a trailing `/`.
+    pub(crate) fn parse(url: &str) -> Result<Origin, Error> {
+        let url = url.trim();
+        let with_scheme;
+        let url = if url.contains("://") {
+            url
+        } else {
+            with_scheme = format!("https://{url}");
+            &with_scheme
+        };
+        let (origin, rest) = Self::split(url)?;
+        if !(rest.is_empty() || rest == "/") {
+            return Err(Error::invalid(format!(
+                "the server address must be just scheme and host, without a path, query or fragment: {}",
+                crate::error::Clean(url)
+            )));
+        }
+        Ok(origin)
+    }
+
+    /// Splits an absolute URL into its origin and the rest (path, query, fragment).
+    pub(crate) fn split(url: &str) -> Result<(Origin, &str), Error> {
+        let bad = |why: &str| Error::invalid(format!("{why}: {}", crate::error::Clean(url)));
+        let (scheme, after) = url
+            .split_once("://")
+            .ok_or_else(|| bad("not an absolute URL"))?;
+        let https = if scheme.eq_ignore_ascii_case("https") {
+            true
+        } else if scheme.eq_ignore_ascii_case("http") {
+            false
+        } else {
+            return Err(bad("the scheme must be https or http"));
+        };
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let (authority, rest) = after.split_at(end);
+        if authority.contains('@') {
+            return Err(bad("user info is not allowed in the server address"));
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let (h, p) = v6
+                .split_once(']')
+                .ok_or_else(|| bad("unclosed IPv6 address"))?;
+            if h.is_empty()
+                || !h
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+            {
+                return Err(bad("invalid IPv6 address"));
+            }
+            let port = match p {
+                "" => None,
+                p => Some(p.strip_prefix(':').ok_or_else(|| bad("invalid port"))?),
+            };
+            (format!("[{}]", h.to_ascii_lowercase()), port)
+        } else {
+            let (h, p) = match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            };
+            let ok = !h.is_empty()
+                && h.len() <= 253
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_');
+            if !ok {
+                return Err(bad("invalid host name"));
+            }
+            (h.to_ascii_lowercase(), p)
+        };
+        let port = match port {
+            None => None,
+            Some(p) => match p.parse::<u16>() {
+                Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => Some(n),
+                _ => return Err(bad("invalid port")),
+            },
+        };
+        let default_port = if https { 443 } else { 80 };
+        let scheme = if https { "https" } else { "http" };
+        let text = match port {
+            Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
+            _ => format!("{scheme}://{host}"),
+        };
+        let loopback = host == "localhost"
+            || host.ends_with(".localhost")
+            || host == "[::1]"
+            || host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        Ok((
+            Origin {
+                text,
+                https,
+                loopback,
+            },
+            rest,
+        ))
+    }
+}
+
+/// GET or POST; the only methods these endpoints use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+}
+
+/// One request, before it is sent.
+#[derive(Debug)]
+pub(crate) struct Request<'a> {
+    pub(crate) method: Method,
+    /// A label such as `GET /api/v1/accounts/:id/followers`, used in errors.
+    pub(crate) endpoint: &'static str,
+    /// Path and query (`/api/v1/...`), or an absolute URL already checked to be same-origin.
+    pub(crate) target: String,
+    pub(crate) token: Option<&'a AccessToken>,
+    pub(crate) form: Vec<(&'static str, &'a str)>,
+}
+
+impl<'a> Request<'a> {
+    pub(crate) fn get(
+        endpoint: &'static str,
+        target: String,
+        token: Option<&'a AccessToken>,
+    ) -> Self {
+        Request {
+            method: Method::Get,
+            endpoint,
+            target,
+            token,
+            form: Vec::new(),
+        }
+    }
+
+    pub(crate) fn post(
+        endpoint: &'static str,
+        target: String,
+        form: Vec<(&'static str, &'a str)>,
+    ) -> Self {
+        Request {
+            method: Method::Post,
+            endpoint,
+            target,
+            token: None,
+            form,
+        }
+    }
+}
+
+/// A 2xx response, its body read under the cap.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) body: String,
+    pub(crate) link: Option<String>,
+    pub(crate) rate_limit: Option<RateLimit>,
+}
+
+/// The error body of Mastodon and of OAuth endpoints.
+#[derive(Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+struct ErrorBody {
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+impl Client {
+    /// A client for the server at `url` with the default settings.
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::build`].
+    ///
+    /// ```
+    /// let client = mastolite::Client::new("https://mastodon.example")?;
+    /// # let _ = client;
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    pub fn new(url: &str) -> Result<Client, Error> {
+        Self::builder(url).build()
+    }
+
+    /// A builder for a client with other settings.
+    pub fn builder(url: &str) -> ClientBuilder {
+        ClientBuilder {
+            url: url.to_owned(),
+            agent: None,
+            timeout: DEFAULT_TIMEOUT,
+            total_timeout: None,
+            body_limit: DEFAULT_BODY_LIMIT,
+            allow_http: false,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The server's origin: scheme, host and port, without a trailing slash.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The ureq agent that sends the requests.
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+
+    /// The rate-limit headers of the most recent response that had them.
+    pub fn last_rate_limit(&self) -> Option<RateLimit> {
+        *self
+            .last_rate_limit
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The absolute URL of a path on this server.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{}", self.origin, path)
+    }
+
+    /// Checks that `url` is on this client's origin, so that a token is never sent elsewhere.
+    pub(crate) fn check_same_origin(&self, url: &str) -> Result<(), Error> {
+        match Origin::split(url) {
+            Ok((o, _)) if o.text == self.origin => Ok(()),
+            _ => Err(Error::ForeignUrl(url.to_owned())),
+        }
+    }
+
+    /// Sends a request, retrying GETs as the policy allows; only 2xx responses are `Ok`.
+    pub(crate) fn send(&self, req: &Request<'_>) -> Result<Reply, Error> {
+        if self.https && !cfg!(any(feature = "rustls", feature = "native-tls")) {
+            return Err(Error::TlsUnavailable);
+        }
+        if let Some(t) = req.token {
+            check_header_value(t.secret())?;
+        }
+        let start = Instant::now();
+        let mut attempt = 0;
+        loop {
+            let timeout = match self.total_timeout {
+                Some(total) => {
+                    let left = total.saturating_sub(start.elapsed());
+                    if left.is_zero() {
+                        return Err(Error::Transport(TransportError::new(
+                            req.endpoint,
+                            ureq::Error::Timeout(ureq::Timeout::Global),
+                        )));
+                    }
+                    left.min(self.timeout)
+                }
+                None => self.timeout,
+            };
+            let result = self.attempt(req, timeout);
+            let err = match result {
+                Ok(reply) => return Ok(reply),
+                Err(e) => e,
+            };
+            if req.method != Method::Get {
+                return Err(err);
+            }
+            let Some(wait) = self.retry.wait_after(&err, attempt, SystemTime::now()) else {
+                return Err(err);
+            };
+            if let Some(total) = self.total_timeout {
+                if start.elapsed() + wait >= total {
+                    return Err(err);
+                }
+            }
+            std::thread::sleep(wait);
+            attempt += 1;
+        }
+    }
+
+    fn attempt(&self, req: &Request<'_>, timeout: Duration) -> Result<Reply, Error> {
+        let url = if req.target.starts_with('/') {
+            self.url(&req.target)
+        } else {
+            req.target.clone()
+        };
+        let auth = req.token.map(|t| format!("Bearer {}", t.secret()));
+        let transport = |e| Error::Transport(TransportError::new(req.endpoint, e));
+        let result = match req.method {
+            Method::Get => {
+                let mut b = self
+                    .agent
+                    .get(&url)
+                    .config()
+                    .http_status_as_error(false)
+                    .max_redirects(0)
+                    .timeout_global(Some(timeout))
+                    .build()
+                    .header("Accept", "application/json");
+                if let Some(a) = &auth {
+                    b = b.header("Authorization", a);
+                }
+                b.call()
+            }
+            Method::Post => {
+                let mut b = self
+                    .agent
+                    .post(&url)
+                    .config()
+                    .http_status_as_error(false)
+                    .max_redirects(0)
+                    .timeout_global(Some(timeout))
+                    .build()
+                    .header("Accept", "application/json");
+                if let Some(a) = &auth {
+                    b = b.header("Authorization", a);
+                }
+                b.send_form(req.form.iter().copied())
+            }
+        };
+        let mut resp = result.map_err(transport)?;
+        let status = resp.status().as_u16();
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let rate_limit = RateLimit::from_headers(
+            header("x-ratelimit-limit").as_deref(),
+            header("x-ratelimit-remaining").as_deref(),
+            header("x-ratelimit-reset").as_deref(),
+        );
+        if rate_limit.is_some() {
+            *self
+                .last_rate_limit
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = rate_limit;
+        }
+        if (300..400).contains(&status) {
+            return Err(Error::Redirect(RedirectError {
+                endpoint: req.endpoint,
+                status,
+                location: header("location"),
+            }));
+        }
+        let link = header("link");
+        let retry_after =
+            header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let bytes = resp
+            .body_mut()
+            .with_config()
+            .limit(self.body_limit)
+            .read_to_vec()
+            .map_err(transport)?;
+        let body = String::from_utf8(bytes);
+        if (200..300).contains(&status) {
+            let body = body.map_err(|_| {
+                Error::Decode(DecodeError {
+                    endpoint: req.endpoint,
+                    target: "UTF-8 text",
+                    detail: None,
+                    excerpt: None,
+                })
+            })?;
+            return Ok(Reply {
+                body,
+                link,
+                rate_limit,
+            });
+        }
+        let parsed = body
+            .ok()
+            .filter(|b| b.trim_start().starts_with('{'))
+            .and_then(|b| crate::json::from_str::<ErrorBody>(&b).ok());
+        let (error, description) = match parsed {
+            Some(b) => (b.error, b.error_description),
+            None => (None, None),
+        };
+        Err(Error::Api(Box::new(ApiError {
+            endpoint: req.endpoint,
+            status,
+            error,
+            description,
+            rate_limit,
+            retry_after,
+        })))
+    }
+}
+
+/// Decodes a success body as `T`. With `secret_body` (token responses) no excerpt of the body
+/// is ever kept.
+pub(crate) fn decode<T: crate::json::Decode>(
+    endpoint: &'static str,
+    target: &'static str,
+    body: &str,
+    secret_body: bool,
+) -> Result<T, Error> {
+    crate::json::from_str(body).map_err(|detail| {
+        let excerpt = (!secret_body).then(|| {
+            let mut s: String = body.chars().take(120).collect();
+            if s.len() < body.len() {
+                s.push('…');
+            }
+            s
+        });
+        // serde_json's message can quote a piece of the input; drop it for secret bodies.
+        let detail = if secret_body { None } else { detail };
+        Error::Decode(DecodeError {
+            endpoint,
+            target,
+            detail,
+            excerpt,
+        })
+    })
+}
+
+/// Rejects a value that cannot be sent in an HTTP header (a token pasted with a newline),
+/// before ureq sees it.
+fn check_header_value(v: &str) -> Result<(), Error> {
+    if v.is_empty() || !v.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+        return Err(Error::invalid(
+            "the access token is empty or has characters that cannot be sent in a header",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_normalised() {
+        let o = |u: &str| Origin::parse(u).map(|o| o.text);
+        assert_eq!(
+            o("https://Mastodon.Example/").unwrap(),
+            "https://mastodon.example"
+        );
+        assert_eq!(
+            o("https://mastodon.example:443").unwrap(),
+            "https://mastodon.example"
+        );
+        assert_eq!(o("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(o("  social.example ").unwrap(), "https://social.example");
+        assert_eq!(o("https://[::1]:3000").unwrap(), "https://[::1]:3000");
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https://user@host",
+            "https://host/path",
+            "https://host?q",
+            "https://host:0",
+            "https://host:99999",
+            "https://ho st",
+            "https://[zz]",
+            "https://host:12ab",
+        ] {
+            assert!(Origin::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plain_http_needs_loopback_or_opt_in() {
+        assert!(Client::new("http://mastodon.example").is_err());
+        assert!(Client::new("http://localhost:3000").is_ok());
+        assert!(Client::new("http://127.0.0.2").is_ok());
+        assert!(Client::new("http://[::1]").is_ok());
+        assert!(
+            Client::builder("http://mastodon.internal")
+                .allow_plain_http(true)
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn same_origin_check() {
+        let c = Client::new("https://mastodon.example").unwrap();
+        assert!(
+            c.check_same_origin("https://mastodon.example/api/v1/x?max_id=1")
+                .is_ok()
+        );
+        assert!(
+            c.check_same_origin("https://MASTODON.example:443/api")
+                .is_ok()
+        );
+        for bad in [
+            "https://evil.example/api",
+            "http://mastodon.example/api",
+            "https://mastodon.example:444/api",
+            "https://mastodon.example.evil.example/api",
+            "https://mastodon.example@evil.example/api",
+            "/relative",
+        ] {
+            assert!(
+                matches!(c.check_same_origin(bad), Err(Error::ForeignUrl(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_waits_follow_hints_and_caps() {
+        let p = RetryPolicy::default();
+        let now = SystemTime::now();
+        let api = |status, retry_after: Option<u64>| {
+            Error::Api(Box::new(ApiError {
+                endpoint: "GET /x",
+                status,
+                error: None,
+                description: None,
+                rate_limit: None,
+                retry_after: retry_after.map(Duration::from_secs),
+            }))
+        };
+        assert_eq!(
+            p.wait_after(&api(503, Some(2)), 0, now),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            p.wait_after(&api(503, Some(120)), 0, now),
+            None,
+            "over the cap"
+        );
+        assert_eq!(p.wait_after(&api(404, None), 0, now), None);
+        assert_eq!(
+            p.wait_after(&api(503, Some(1)), 2, now),
+            None,
+            "out of retries"
+        );
+        let w = p.wait_after(&api(502, None), 1, now).unwrap();
+        assert!(
+            w >= Duration::from_millis(500) && w < Duration::from_millis(1500),
+            "{w:?}"
+        );
+        assert_eq!(
+            RetryPolicy::none().wait_after(&api(503, Some(1)), 0, now),
+            None
+        );
+    }
+
+    #[test]
+    fn decode_never_keeps_a_secret_body() {
+        let body = r#"{"access_token":"SECRET","token_type":5}"#;
+        let e = decode::<crate::Token>("POST /oauth/token", "Token", body, true).unwrap_err();
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+    }
+}

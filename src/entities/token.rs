@@ -1,0 +1,87 @@
+use crate::scopes::Scopes;
+use crate::secret::{AccessToken, RefreshToken};
+
+/// A token from `POST /oauth/token`.
+///
+/// Mastodon's tokens never expire and come without a refresh token; other servers may send
+/// `expires_in` and `refresh_token`. The `Debug` output never shows the token.
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// let t: mastolite::Token = serde_json::from_str(
+///     r#"{"access_token":"abc","token_type":"Bearer","scope":"read write","created_at":1573979017}"#,
+/// ).unwrap();
+/// assert_eq!(t.access_token.secret(), "abc");
+/// assert!(t.scopes().contains("read"));
+/// assert!(!format!("{t:?}").contains("abc"));
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "miniserde",
+    derive(miniserde::Serialize, miniserde::Deserialize)
+)]
+#[non_exhaustive]
+pub struct Token {
+    /// The bearer token.
+    pub access_token: AccessToken,
+    /// `Bearer` (`bearer` on Mastodon 2.0 to 2.4).
+    pub token_type: Option<String>,
+    /// The granted scopes, space-separated.
+    pub scope: Option<String>,
+    /// Unix seconds. With Mastodon's token reuse it can be far in the past.
+    pub created_at: Option<i64>,
+    /// Seconds of validity from `created_at`, on servers whose tokens expire.
+    pub expires_in: Option<i64>,
+    /// A refresh token, on servers that issue them (Mastodon does not).
+    pub refresh_token: Option<RefreshToken>,
+}
+
+impl Token {
+    /// A token made from a value the caller already holds (from a credentials file or an
+    /// environment variable).
+    ///
+    /// ```
+    /// let t = mastolite::Token::from_access_token(mastolite::AccessToken::new("abc"));
+    /// assert_eq!(t.access_token.secret(), "abc");
+    /// ```
+    pub fn from_access_token(access_token: AccessToken) -> Self {
+        Token {
+            access_token,
+            token_type: Some("Bearer".to_owned()),
+            scope: None,
+            created_at: None,
+            expires_in: None,
+            refresh_token: None,
+        }
+    }
+
+    /// The granted scopes (empty when the server did not say).
+    pub fn scopes(&self) -> Scopes {
+        self.scope
+            .as_deref()
+            .map(Scopes::parse_lenient)
+            .unwrap_or_default()
+    }
+
+    /// Unix seconds at which the token expires, when the server gave both `created_at` and
+    /// `expires_in`.
+    pub fn expires_at(&self) -> Option<i64> {
+        Some(self.created_at?.saturating_add(self.expires_in?))
+    }
+
+    /// True when the token has an expiry and `now_unix` is at or past it.
+    ///
+    /// ```
+    /// # #[cfg(feature = "serde")] {
+    /// let t: mastolite::Token = serde_json::from_str(
+    ///     r#"{"access_token":"a","created_at":100,"expires_in":50}"#).unwrap();
+    /// assert!(!t.is_expired_at(149));
+    /// assert!(t.is_expired_at(150));
+    /// # }
+    /// ```
+    pub fn is_expired_at(&self, now_unix: i64) -> bool {
+        self.expires_at().is_some_and(|at| now_unix >= at)
+    }
+}

@@ -1,0 +1,166 @@
+//! The only module that knows which JSON backend is compiled in.
+//!
+//! serde_json decodes whenever the `serde` feature is on (its error messages say more);
+//! miniserde decodes when it is the only backend. Entities derive the traits of every enabled
+//! backend, so the features stay additive.
+
+#[cfg(not(any(feature = "serde", feature = "miniserde")))]
+compile_error!("mastolite needs a JSON backend: enable the `serde` or the `miniserde` feature");
+
+/// Types that the active JSON backend can decode.
+#[cfg(feature = "serde")]
+pub(crate) trait Decode: serde::de::DeserializeOwned {}
+#[cfg(feature = "serde")]
+impl<T: serde::de::DeserializeOwned> Decode for T {}
+
+/// Types that the active JSON backend can decode.
+#[cfg(all(feature = "miniserde", not(feature = "serde")))]
+pub(crate) trait Decode: miniserde::Deserialize {}
+#[cfg(all(feature = "miniserde", not(feature = "serde")))]
+impl<T: miniserde::Deserialize> Decode for T {}
+
+/// Types that the active JSON backend can encode.
+#[cfg(feature = "serde")]
+#[allow(dead_code)] // used by the credentials store
+pub(crate) trait Encode: serde::Serialize {}
+#[cfg(feature = "serde")]
+impl<T: serde::Serialize + ?Sized> Encode for T {}
+
+/// Types that the active JSON backend can encode.
+#[cfg(all(feature = "miniserde", not(feature = "serde")))]
+#[allow(dead_code)] // used by the credentials store
+pub(crate) trait Encode: miniserde::Serialize {}
+#[cfg(all(feature = "miniserde", not(feature = "serde")))]
+impl<T: miniserde::Serialize + ?Sized> Encode for T {}
+
+/// Decodes `body`; on failure returns the backend's message where it has one.
+#[cfg(feature = "serde")]
+pub(crate) fn from_str<T: Decode>(body: &str) -> Result<T, Option<String>> {
+    serde_json::from_str(body).map_err(|e| Some(e.to_string()))
+}
+
+/// Decodes `body`; miniserde's errors carry no detail.
+#[cfg(all(feature = "miniserde", not(feature = "serde")))]
+pub(crate) fn from_str<T: Decode>(body: &str) -> Result<T, Option<String>> {
+    miniserde::json::from_str(body).map_err(|_| None)
+}
+
+/// Encodes `value` as compact JSON.
+#[cfg(feature = "serde")]
+#[allow(dead_code)] // used by the credentials store
+pub(crate) fn to_string<T: Encode + ?Sized>(value: &T) -> String {
+    // Serializing our own plain data types to a String cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Encodes `value` as compact JSON.
+#[cfg(all(feature = "miniserde", not(feature = "serde")))]
+#[allow(dead_code)] // used by the credentials store
+pub(crate) fn to_string<T: Encode + ?Sized>(value: &T) -> String {
+    miniserde::json::to_string(value)
+}
+
+/// Which backend decodes: `"serde_json"` or `"miniserde"`.
+pub const fn backend() -> &'static str {
+    if cfg!(feature = "serde") {
+        "serde_json"
+    } else {
+        "miniserde"
+    }
+}
+
+/// Implements the serde and miniserde traits for a `struct Name(String)` newtype, each behind
+/// its own feature. With `lenient`, a JSON integer is also accepted and kept as its decimal
+/// text (ids that some servers send as numbers).
+macro_rules! string_codec {
+    ($name:ident) => {
+        $crate::json::string_codec!(@impl $name, false);
+    };
+    ($name:ident, lenient) => {
+        $crate::json::string_codec!(@impl $name, true);
+    };
+    (@impl $name:ident, $lenient:expr) => {
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        Ok($name(v.to_owned()))
+                    }
+                    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<$name, E> {
+                        Ok($name(v))
+                    }
+                    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<$name, E> {
+                        if $lenient {
+                            Ok($name(v.to_string()))
+                        } else {
+                            Err(E::invalid_type(serde::de::Unexpected::Unsigned(v), &self))
+                        }
+                    }
+                    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<$name, E> {
+                        if $lenient {
+                            Ok($name(v.to_string()))
+                        } else {
+                            Err(E::invalid_type(serde::de::Unexpected::Signed(v), &self))
+                        }
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+
+        #[cfg(feature = "miniserde")]
+        impl miniserde::Serialize for $name {
+            fn begin(&self) -> miniserde::ser::Fragment<'_> {
+                miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(&self.0))
+            }
+        }
+
+        #[cfg(feature = "miniserde")]
+        const _: () = {
+        miniserde::make_place!(Place);
+
+        impl miniserde::de::Visitor for Place<$name> {
+            fn string(&mut self, s: &str) -> miniserde::Result<()> {
+                self.out = Some($name(s.to_owned()));
+                Ok(())
+            }
+            fn nonnegative(&mut self, n: u64) -> miniserde::Result<()> {
+                if $lenient {
+                    self.out = Some($name(n.to_string()));
+                    Ok(())
+                } else {
+                    Err(miniserde::Error)
+                }
+            }
+            fn negative(&mut self, n: i64) -> miniserde::Result<()> {
+                if $lenient {
+                    self.out = Some($name(n.to_string()));
+                    Ok(())
+                } else {
+                    Err(miniserde::Error)
+                }
+            }
+        }
+
+        impl miniserde::Deserialize for $name {
+            fn begin(out: &mut Option<Self>) -> &mut dyn miniserde::de::Visitor {
+                Place::new(out)
+            }
+        }
+        };
+    };
+}
+pub(crate) use string_codec;

@@ -1,0 +1,40 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations)]
+#![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod accounts;
+pub mod apps;
+mod client;
+mod encode;
+pub mod entities;
+mod error;
+mod json;
+pub mod oauth;
+pub mod pagination;
+mod ratelimit;
+pub mod scopes;
+mod secret;
+
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT, RetryPolicy, USER_AGENT,
+    default_agent,
+};
+pub use entities::{
+    Account, AccountId, AppCredentials, Application, CredentialAccount, CredentialApplication,
+    CustomEmoji, FeatureApproval, Field, Role, RoleId, Source, Token,
+};
+pub use error::{
+    ApiError, AuthorizationError, DecodeError, Error, RedirectError, TransportError, TransportKind,
+};
+pub use json::backend as json_backend;
+pub use oauth::OOB;
+pub use pagination::{Page, Pages, Range};
+pub use ratelimit::RateLimit;
+pub use scopes::Scopes;
+pub use secret::{
+    AccessToken, AuthorizationCode, ClientSecret, CsrfState, PkceVerifier, RefreshToken,
+};
+/// The HTTP client this crate is built on, for callers who make their own [`ureq::Agent`].
+pub use ureq;
