@@ -46,6 +46,8 @@ pub enum Error {
     Authorization(AuthorizationError),
     /// Caller input rejected before any request was sent.
     InvalidInput(String),
+    /// The credentials file could not be read or written, is too open, or is corrupt.
+    Store(crate::store::StoreError),
 }
 
 impl Error {
@@ -117,6 +119,7 @@ impl fmt::Display for Error {
             ),
             Error::Authorization(e) => e.fmt(f),
             Error::InvalidInput(msg) => write!(f, "invalid input: {msg}"),
+            Error::Store(e) => e.fmt(f),
         }
     }
 }
@@ -125,6 +128,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(&e.source),
+            Error::Store(e) => std::error::Error::source(e),
             _ => None,
         }
     }

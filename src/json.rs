@@ -19,17 +19,19 @@ pub(crate) trait Decode: miniserde::Deserialize {}
 #[cfg(all(feature = "miniserde", not(feature = "serde")))]
 impl<T: miniserde::Deserialize> Decode for T {}
 
-/// Types that the active JSON backend can encode.
+/// Types that the compiled-in JSON backend can encode: every entity of this crate, and any type
+/// that derives the backend's `Serialize` (derive both serde's and miniserde's, each behind its
+/// feature, to work under every feature set). Used by [`to_json`].
 #[cfg(feature = "serde")]
-#[allow(dead_code)] // used by the credentials store
-pub(crate) trait Encode: serde::Serialize {}
+pub trait Encode: serde::Serialize {}
 #[cfg(feature = "serde")]
 impl<T: serde::Serialize + ?Sized> Encode for T {}
 
-/// Types that the active JSON backend can encode.
+/// Types that the compiled-in JSON backend can encode: every entity of this crate, and any type
+/// that derives the backend's `Serialize` (derive both serde's and miniserde's, each behind its
+/// feature, to work under every feature set). Used by [`to_json`].
 #[cfg(all(feature = "miniserde", not(feature = "serde")))]
-#[allow(dead_code)] // used by the credentials store
-pub(crate) trait Encode: miniserde::Serialize {}
+pub trait Encode: miniserde::Serialize {}
 #[cfg(all(feature = "miniserde", not(feature = "serde")))]
 impl<T: miniserde::Serialize + ?Sized> Encode for T {}
 
@@ -47,7 +49,6 @@ pub(crate) fn from_str<T: Decode>(body: &str) -> Result<T, Option<String>> {
 
 /// Encodes `value` as compact JSON.
 #[cfg(feature = "serde")]
-#[allow(dead_code)] // used by the credentials store
 pub(crate) fn to_string<T: Encode + ?Sized>(value: &T) -> String {
     // Serializing our own plain data types to a String cannot fail.
     serde_json::to_string(value).unwrap_or_default()
@@ -55,9 +56,20 @@ pub(crate) fn to_string<T: Encode + ?Sized>(value: &T) -> String {
 
 /// Encodes `value` as compact JSON.
 #[cfg(all(feature = "miniserde", not(feature = "serde")))]
-#[allow(dead_code)] // used by the credentials store
 pub(crate) fn to_string<T: Encode + ?Sized>(value: &T) -> String {
     miniserde::json::to_string(value)
+}
+
+/// Encodes `value` as compact JSON with the compiled-in backend (serde_json when the `serde`
+/// feature is on, else miniserde). Both give the same text for this crate's types.
+///
+/// ```
+/// let id = mastolite::AccountId::from("109302");
+/// assert_eq!(mastolite::to_json(&id), r#""109302""#);
+/// assert_eq!(mastolite::to_json(&vec![Some(1), None]), "[1,null]");
+/// ```
+pub fn to_json<T: Encode + ?Sized>(value: &T) -> String {
+    to_string(value)
 }
 
 /// Which backend decodes: `"serde_json"` or `"miniserde"`.

@@ -16,6 +16,7 @@ pub mod pagination;
 mod ratelimit;
 pub mod scopes;
 mod secret;
+pub mod store;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT, RetryPolicy, USER_AGENT,
@@ -29,6 +30,7 @@ pub use error::{
     ApiError, AuthorizationError, DecodeError, Error, RedirectError, TransportError, TransportKind,
 };
 pub use json::backend as json_backend;
+pub use json::{Encode, to_json};
 pub use oauth::OOB;
 pub use pagination::{Page, Pages, Range};
 pub use ratelimit::RateLimit;
