@@ -1,0 +1,136 @@
+//! A loopback stand-in for a Mastodon server, for the runtime benchmark in `scripts/measure`.
+//!
+//! It binds 127.0.0.1 on a free port, prints `http://127.0.0.1:PORT` on one line, and answers
+//! with canned bodies, over HTTP/1.1 keep-alive, one thread per connection:
+//! - `POST /api/v1/apps`: an app with its client id and secret
+//! - `POST /oauth/token`: a token
+//! - `GET /api/v1/apps/verify_credentials`: the app
+//! - `GET /api/v1/accounts/:id/followers`: a page of 40 full accounts with a `Link` header
+//!
+//! Anything else gets a 404 with Mastodon's error body. It runs until killed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+
+const APP: &str = include_str!("../../data/credential_application.json");
+const TOKEN: &str = include_str!("../../data/token.json");
+const VERIFIED: &str = include_str!("../../data/app_verify_credentials.json");
+const ACCOUNT: &str = include_str!("../../data/account_all_fields_synthesized.json");
+
+/// A page of 40 copies of the full account, each with its own id.
+fn followers_page() -> String {
+    let id = "\"id\": \"110000000000000001\"";
+    assert!(ACCOUNT.contains(id), "the account fixture changed");
+    let accounts: Vec<String> = (0..40)
+        .map(|i| ACCOUNT.replacen(id, &format!("\"id\": \"{}\"", 120_000 + i), 1))
+        .collect();
+    format!("[{}]", accounts.join(","))
+}
+
+struct Answer<'a> {
+    status: &'a str,
+    body: &'a str,
+    link: Option<String>,
+}
+
+fn route<'a>(method: &str, path: &str, page: &'a str, host: &str) -> Answer<'a> {
+    let ok = |body| Answer {
+        status: "200 OK",
+        body,
+        link: None,
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    match (method, path) {
+        ("POST", "/api/v1/apps") => ok(APP),
+        ("POST", "/oauth/token") => ok(TOKEN),
+        ("GET", "/api/v1/apps/verify_credentials") => ok(VERIFIED),
+        ("GET", p) if p.starts_with("/api/v1/accounts/") && p.ends_with("/followers") => Answer {
+            status: "200 OK",
+            body: page,
+            link: Some(format!(
+                "<http://{host}{p}?max_id=7486869>; rel=\"next\", <http://{host}{p}?since_id=7489740>; rel=\"prev\""
+            )),
+        },
+        _ => Answer {
+            status: "404 Not Found",
+            body: "{\"error\":\"Record not found\"}",
+            link: None,
+        },
+    }
+}
+
+/// Serves one connection until the client closes it or sends something that is not HTTP.
+fn serve(stream: TcpStream, page: &str, host: &str) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut writer = stream;
+    let mut line = String::new();
+    let mut out = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let mut parts = line.split_whitespace();
+        let (Some(method), Some(path)) = (parts.next(), parts.next()) else {
+            return Ok(());
+        };
+        let (method, path) = (method.to_owned(), path.to_owned());
+        let mut length = 0usize;
+        let mut close = false;
+        loop {
+            line.clear();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                let value = value.trim();
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.parse().unwrap_or(0);
+                } else if name.eq_ignore_ascii_case("connection") {
+                    close = value.eq_ignore_ascii_case("close");
+                }
+            }
+        }
+        std::io::copy(&mut (&mut reader).take(length as u64), &mut std::io::sink())?;
+        let answer = route(&method, &path, page, host);
+        out.clear();
+        write!(
+            out,
+            "HTTP/1.1 {}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n",
+            answer.status,
+            answer.body.len()
+        )?;
+        if let Some(link) = answer.link {
+            write!(out, "Link: {link}\r\n")?;
+        }
+        out.extend_from_slice(if close {
+            b"Connection: close\r\n\r\n"
+        } else {
+            b"\r\n"
+        });
+        out.extend_from_slice(answer.body.as_bytes());
+        writer.write_all(&out)?;
+        if close {
+            return Ok(());
+        }
+    }
+}
+
+fn main() -> std::io::Result<()> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let host = listener.local_addr()?.to_string();
+    println!("http://{host}");
+    std::io::stdout().flush()?;
+    let page: &'static str = Box::leak(followers_page().into_boxed_str());
+    let host: &'static str = Box::leak(host.into_boxed_str());
+    for stream in listener.incoming() {
+        let stream = stream?;
+        std::thread::spawn(move || serve(stream, page, host));
+    }
+    Ok(())
+}

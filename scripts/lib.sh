@@ -1,0 +1,102 @@
+# Shared by scripts/measure and scripts/size-check: sourced, not run.
+#
+# A "variant" is JSON backend + TLS choice, written `serde+rustls`, `miniserde+none`, ...
+# A "program" is one of: baseline (scripts/baselines/ureq-token-check, raw ureq 3),
+# token_check (examples/token_check.rs), cli (src/bin/mastolite.rs, feature `cli`).
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BASELINE_DIR="$ROOT/scripts/baselines/ureq-token-check"
+GNU=x86_64-unknown-linux-gnu
+MUSL=x86_64-unknown-linux-musl
+
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
+# Installs Debian packages that provide the given commands, when a command is missing.
+# Arguments: pairs of command and package.
+need_commands() {
+  local missing=()
+  while [ $# -gt 0 ]; do
+    command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+    shift 2
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}" >&2
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# The musl target and a C compiler for it (ring builds C and assembly).
+need_musl() {
+  if ! rustup target list --installed | grep -qx "$MUSL"; then
+    rustup target add "$MUSL" >&2
+  fi
+  need_commands musl-gcc musl-tools
+  export CC_x86_64_unknown_linux_musl=musl-gcc
+}
+
+# The cargo features of a variant: `miniserde+none` -> `miniserde`, `serde+rustls` -> `serde,rustls`.
+features_of() {
+  local json=${1%%+*} tls=${1#*+}
+  if [ "$tls" = none ]; then echo "$json"; else echo "$json,$tls"; fi
+}
+
+# The baselines build with the same dependency versions as the crate.
+sync_lockfiles() {
+  local dir
+  for dir in "$BASELINE_DIR" "$ROOT/scripts/bench/decode"; do
+    cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
+  done
+}
+
+# The manifest and cargo arguments that build a program for a variant.
+# Usage: cargo_args PROGRAM VARIANT -> prints one argument per line.
+cargo_args() {
+  local features
+  features=$(features_of "$2")
+  case $1 in
+    baseline) printf '%s\n' --manifest-path "$BASELINE_DIR/Cargo.toml" --features "$features" ;;
+    token_check) printf '%s\n' --manifest-path "$ROOT/Cargo.toml" --no-default-features \
+      --features "$features" --example token_check ;;
+    cli) printf '%s\n' --manifest-path "$ROOT/Cargo.toml" --no-default-features \
+      --features "$features,cli" --bin mastolite ;;
+    *) echo "unknown program $1" >&2; return 1 ;;
+  esac
+}
+
+# The path of a built binary. Usage: binary_path PROGRAM TARGET TARGET_DIR
+binary_path() {
+  case $1 in
+    baseline) echo "$3/$2/size/ureq-token-check" ;;
+    token_check) echo "$3/$2/size/examples/token_check" ;;
+    cli) echo "$3/$2/size/mastolite" ;;
+  esac
+}
+
+# Builds a program with the `size` profile (opt-level z, lto, one codegen unit, panic abort,
+# strip) and prints the binary's path. Usage: build PROGRAM VARIANT TARGET TARGET_DIR
+build() {
+  local args
+  mapfile -t args < <(cargo_args "$1" "$2")
+  nice -n "${NICE:-0}" cargo build --quiet --profile size --target "$3" --target-dir "$4" \
+    "${args[@]}" >&2
+  binary_path "$1" "$3" "$4"
+}
+
+# Crates in the normal dependency tree of a program, not counting the program itself.
+# Usage: crate_count PROGRAM VARIANT TARGET
+crate_count() {
+  local args=() all a skip=0
+  mapfile -t all < <(cargo_args "$1" "$2")
+  # cargo tree knows no --example/--bin: drop them and their values.
+  for a in "${all[@]}"; do
+    if [ $skip = 1 ]; then skip=0; continue; fi
+    case $a in --example | --bin) skip=1 ;; *) args+=("$a") ;; esac
+  done
+  cargo tree --quiet "${args[@]}" --target "$3" -e normal --prefix none --format '{p}' |
+    sed -e 's/ (\*)$//' -e 's/ (proc-macro)$//' | sort -u | grep -c . |
+    awk '{ print $1 - 1 }'
+}
+
+# The size of a file in bytes.
+size_of() { stat -c %s "$1"; }
