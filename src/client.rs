@@ -12,6 +12,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default cap on a response body. The largest legitimate answer here, a page of 80
 /// accounts with long profiles, stays well below it.
 pub const DEFAULT_BODY_LIMIT: u64 = 4 * 1024 * 1024;
+/// How much of an error response's body is read, for its `error` and `error_description`.
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 /// The `User-Agent` of the default agent.
 pub const USER_AGENT: &str = concat!("mastolite/", env!("CARGO_PKG_VERSION"));
 
@@ -80,10 +82,13 @@ impl RetryPolicy {
         }
         let hinted = match err {
             Error::Api(e) if matches!(e.status, 429 | 502 | 503 | 504) => {
+                // Mastodon's 429 has no Retry-After: wait for the window's reset. A reset that
+                // is already past (a skewed clock) is no hint.
                 e.retry_after.or_else(|| {
                     (e.status == 429)
                         .then(|| e.rate_limit?.wait_from(now))
                         .flatten()
+                        .filter(|w| !w.is_zero())
                 })
             }
             Error::Transport(t)
@@ -94,11 +99,9 @@ impl RetryPolicy {
             _ => return None,
         };
         let wait = hinted.unwrap_or_else(|| {
-            let exp = self
-                .base_delay
-                .saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX));
-            // Jitter in [50%, 150%).
-            exp.mul_f64(0.5 + jitter())
+            // base_delay * 2^attempt, jittered to [50%, 150%); saturates instead of panicking.
+            let exp = self.base_delay.as_secs_f64() * 2f64.powi(attempt.min(64) as i32);
+            Duration::try_from_secs_f64(exp * (0.5 + jitter())).unwrap_or(Duration::MAX)
         });
         (wait <= self.max_wait).then_some(wait)
     }
@@ -478,7 +481,25 @@ impl Client {
         &self.agent
     }
 
-    /// The rate-limit headers of the most recent response that had them.
+    /// The rate-limit headers of the most recent response, success or error; `None` when it had
+    /// none (Mastodon sends them on `/api/*` only, not on `/oauth/*`).
+    ///
+    /// This is how to read the rate limit after a call that returns a single entity; pages
+    /// carry theirs in [`Page::rate_limit`](crate::Page::rate_limit) and errors in
+    /// [`Error::rate_limit`]. A `Client` shared between threads reports whichever call
+    /// finished last: give each thread its own client, sharing one agent
+    /// (`Client::builder(url).agent(other.agent().clone())`), when that matters.
+    ///
+    /// ```no_run
+    /// # let client = mastolite::Client::new("https://mastodon.example")?;
+    /// # let token = mastolite::AccessToken::new("…");
+    /// let me = mastolite::accounts::verify_credentials(&client, &token)?;
+    /// if let Some(rl) = client.last_rate_limit() {
+    ///     println!("{:?} of {:?} requests left", rl.remaining, rl.limit);
+    /// }
+    /// # let _ = me;
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn last_rate_limit(&self) -> Option<RateLimit> {
         *self
             .last_rate_limit
@@ -535,7 +556,7 @@ impl Client {
                 return Err(err);
             };
             if let Some(total) = self.total_timeout {
-                if start.elapsed() + wait >= total {
+                if start.elapsed().saturating_add(wait) >= total {
                     return Err(err);
                 }
             }
@@ -597,31 +618,33 @@ impl Client {
             header("x-ratelimit-remaining").as_deref(),
             header("x-ratelimit-reset").as_deref(),
         );
-        if rate_limit.is_some() {
-            *self
-                .last_rate_limit
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = rate_limit;
-        }
+        *self
+            .last_rate_limit
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = rate_limit;
         if (300..400).contains(&status) {
+            // Kept even when it is not ASCII, so that the error names the target.
+            let location = resp
+                .headers()
+                .get("location")
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             return Err(Error::Redirect(RedirectError {
                 endpoint: req.endpoint,
                 status,
-                location: header("location"),
+                location,
             }));
         }
         let link = header("link");
         let retry_after =
             header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
-        let bytes = resp
-            .body_mut()
-            .with_config()
-            .limit(self.body_limit)
-            .read_to_vec()
-            .map_err(transport)?;
-        let body = String::from_utf8(bytes);
         if (200..300).contains(&status) {
-            let body = body.map_err(|_| {
+            let bytes = resp
+                .body_mut()
+                .with_config()
+                .limit(self.body_limit)
+                .read_to_vec()
+                .map_err(transport)?;
+            let body = String::from_utf8(bytes).map_err(|_| {
                 Error::Decode(DecodeError {
                     endpoint: req.endpoint,
                     target: "UTF-8 text",
@@ -635,10 +658,18 @@ impl Client {
                 rate_limit,
             });
         }
-        let parsed = body
+        // An error body matters only for Mastodon's short JSON message. Read a little of it, and
+        // keep the status even when the body is too long, cut off or late (an HTML 502 page).
+        let bytes = resp
+            .body_mut()
+            .with_config()
+            .limit(ERROR_BODY_LIMIT.min(self.body_limit))
+            .read_to_vec()
+            .unwrap_or_default();
+        let parsed = std::str::from_utf8(&bytes)
             .ok()
             .filter(|b| b.trim_start().starts_with('{'))
-            .and_then(|b| crate::json::from_str::<ErrorBody>(&b).ok());
+            .and_then(|b| crate::json::from_str::<ErrorBody>(b).ok());
         let (error, description) = match parsed {
             Some(b) => (b.error, b.error_description),
             None => (None, None),

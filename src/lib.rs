@@ -13,7 +13,7 @@ mod error;
 mod json;
 pub mod oauth;
 pub mod pagination;
-mod ratelimit;
+pub mod ratelimit;
 pub mod scopes;
 mod secret;
 pub mod store;

@@ -260,10 +260,13 @@ pub(crate) fn fetch_page<T: crate::json::Decode>(
 
 /// An iterator over the pages of a list, following each page's `next` link.
 ///
-/// It yields `Result<Page<T>, Error>`, and ends after the last page, after the first error, or
-/// when a `next` URL repeats one already fetched. A `next` URL on another origin is refused
-/// with [`Error::ForeignUrl`]. Bound it with [`Iterator::take`], or flatten it with
-/// [`items`](Pages::items).
+/// It yields `Result<Page<T>, Error>`, and ends after the last page, after the first error,
+/// after an empty page, or when a `next` URL repeats one already fetched. A `next` URL on
+/// another origin is refused with [`Error::ForeignUrl`]. Bound it with [`Iterator::take`], or
+/// flatten it with [`items`](Pages::items).
+///
+/// Mastodon never links past an empty page; ending there keeps `items().take(n)` from
+/// following a hostile server's endless chain of empty pages.
 #[derive(Debug)]
 #[must_use = "iterators do nothing until used"]
 pub struct Pages<'a, T> {
@@ -346,7 +349,7 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
         match fetch_page::<T>(self.client, &req, self.target) {
             Ok(page) => {
                 self.next = page.next.clone();
-                if self.next.is_none() {
+                if self.next.is_none() || page.items.is_empty() {
                     self.done = true;
                 }
                 Some(Ok(page))

@@ -1,4 +1,6 @@
 //! `X-RateLimit-*` and `Retry-After` headers.
+//!
+//! Both parsers take server input and never fail: a value they do not understand is ignored.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -28,7 +30,15 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// Parses the three header values; `None` when none of them is usable.
+    /// Parses the three header values; `None` when none of them is usable. A value that is not
+    /// understood is ignored on its own, without discarding the others.
+    ///
+    /// ```
+    /// use mastolite::RateLimit;
+    /// let rl = RateLimit::from_headers(Some("300"), Some("many"), Some("1795887600")).unwrap();
+    /// assert_eq!((rl.limit, rl.remaining, rl.reset_unix()), (Some(300), None, Some(1795887600)));
+    /// assert_eq!(RateLimit::from_headers(Some("x"), None, Some("tomorrow")), None);
+    /// ```
     pub fn from_headers(
         limit: Option<&str>,
         remaining: Option<&str>,
@@ -42,38 +52,89 @@ impl RateLimit {
         (rl.limit.is_some() || rl.remaining.is_some() || rl.reset.is_some()).then_some(rl)
     }
 
-    /// The reset time as Unix seconds.
+    /// The reset time as Unix seconds (fractions dropped).
+    ///
+    /// ```
+    /// let rl = mastolite::RateLimit::from_headers(None, None, Some("2026-08-08T12:35:00.5Z")).unwrap();
+    /// assert_eq!(rl.reset_unix(), Some(1786192500));
+    /// ```
     pub fn reset_unix(&self) -> Option<u64> {
         self.reset
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map(|d| d.as_secs())
     }
 
-    /// How long until the window resets, measured from `now`; zero when it is past.
+    /// How long until the window resets, measured from `now`; zero when it is past. The reset
+    /// is the server's clock, so a skewed local clock shifts the result.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// let rl = mastolite::RateLimit::from_headers(None, Some("0"), Some("1795887600.25")).unwrap();
+    /// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1795887590);
+    /// assert_eq!(rl.wait_from(now), Some(Duration::from_millis(10_250)));
+    /// assert_eq!(rl.wait_from(now + Duration::from_secs(60)), Some(Duration::ZERO));
+    /// ```
     pub fn wait_from(&self, now: SystemTime) -> Option<Duration> {
         self.reset
             .map(|r| r.duration_since(now).unwrap_or(Duration::ZERO))
     }
 }
 
-/// `X-RateLimit-Reset`: ISO 8601 (with or without fractions, `Z` or an offset) or epoch seconds.
-pub(crate) fn parse_reset(v: &str) -> Option<SystemTime> {
+/// `X-RateLimit-Reset`: ISO 8601 (with or without fractions, `Z` or an offset) or epoch
+/// seconds (with or without fractions).
+fn parse_reset(v: &str) -> Option<SystemTime> {
     let v = v.trim();
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        let secs: u64 = v.parse().ok()?;
-        return UNIX_EPOCH.checked_add(Duration::from_secs(secs));
+    if v.bytes().next().is_some_and(|b| b.is_ascii_digit()) && !v.contains('-') {
+        let (secs, frac) = v.split_once('.').unwrap_or((v, ""));
+        if !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let secs: u64 = num_u64(secs)?;
+        return UNIX_EPOCH
+            .checked_add(Duration::from_secs(secs))?
+            .checked_add(Duration::from_nanos(nanos(frac)));
     }
     parse_rfc3339(v)
 }
 
-/// `Retry-After`: delay seconds, or an HTTP date (RFC 9110 IMF-fixdate), relative to `now`.
-pub(crate) fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
-    let v = v.trim();
+/// Parses a `Retry-After` value: delay seconds, or an HTTP date (RFC 9110 IMF-fixdate), as a
+/// wait from `now`. A date in the past means no wait; anything else gives `None`.
+///
+/// The client already does this for every error response
+/// ([`ApiError::retry_after`](crate::ApiError::retry_after)); this is for callers who read the
+/// header themselves.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use mastolite::ratelimit::parse_retry_after;
+/// let now = UNIX_EPOCH + Duration::from_secs(784_111_770);
+/// assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+/// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(Duration::from_secs(7)));
+/// assert_eq!(parse_retry_after("soon", now), None);
+/// ```
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let v = value.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse().ok().map(Duration::from_secs);
+        return num_u64(v).map(Duration::from_secs);
     }
     let at = parse_http_date(v)?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// A run of ASCII digits as a `u64`; `None` for anything else or an overflow.
+fn num_u64(s: &str) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Decimal fraction digits (after the point) as nanoseconds; digits past the ninth are dropped.
+fn nanos(frac: &str) -> u64 {
+    frac.bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0, |n, b| n * 10 + u64::from(b - b'0'))
 }
 
 fn num(s: &str) -> Option<u64> {
@@ -94,6 +155,15 @@ fn days_from_civil(y: i64, m: u64, d: u64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+fn days_in_month(y: u64, m: u64) -> u64 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 fn to_system_time(
     y: u64,
     mo: u64,
@@ -103,7 +173,8 @@ fn to_system_time(
     s: u64,
     offset: i64,
 ) -> Option<SystemTime> {
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo)
+    {
         return None;
     }
     if h > 23 || mi > 59 || s > 60 {
@@ -116,7 +187,8 @@ fn to_system_time(
         .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
 }
 
-/// `2026-11-28T17:40:00.123456Z` or `2026-11-28T17:40:00+01:00`; fractions are dropped.
+/// `2026-11-28T17:40:00.123456Z` or `2026-11-28T17:40:00+01:00`; fractions are kept to the
+/// nanosecond.
 fn parse_rfc3339(v: &str) -> Option<SystemTime> {
     let b = v.as_bytes();
     if b.len() < 20 || !v.is_ascii() {
@@ -133,11 +205,13 @@ fn parse_rfc3339(v: &str) -> Option<SystemTime> {
     let (y, mo, d) = (num(&v[0..4])?, num(&v[5..7])?, num(&v[8..10])?);
     let (h, mi, s) = (num(&v[11..13])?, num(&v[14..16])?, num(&v[17..19])?);
     let mut rest = &v[19..];
+    let mut fraction = 0;
     if let Some(frac) = rest.strip_prefix('.') {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
             return None;
         }
+        fraction = nanos(&frac[..digits]);
         rest = &frac[digits..];
     }
     let offset = match rest {
@@ -149,11 +223,14 @@ fn parse_rfc3339(v: &str) -> Option<SystemTime> {
             let oh = num(&rest[1..3])? as i64;
             let om = num(&rest[4..6])? as i64;
             let o = oh * 3600 + om * 60;
+            if oh > 23 || om > 59 {
+                return None;
+            }
             if rest.starts_with('-') { -o } else { o }
         }
         _ => return None,
     };
-    to_system_time(y, mo, d, h, mi, s, offset)
+    to_system_time(y, mo, d, h, mi, s, offset)?.checked_add(Duration::from_nanos(fraction))
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT`.
@@ -210,6 +287,21 @@ mod tests {
     }
 
     #[test]
+    fn reset_keeps_fractions() {
+        let since = |v| parse_reset(v).unwrap().duration_since(UNIX_EPOCH).unwrap();
+        assert_eq!(
+            since("2026-11-28T17:40:00.123456Z"),
+            Duration::new(1_795_887_600, 123_456_000)
+        );
+        assert_eq!(
+            since("2026-11-28T17:40:00.1234567891Z"),
+            Duration::new(1_795_887_600, 123_456_789)
+        );
+        assert_eq!(since("1795887600.5"), Duration::new(1_795_887_600, 500_000_000));
+        assert_eq!(since("1795887600."), Duration::new(1_795_887_600, 0));
+    }
+
+    #[test]
     fn reset_ignores_garbage() {
         for v in [
             "",
@@ -221,6 +313,14 @@ mod tests {
             "99999999999999999999999",
             "2026-11-28T17:40:00+0100",
             "２０２６-11-28T17:40:00Z",
+            "2026-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-11-28T17:40:00+24:00",
+            "2026-11-28T17:40:00+01:60",
+            "1795887600.5.1",
+            "1795887600.x",
+            "1e9",
+            "18446744073709551615",
         ] {
             assert_eq!(parse_reset(v), None, "{v}");
         }
