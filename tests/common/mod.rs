@@ -168,3 +168,17 @@ pub struct ErrorBody {
     pub error: Option<String>,
     pub error_description: Option<String>,
 }
+
+/// A JSON array of minimal accounts, one per `(id, acct)`.
+pub fn accounts_json(accounts: &[(&str, &str)]) -> String {
+    let items: Vec<String> = accounts
+        .iter()
+        .map(|(id, acct)| {
+            format!(
+                r#"{{"id":"{id}","username":"{user}","acct":"{acct}","display_name":"","created_at":"2024-01-01T00:00:00.000Z","followers_count":0,"following_count":0,"statuses_count":0}}"#,
+                user = acct.split('@').next().unwrap_or(acct)
+            )
+        })
+        .collect();
+    format!("[{}]", items.join(","))
+}
