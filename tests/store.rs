@@ -4,7 +4,7 @@ mod tmpdir;
 
 use mastolite::store::{Store, StoreErrorKind, StoredToken};
 use mastolite::{Error, OOB, Token};
-use tmpdir::{SAMPLE_SECRETS, TempDir, names, store_fixture};
+use tmpdir::{SAMPLE_SECRETS, TempDir, decode, names, store_fixture};
 
 /// The file the active backend writes, and the one the other backend writes.
 fn own_and_other() -> (&'static str, &'static str) {
@@ -167,8 +167,16 @@ fn malformed_files_give_clear_typed_errors() {
     let cases: &[(&str, StoreErrorKind, &str)] = &[
         ("", StoreErrorKind::Corrupt, "the file is empty"),
         ("  \n", StoreErrorKind::Corrupt, "the file is empty"),
-        ("[1,2]", StoreErrorKind::Corrupt, "not a complete JSON object with a version number"),
-        ("null", StoreErrorKind::Corrupt, "not a complete JSON object with a version number"),
+        (
+            "[1,2]",
+            StoreErrorKind::Corrupt,
+            "not a complete JSON object with a version number",
+        ),
+        (
+            "null",
+            StoreErrorKind::Corrupt,
+            "not a complete JSON object with a version number",
+        ),
         ("{\"version\":1,", StoreErrorKind::Corrupt, "truncated"),
         ("{}", StoreErrorKind::Corrupt, "no \"version\""),
         (
@@ -243,7 +251,10 @@ fn a_corrupt_file_on_disk_is_reported_with_its_path_and_left_unchanged() {
     assert_eq!(kind(&err), StoreErrorKind::Corrupt);
     let msg = err.to_string();
     assert!(
-        msg.starts_with(&format!("the credentials file {} is corrupt", path.display())),
+        msg.starts_with(&format!(
+            "the credentials file {} is corrupt",
+            path.display()
+        )),
         "{msg}"
     );
     assert!(msg.contains("left unchanged"), "{msg}");
@@ -320,14 +331,4 @@ fn a_token_response_is_kept_with_its_expiry_counted_from_receipt() {
     assert_eq!(stored.created_at, Some(5000));
     assert_eq!(stored.expires_at, None);
     assert!(!stored.is_expired_at(i64::MAX));
-}
-
-#[cfg(feature = "serde")]
-fn decode<T: serde::de::DeserializeOwned>(text: &str) -> T {
-    serde_json::from_str(text).unwrap()
-}
-
-#[cfg(all(feature = "miniserde", not(feature = "serde")))]
-fn decode<T: miniserde::Deserialize>(text: &str) -> T {
-    miniserde::json::from_str(text).unwrap()
 }

@@ -13,10 +13,8 @@ impl TempDir {
     pub fn new(label: &str) -> TempDir {
         static N: AtomicU32 = AtomicU32::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "mastolite-{label}-{}-{n}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("mastolite-{label}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create a temporary folder");
         TempDir(dir)
@@ -43,7 +41,11 @@ impl Drop for TempDir {
 #[cfg(unix)]
 pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 /// Sets the permission bits of a file or folder.
@@ -77,3 +79,15 @@ pub const SAMPLE_SECRETS: [&str; 3] = [
     "SECRET_app_token_z3",
     "SECRET_user_token_k7",
 ];
+
+/// Decodes JSON with the backend the crate uses.
+#[cfg(feature = "serde")]
+pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// Decodes JSON with the backend the crate uses.
+#[cfg(all(feature = "miniserde", not(feature = "serde")))]
+pub fn decode<T: miniserde::Deserialize>(text: &str) -> T {
+    miniserde::json::from_str(text).unwrap_or_else(|_| panic!("cannot decode: {text}"))
+}
