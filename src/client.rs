@@ -396,7 +396,38 @@ pub(crate) struct Request<'a> {
     pub(crate) form: Vec<(&'static str, &'a str)>,
 }
 
+/// Form fields whose values are secrets.
+const SECRET_FIELDS: [&str; 5] = [
+    "client_secret",
+    "code",
+    "code_verifier",
+    "token",
+    "refresh_token",
+];
+
 impl<'a> Request<'a> {
+    /// Server text with every secret of this request replaced by `[redacted]`, so that a
+    /// server that echoes the token or the client secret back (in an error message or a
+    /// redirect) cannot put it into our errors and the logs they end up in.
+    fn redact(&self, mut text: String) -> String {
+        let form_secrets = self
+            .form
+            .iter()
+            .filter(|(k, _)| SECRET_FIELDS.contains(k))
+            .map(|(_, v)| *v);
+        for secret in self
+            .token
+            .map(AccessToken::secret)
+            .into_iter()
+            .chain(form_secrets)
+        {
+            if !secret.is_empty() && text.contains(secret) {
+                text = text.replace(secret, "[redacted]");
+            }
+        }
+        text
+    }
+
     pub(crate) fn get(
         endpoint: &'static str,
         target: String,
@@ -627,7 +658,7 @@ impl Client {
             let location = resp
                 .headers()
                 .get("location")
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                .map(|v| req.redact(String::from_utf8_lossy(v.as_bytes()).into_owned()));
             return Err(Error::Redirect(RedirectError {
                 endpoint: req.endpoint,
                 status,
@@ -671,7 +702,10 @@ impl Client {
             .filter(|b| b.trim_start().starts_with('{'))
             .and_then(|b| crate::json::from_str::<ErrorBody>(b).ok());
         let (error, description) = match parsed {
-            Some(b) => (b.error, b.error_description),
+            Some(b) => (
+                b.error.map(|t| req.redact(t)),
+                b.error_description.map(|t| req.redact(t)),
+            ),
             None => (None, None),
         };
         Err(Error::Api(Box::new(ApiError {

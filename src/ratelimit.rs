@@ -173,8 +173,7 @@ fn to_system_time(
     s: u64,
     offset: i64,
 ) -> Option<SystemTime> {
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo)
-    {
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
         return None;
     }
     if h > 23 || mi > 59 || s > 60 {
@@ -297,7 +296,10 @@ mod tests {
             since("2026-11-28T17:40:00.1234567891Z"),
             Duration::new(1_795_887_600, 123_456_789)
         );
-        assert_eq!(since("1795887600.5"), Duration::new(1_795_887_600, 500_000_000));
+        assert_eq!(
+            since("1795887600.5"),
+            Duration::new(1_795_887_600, 500_000_000)
+        );
         assert_eq!(since("1795887600."), Duration::new(1_795_887_600, 0));
     }
 
