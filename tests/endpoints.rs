@@ -692,35 +692,39 @@ fn error_for(status: u16, content_type: &str, body: &str, headers: &[(&str, &str
 fn error_statuses_carry_the_servers_message() {
     for status in [401, 403, 404, 422, 429, 500, 502, 503] {
         let message = format!("message for {status}");
-        let err = error_for(
-            status,
-            "application/json; charset=utf-8",
-            &format!(r#"{{"error":"{message}"}}"#),
-            &[],
-        );
-        let api = err.api_error().unwrap_or_else(|| panic!("{err:?}"));
-        assert_eq!(api.status, status);
-        assert_eq!(api.error.as_deref(), Some(message.as_str()));
-        assert_eq!(api.description, None);
-        assert_eq!(api.endpoint, "GET /api/v1/apps/verify_credentials");
-        assert_eq!(err.status(), Some(status));
-        assert_eq!(
-            err.is_unauthorized(),
-            matches!(status, 401 | 403),
-            "{status}"
-        );
-        assert_eq!(err.is_rate_limited(), status == 429, "{status}");
-        assert_eq!(
-            err.is_transient(),
-            status == 429 || status >= 500,
-            "{status}"
-        );
-        assert!(
-            err.to_string().starts_with(&format!(
-                "GET /api/v1/apps/verify_credentials failed with status {status}: {message}"
-            )),
-            "{err}"
-        );
+        for description in [None, Some(format!("described {status}"))] {
+            let body = match &description {
+                None => format!(r#"{{"error":"{message}"}}"#),
+                Some(d) => format!(r#"{{"error":"{message}","error_description":"{d}"}}"#),
+            };
+            let err = error_for(status, "application/json; charset=utf-8", &body, &[]);
+            let api = err.api_error().unwrap_or_else(|| panic!("{err:?}"));
+            assert_eq!(api.status, status);
+            assert_eq!(api.error.as_deref(), Some(message.as_str()));
+            assert_eq!(api.description, description);
+            assert_eq!(api.endpoint, "GET /api/v1/apps/verify_credentials");
+            assert_eq!(err.status(), Some(status));
+            assert_eq!(
+                err.is_unauthorized(),
+                matches!(status, 401 | 403),
+                "{status}"
+            );
+            assert_eq!(err.is_rate_limited(), status == 429, "{status}");
+            assert_eq!(
+                err.is_transient(),
+                status == 429 || status >= 500,
+                "{status}"
+            );
+            let expected = match &description {
+                None => format!(
+                    "GET /api/v1/apps/verify_credentials failed with status {status}: {message}"
+                ),
+                Some(d) => format!(
+                    "GET /api/v1/apps/verify_credentials failed with status {status}: {message} ({d})"
+                ),
+            };
+            assert!(err.to_string().starts_with(&expected), "{err}");
+        }
     }
 }
 
