@@ -1,4 +1,4 @@
-//! Accounts: `verify_credentials`, `followers` and `following`.
+//! Accounts: `verify_credentials`, `lookup` by handle, `get` by id, `followers` and `following`.
 
 use crate::client::{Client, Request, decode};
 use crate::entities::{Account, AccountId, CredentialAccount};
@@ -161,4 +161,237 @@ pub fn following_pages<'a>(
         "Vec<Account>",
         first,
     ))
+}
+
+const LOOKUP_EP: &str = "GET /api/v1/accounts/lookup";
+const GET_EP: &str = "GET /api/v1/accounts/:id";
+
+/// An account's handle, `@username` or `@username@domain`, checked before any request.
+///
+/// The leading `@` is optional when parsing. Parsing refuses an empty handle, spaces or control
+/// characters, an empty user name or domain, and more than one `@` after the first.
+///
+/// ```
+/// use mastolite::accounts::Handle;
+/// let h = Handle::parse("@alice@mastodon.example")?;
+/// assert_eq!(h.username(), "alice");
+/// assert_eq!(h.domain(), Some("mastodon.example"));
+/// assert_eq!(h.acct(), "alice@mastodon.example");
+/// assert_eq!(h.to_string(), "@alice@mastodon.example");
+/// assert_eq!(Handle::parse("alice")?.to_string(), "@alice");
+/// assert!(Handle::parse("@alice@mastodon.example@evil.example").is_err());
+/// assert!(Handle::parse("@ alice").is_err());
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Handle {
+    /// `username` or `username@domain`, as `acct` in the lookup query.
+    acct: String,
+    /// Where the `@` before the domain is in `acct`.
+    at: Option<usize>,
+}
+
+impl Handle {
+    /// Parses `@username`, `@username@domain`, or the same without the leading `@`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the text is not a handle.
+    pub fn parse(text: &str) -> Result<Handle, Error> {
+        let bad = |why: &str| {
+            Error::invalid(format!(
+                "not an account handle ({why}): \"{}\"",
+                crate::error::Clean(text)
+            ))
+        };
+        let acct = text.strip_prefix('@').unwrap_or(text);
+        if acct.is_empty() {
+            return Err(bad("it is empty"));
+        }
+        if acct.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad("it has spaces or control characters"));
+        }
+        let at = acct.find('@');
+        let (user, domain) = match at {
+            Some(i) => (&acct[..i], Some(&acct[i + 1..])),
+            None => (acct, None),
+        };
+        if user.is_empty() {
+            return Err(bad("the user name is empty"));
+        }
+        match domain {
+            Some("") => Err(bad("the domain is empty")),
+            Some(d) if d.contains('@') => Err(bad("more than one @ after the first")),
+            _ => Ok(Handle {
+                acct: acct.to_owned(),
+                at,
+            }),
+        }
+    }
+
+    /// The user name, without `@` or domain.
+    pub fn username(&self) -> &str {
+        &self.acct[..self.at.unwrap_or(self.acct.len())]
+    }
+
+    /// The domain, or `None` for a handle of the server's own account.
+    pub fn domain(&self) -> Option<&str> {
+        self.at.map(|i| &self.acct[i + 1..])
+    }
+
+    /// `username` or `username@domain`: what [`lookup`] sends as `acct`.
+    pub fn acct(&self) -> &str {
+        &self.acct
+    }
+}
+
+impl std::fmt::Display for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "@{}", self.acct)
+    }
+}
+
+impl std::str::FromStr for Handle {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Handle, Error> {
+        Handle::parse(s)
+    }
+}
+
+/// An account named by its id or by its handle, as a user types it: text that starts with `@`
+/// is a handle, anything else an id.
+///
+/// ```
+/// use mastolite::accounts::AccountRef;
+/// assert!(matches!(AccountRef::parse("109302")?, AccountRef::Id(_)));
+/// assert!(matches!(AccountRef::parse("@alice@mastodon.example")?, AccountRef::Handle(_)));
+/// // An id never has an `@`: this is a handle without its leading `@`.
+/// assert!(AccountRef::parse("alice@mastodon.example").is_err());
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AccountRef {
+    /// An account id, used as it is.
+    Id(AccountId),
+    /// A handle, looked up with [`lookup`].
+    Handle(Handle),
+}
+
+impl AccountRef {
+    /// Parses an id or an `@`-prefixed handle.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an invalid handle, and for an id that is empty, has spaces
+    /// or control characters, or has an `@` (a handle missing its leading `@`).
+    pub fn parse(text: &str) -> Result<AccountRef, Error> {
+        if text.starts_with('@') {
+            return Handle::parse(text).map(AccountRef::Handle);
+        }
+        let why = if text.is_empty() {
+            "it is empty"
+        } else if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            "it has spaces or control characters"
+        } else if text.contains('@') {
+            "it has an @; write a handle with a leading @, as @user@domain"
+        } else {
+            return Ok(AccountRef::Id(AccountId::from(text)));
+        };
+        Err(Error::invalid(format!(
+            "not an account id ({why}): \"{}\"",
+            crate::error::Clean(text)
+        )))
+    }
+}
+
+impl std::fmt::Display for AccountRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AccountRef::Id(id) => id.fmt(f),
+            AccountRef::Handle(h) => h.fmt(f),
+        }
+    }
+}
+
+impl std::str::FromStr for AccountRef {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<AccountRef, Error> {
+        AccountRef::parse(s)
+    }
+}
+
+/// The account with this handle: `GET /api/v1/accounts/lookup?acct=…`.
+///
+/// `acct` is `@user`, `@user@domain`, or the same without the leading `@`; it is checked with
+/// [`Handle::parse`] before any request. The server answers only for accounts it already knows:
+/// a remote account that nobody there follows or has seen gives 404. Public (3.4+), but servers
+/// that require authentication answer 401 without a user token; see
+/// [`ApiError::requires_authentication`](crate::ApiError::requires_authentication).
+///
+/// ```no_run
+/// # let client = mastolite::Client::new("https://mastodon.example")?;
+/// let alice = mastolite::accounts::lookup(&client, None, "@alice@other.example")?;
+/// println!("{} has {} followers", alice.id, alice.followers_count);
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a text that is not a handle, before any request;
+/// [`Error::Api`] with 404 for an unknown account, 401 when the server requires a token.
+pub fn lookup(client: &Client, token: Option<&AccessToken>, acct: &str) -> Result<Account, Error> {
+    lookup_handle(client, token, &Handle::parse(acct)?)
+}
+
+fn lookup_handle(
+    client: &Client,
+    token: Option<&AccessToken>,
+    handle: &Handle,
+) -> Result<Account, Error> {
+    let query = crate::encode::query(&[("acct", handle.acct())]);
+    let req = Request::get(LOOKUP_EP, format!("/api/v1/accounts/lookup?{query}"), token);
+    decode(LOOKUP_EP, "Account", &client.send(&req)?.body, false)
+}
+
+/// The account with this id: `GET /api/v1/accounts/:id`.
+///
+/// Public, with the same note about servers that require a token as [`lookup`].
+///
+/// ```no_run
+/// # let client = mastolite::Client::new("https://mastodon.example")?;
+/// let a = mastolite::accounts::get(&client, None, &mastolite::AccountId::from("14715"))?;
+/// println!("@{}: {}", a.acct, a.display_name);
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidInput`] for an empty id (or `.`, `..`); [`Error::Api`] with 404 for an
+/// unknown account, 401 when the server requires a token.
+pub fn get(client: &Client, token: Option<&AccessToken>, id: &AccountId) -> Result<Account, Error> {
+    let id = crate::encode::path_segment("the account id", id.as_str())?;
+    let req = Request::get(GET_EP, format!("/api/v1/accounts/{id}"), token);
+    decode(GET_EP, "Account", &client.send(&req)?.body, false)
+}
+
+/// The id of an account given by id or handle: a handle is looked up with [`lookup`], an id is
+/// returned as it is, with no request.
+///
+/// ```no_run
+/// # let client = mastolite::Client::new("https://mastodon.example")?;
+/// use mastolite::accounts::{self, AccountRef};
+/// let who: AccountRef = "@alice@mastodon.example".parse()?;
+/// let id = accounts::resolve(&client, None, &who)?;
+/// let page = accounts::followers(&client, None, &id, &Default::default())?;
+/// # let _ = page;
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`lookup`] for a handle; none for an id.
+pub fn resolve(
+    client: &Client,
+    token: Option<&AccessToken>,
+    account: &AccountRef,
+) -> Result<AccountId, Error> {
+    match account {
+        AccountRef::Id(id) => Ok(id.clone()),
+        AccountRef::Handle(h) => lookup_handle(client, token, h).map(|a| a.id),
+    }
 }

@@ -10,6 +10,7 @@ mod client;
 mod encode;
 pub mod entities;
 mod error;
+pub mod instance;
 mod json;
 pub mod oauth;
 pub mod pagination;
@@ -29,6 +30,7 @@ pub use entities::{
 pub use error::{
     ApiError, AuthorizationError, DecodeError, Error, RedirectError, TransportError, TransportKind,
 };
+pub use instance::Instance;
 pub use json::backend as json_backend;
 pub use json::{Encode, to_json};
 pub use oauth::OOB;
