@@ -1,27 +1,28 @@
 //! The steps of Mastodon's guide "Obtaining client app access", against a real server.
 //!
 //! ```sh
-//! cargo run --example walkthrough -- https://mastodon.example [ACCOUNT_ID]
+//! cargo run --example walkthrough -- https://mastodon.example [ACCOUNT_ID | @user[@domain]]
 //! ```
 //!
 //! 1. Registers an app with the scopes `read write push` and the out-of-band redirect URI,
 //!    and prints its `client_id`.
 //! 2. Gets an app token with the client-credentials grant.
 //! 3. Verifies the token and prints the app's name.
-//! 4. Given an account id, prints up to 80 followers and 80 accounts followed, one `@acct` a
-//!    line, following the `Link` header from page to page.
+//! 4. Given an account id, or a handle (looked up first), prints up to 80 followers and 80
+//!    accounts followed, one `@acct` a line, following the `Link` header from page to page.
 //!
-//! A failing step prints one line on stderr and exits with status 1; a missing server prints
-//! the usage and exits with status 2. Mastodon allows 5 registrations per 10 minutes from one
-//! address.
+//! A failing step prints one line on stderr and exits with status 1; a missing server, or an
+//! account that is neither an id nor a handle, prints the usage and exits with status 2.
+//! Mastodon allows 5 registrations per 10 minutes from one address.
 
 use std::process::ExitCode;
 
+use mastolite::accounts::AccountRef;
 use mastolite::scopes::{PUSH, READ, WRITE};
-use mastolite::{AccountId, Client, Error, OOB, Range, Scopes, accounts, apps, oauth};
+use mastolite::{Client, Error, OOB, Range, Scopes, accounts, apps, oauth};
 
 const USAGE: &str =
-    "usage: cargo run --example walkthrough -- https://mastodon.example [ACCOUNT_ID]";
+    "usage: cargo run --example walkthrough -- https://mastodon.example [ACCOUNT_ID | @HANDLE]";
 /// How many followers, and how many accounts followed, to print.
 const SHOWN: usize = 80;
 
@@ -33,7 +34,13 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         [server] => (server, None),
-        [server, id] => (server, Some(AccountId::from(id.as_str()))),
+        [server, account] => match AccountRef::parse(account) {
+            Ok(account) => (server, Some(account)),
+            Err(e) => {
+                eprintln!("walkthrough: {}\n{USAGE}", printable(&e.to_string()));
+                return ExitCode::from(2);
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -51,7 +58,7 @@ fn main() -> ExitCode {
 /// A failed step: what was being done, and the error.
 pub(crate) type Failed = (&'static str, Error);
 
-pub(crate) fn walk(server: &str, id: Option<&AccountId>) -> Result<(), Failed> {
+pub(crate) fn walk(server: &str, account: Option<&AccountRef>) -> Result<(), Failed> {
     let at = |step: &'static str| move |e: Error| (step, e);
     let client = Client::new(server).map_err(at("reading the server address"))?;
 
@@ -76,9 +83,14 @@ pub(crate) fn walk(server: &str, id: Option<&AccountId>) -> Result<(), Failed> {
         .map_err(at("verifying the app token"))?;
     println!("app: {}", printable(&verified.name));
 
-    // 4. Read an account's relations, page by page.
-    if let Some(id) = id {
+    // 4. Read an account's relations, page by page; a handle is looked up first.
+    if let Some(account) = account {
         let token = Some(&token.access_token);
+        let id =
+            &accounts::resolve(&client, token, account).map_err(at("looking up the account"))?;
+        if let AccountRef::Handle(handle) = account {
+            println!("{handle}: id {}", printable(id.as_str()));
+        }
         let followers = accounts::followers_pages(&client, token, id, &page_size())
             .map_err(at("listing followers"))?;
         print_accounts("followers", followers.items()).map_err(at("listing followers"))?;

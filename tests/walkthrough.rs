@@ -10,6 +10,7 @@ mod walkthrough;
 use common::*;
 use httpmock::prelude::*;
 use mastolite::AccountId;
+use mastolite::accounts::AccountRef;
 
 const REGISTERED: &str = r#"{"id":"1","name":"mastolite walkthrough","website":null,"scopes":["read","write","push"],"redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"redirect_uri":"urn:ietf:wg:oauth:2.0:oob","client_id":"wcid","client_secret":"wsecret","client_secret_expires_at":0}"#;
 
@@ -76,7 +77,8 @@ fn the_guides_steps_in_order() {
         then.status(200).body(accounts(500, 3));
     });
 
-    walkthrough::walk(&server.base_url(), Some(&AccountId::from("14715"))).unwrap();
+    let id = AccountRef::Id(AccountId::from("14715"));
+    walkthrough::walk(&server.base_url(), Some(&id)).unwrap();
 
     register.assert();
     token.assert();
@@ -84,6 +86,42 @@ fn the_guides_steps_in_order() {
     // 80 followers are two pages of 40: the third page is never fetched.
     assert_eq!(followers.each_ref().map(|m| m.calls()), [1, 1, 0]);
     following.assert();
+}
+
+#[test]
+fn a_handle_is_looked_up_before_the_lists() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/api/v1/apps");
+        then.status(200).body(REGISTERED);
+    });
+    server.mock(|when, then| {
+        when.method(POST).path("/oauth/token");
+        then.status(200).body(r#"{"access_token":"wtoken"}"#);
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/api/v1/apps/verify_credentials");
+        then.status(200).body(r#"{"name":"mastolite walkthrough"}"#);
+    });
+    let lookup = server.mock(|when, then| {
+        when.method(GET)
+            .path("/api/v1/accounts/lookup")
+            .query_param("acct", "alice@x.example")
+            .header("authorization", "Bearer wtoken");
+        then.status(200).body(example("account_remote.json"));
+    });
+    let lists = ["followers", "following"].map(|list| {
+        server.mock(move |when, then| {
+            when.method(GET)
+                .path(format!("/api/v1/accounts/23634/{list}"))
+                .header("authorization", "Bearer wtoken");
+            then.status(200).body(accounts(1, 2));
+        })
+    });
+    let handle = AccountRef::parse("@alice@x.example").unwrap();
+    walkthrough::walk(&server.base_url(), Some(&handle)).unwrap();
+    lookup.assert();
+    assert_eq!(lists.each_ref().map(|m| m.calls()), [1, 1]);
 }
 
 #[test]
