@@ -2,10 +2,13 @@
 #
 # A "variant" is JSON backend + TLS choice, written `serde+rustls`, `miniserde+none`, ...
 # A "program" is one of: baseline (scripts/baselines/ureq-token-check, raw ureq 3),
-# token_check (examples/token_check.rs), cli (src/bin/mastolite.rs, feature `cli`).
+# token_check (examples/token_check.rs, built through scripts/bench/token-check), and cli
+# (the `mastolite` binary, feature `cli`).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BASELINE_DIR="$ROOT/scripts/baselines/ureq-token-check"
+# examples/token_check.rs as a program that depends on mastolite (no dev-dependencies).
+TOKEN_CHECK_DIR="$ROOT/scripts/bench/token-check"
 GNU=x86_64-unknown-linux-gnu
 MUSL=x86_64-unknown-linux-musl
 
@@ -44,7 +47,7 @@ features_of() {
 # The baselines build with the same dependency versions as the crate.
 sync_lockfiles() {
   local dir
-  for dir in "$BASELINE_DIR" "$ROOT/scripts/bench/decode"; do
+  for dir in "$BASELINE_DIR" "$TOKEN_CHECK_DIR" "$ROOT/scripts/bench/decode"; do
     cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
   done
 }
@@ -56,8 +59,7 @@ cargo_args() {
   features=$(features_of "$2")
   case $1 in
     baseline) printf '%s\n' --manifest-path "$BASELINE_DIR/Cargo.toml" --features "$features" ;;
-    token_check) printf '%s\n' --manifest-path "$ROOT/Cargo.toml" --no-default-features \
-      --features "$features" --example token_check ;;
+    token_check) printf '%s\n' --manifest-path "$TOKEN_CHECK_DIR/Cargo.toml" --features "$features" ;;
     cli) printf '%s\n' --manifest-path "$ROOT/Cargo.toml" --no-default-features \
       --features "$features,cli" --bin mastolite ;;
     *) echo "unknown program $1" >&2; return 1 ;;
@@ -68,7 +70,7 @@ cargo_args() {
 binary_path() {
   case $1 in
     baseline) echo "$3/$2/size/ureq-token-check" ;;
-    token_check) echo "$3/$2/size/examples/token_check" ;;
+    token_check) echo "$3/$2/size/token_check" ;;
     cli) echo "$3/$2/size/mastolite" ;;
   esac
 }
@@ -97,6 +99,9 @@ crate_count() {
     sed -e 's/ (\*)$//' -e 's/ (proc-macro)$//' | sort -u | grep -c . |
     awk '{ print $1 - 1 }'
 }
+
+# Whether the CLI exists yet (src/bin/mastolite.rs or src/bin/mastolite/main.rs).
+has_cli() { [ -f "$ROOT/src/bin/mastolite.rs" ] || [ -f "$ROOT/src/bin/mastolite/main.rs" ]; }
 
 # The size of a file in bytes.
 size_of() { stat -c %s "$1"; }
