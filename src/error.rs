@@ -46,6 +46,9 @@ pub enum Error {
     Authorization(AuthorizationError),
     /// Caller input rejected before any request was sent.
     InvalidInput(String),
+    /// The operating system's random source failed, so no PKCE verifier or OAuth `state`
+    /// could be made.
+    Randomness(std::io::Error),
     /// The credentials file could not be read or written, is too open, or is corrupt.
     Store(crate::store::StoreError),
 }
@@ -119,6 +122,9 @@ impl fmt::Display for Error {
             ),
             Error::Authorization(e) => e.fmt(f),
             Error::InvalidInput(msg) => write!(f, "invalid input: {msg}"),
+            Error::Randomness(e) => {
+                write!(f, "cannot read the operating system's random source: {e}")
+            }
             Error::Store(e) => e.fmt(f),
         }
     }
@@ -128,6 +134,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(&e.source),
+            Error::Randomness(e) => Some(e),
             Error::Store(e) => std::error::Error::source(e),
             _ => None,
         }
@@ -163,6 +170,22 @@ impl ApiError {
             )
     }
 
+    /// What the error means where the server's own text is misleading: `POST /oauth/revoke`
+    /// answers 403 `unauthorized_client` when the app's client credentials are wrong, and a
+    /// server that requires a token for public reads answers 401 (see
+    /// [`requires_authentication`](Self::requires_authentication)).
+    pub fn hint(&self) -> Option<&'static str> {
+        if self.requires_authentication() {
+            return Some(
+                "this server requires a user token for this request (an app token is not enough)",
+            );
+        }
+        (self.endpoint == "POST /oauth/revoke" && self.status == 403).then_some(
+            "the app's client credentials (client_id or client_secret) were rejected, \
+             or the token belongs to another app",
+        )
+    }
+
     /// True when the server requires a token for a method that is otherwise public
     /// (401 `This method requires an authenticated user`).
     pub fn requires_authentication(&self) -> bool {
@@ -182,7 +205,11 @@ impl fmt::Display for ApiError {
             (Some(e), None) => write!(f, ": {}", Clean(e)),
             (None, Some(d)) => write!(f, ": {}", Clean(d)),
             (None, None) => f.write_str(" and no error message"),
+        }?;
+        if let Some(hint) = self.hint() {
+            write!(f, "; {hint}")?;
         }
+        Ok(())
     }
 }
 

@@ -14,6 +14,7 @@ pub mod instance;
 mod json;
 pub mod oauth;
 pub mod pagination;
+pub mod pkce;
 pub mod ratelimit;
 pub mod scopes;
 mod secret;
@@ -25,7 +26,7 @@ pub use client::{
 };
 pub use entities::{
     Account, AccountId, AppCredentials, Application, CredentialAccount, CredentialApplication,
-    CustomEmoji, FeatureApproval, Field, Role, RoleId, Source, Token,
+    CustomEmoji, FeatureApproval, Field, Role, RoleId, ServerMetadata, Source, Token, UserInfo,
 };
 pub use error::{
     ApiError, AuthorizationError, DecodeError, Error, RedirectError, TransportError, TransportKind,

@@ -1,19 +1,28 @@
-//! OAuth 2: tokens from `POST /oauth/token`.
+//! OAuth 2: the authorize URL with PKCE and `state`, the callback, token grants, revocation,
+//! server metadata and userinfo.
 //!
 //! Mastodon enables two grants: `client_credentials` (an app token, no user) and
 //! `authorization_code` (a user token, with PKCE on 4.3+). Tokens do not expire and there are
 //! no refresh tokens.
+//!
+//! A user login goes: [`server_metadata`] (what the server supports), [`authorize_url`] (the
+//! page the user opens, with a fresh `state` and a PKCE challenge), then either
+//! [`AuthorizationRequest::parse_callback`] on the redirect the browser lands on, or a code
+//! the user pastes ([`OOB`]), and finally [`AuthorizationRequest::exchange`] for the token.
 
-use crate::client::{Client, Request, decode};
-use crate::entities::{AppCredentials, Token};
-use crate::error::Error;
+use crate::client::{Client, Origin, Request, decode};
+use crate::entities::{AppCredentials, MetadataDocument, ServerMetadata, Token, UserInfo};
+use crate::error::{AuthorizationError, Error};
 use crate::scopes::Scopes;
-use crate::secret::{AuthorizationCode, PkceVerifier};
+use crate::secret::{AccessToken, AuthorizationCode, CsrfState, PkceVerifier};
 
 /// The out-of-band redirect URI: the server shows the code and the user pastes it into the app.
 pub const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
 
 const TOKEN_EP: &str = "POST /oauth/token";
+const REVOKE_EP: &str = "POST /oauth/revoke";
+const METADATA_EP: &str = "GET /.well-known/oauth-authorization-server";
+const USERINFO_EP: &str = "GET /oauth/userinfo";
 
 /// Posts a grant to `/oauth/token` and decodes the token, never quoting the body in an error.
 fn token_request(client: &Client, form: Vec<(&'static str, &str)>) -> Result<Token, Error> {
@@ -70,7 +79,8 @@ pub fn client_credentials(
 /// `redirect_uri` must be the one used at authorize ([`OOB`] for a pasted code), and
 /// `verifier` the PKCE verifier when the authorize URL carried a challenge (and `None`
 /// otherwise: a verifier for a code issued without PKCE fails with `invalid_grant`). The token
-/// carries exactly the scopes the user approved.
+/// carries exactly the scopes the user approved. [`AuthorizationRequest::exchange`] fills in
+/// both from the request that made the authorize URL.
 ///
 /// ```no_run
 /// # let client = mastolite::Client::new("https://mastodon.example")?;
@@ -107,4 +117,618 @@ pub fn exchange_code(
         form.push(("code_verifier", v.secret()));
     }
     token_request(client, form)
+}
+
+/// When the authorize URL carries a PKCE challenge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Pkce {
+    /// Only when the server's metadata advertises `S256` (Mastodon 4.3+). Without metadata,
+    /// or with [`ServerMetadata::classic`], no challenge is sent.
+    #[default]
+    Auto,
+    /// Always. Servers before 4.3 ignore the challenge, and then a verifier at the token
+    /// endpoint fails with `invalid_grant`: use it for servers known to support PKCE.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Options of the authorize URL: `force_login`, `lang`, and when to use PKCE.
+///
+/// ```
+/// use mastolite::oauth::{AuthorizeOptions, Pkce};
+/// let options = AuthorizeOptions::new().force_login(true).lang("de").pkce(Pkce::Always);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use]
+pub struct AuthorizeOptions {
+    force_login: bool,
+    lang: Option<String>,
+    pkce: Pkce,
+}
+
+impl AuthorizeOptions {
+    /// No `force_login`, no `lang`, and [`Pkce::Auto`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Shows the consent screen even when the user already authorized the app, so that they
+    /// can switch accounts (Mastodon 2.6+).
+    pub fn force_login(mut self, force: bool) -> Self {
+        self.force_login = force;
+        self
+    }
+    /// The language of the login and consent pages, one of Mastodon's locale codes (`en`,
+    /// `de`, `pt-BR`, …; 3.5+). Unknown codes are ignored by the server.
+    pub fn lang(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+    /// When to send a PKCE challenge (default [`Pkce::Auto`]).
+    pub fn pkce(mut self, pkce: Pkce) -> Self {
+        self.pkce = pkce;
+        self
+    }
+}
+
+/// The authorize URL, and what the callback and the code exchange need from it: the `state`,
+/// the PKCE verifier, the redirect URI and the requested scopes. Keep it until the code is
+/// exchanged.
+///
+/// `Debug` shows neither the state (it is redacted in the URL too) nor the verifier.
+#[must_use = "the state and the PKCE verifier are needed to finish the login"]
+pub struct AuthorizationRequest {
+    url: String,
+    state: CsrfState,
+    verifier: Option<PkceVerifier>,
+    redirect_uri: String,
+    scopes: Scopes,
+}
+
+impl std::fmt::Debug for AuthorizationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthorizationRequest")
+            .field("url", &self.url.replace(self.state.secret(), "[redacted]"))
+            .field("state", &self.state)
+            .field("verifier", &self.verifier)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+impl AuthorizationRequest {
+    /// The URL to open in the user's browser.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+    /// The `state` sent in the URL.
+    pub fn state(&self) -> &CsrfState {
+        &self.state
+    }
+    /// The PKCE verifier, when the URL carries a challenge.
+    pub fn verifier(&self) -> Option<&PkceVerifier> {
+        self.verifier.as_ref()
+    }
+    /// The redirect URI sent in the URL; the code exchange sends it again.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+    /// The requested scopes.
+    pub fn scopes(&self) -> &Scopes {
+        &self.scopes
+    }
+
+    /// Reads the redirect that the browser landed on: a full URL
+    /// (`http://127.0.0.1:7777/callback?code=…&state=…`), a path with a query, or a bare
+    /// query (`code=…&state=…`).
+    ///
+    /// The `state` must be there and match, compared in constant time. For [`OOB`] requests
+    /// the server drops `state`, so a missing one is accepted there (a present one is still
+    /// checked); usually the user just pastes the code, and [`exchange`](Self::exchange)
+    /// takes it as it is.
+    ///
+    /// ```no_run
+    /// # use mastolite::{oauth, Client, Error, Scopes};
+    /// # let client = Client::new("https://mastodon.example")?;
+    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"))
+    /// #     .with_redirect_uri("http://127.0.0.1:7777/callback");
+    /// # let scopes: Scopes = "read".parse()?;
+    /// let request = oauth::authorize_url(&client, &app, &scopes, &scopes, None,
+    ///     &oauth::AuthorizeOptions::new())?;
+    /// # let landed_on = String::new();
+    /// match request.parse_callback(&landed_on) {
+    ///     Ok(code) => { let token = request.exchange(&client, &app, &code)?; let _ = token; }
+    ///     Err(Error::Authorization(e)) if e.is_access_denied() => println!("declined"),
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok::<(), Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::StateMismatch`] when `state` is missing or differs (the callback is not an
+    /// answer to this request); [`Error::Authorization`] when the server sent an `error`
+    /// (`access_denied` when the user declined), with its description;
+    /// [`Error::InvalidInput`] when there is neither `code` nor `error`, or a parameter is
+    /// repeated.
+    pub fn parse_callback(&self, callback: &str) -> Result<AuthorizationCode, Error> {
+        let params = CallbackParams::parse(callback)?;
+        let state_ok = match &params.state {
+            Some(s) => self.state.matches(s),
+            None => self.redirect_uri == OOB,
+        };
+        if let Some(error) = params.error {
+            // A forged error can only make the login fail, so a missing state is no reason
+            // to hide the server's message; a wrong one is.
+            if params.state.is_some() && !state_ok {
+                return Err(Error::StateMismatch);
+            }
+            return Err(Error::Authorization(AuthorizationError {
+                error,
+                description: params.error_description,
+            }));
+        }
+        let Some(code) = params.code.filter(|c| !c.is_empty()) else {
+            return Err(Error::invalid(
+                "the callback carries neither a code nor an error",
+            ));
+        };
+        if !state_ok {
+            return Err(Error::StateMismatch);
+        }
+        Ok(AuthorizationCode::new(code))
+    }
+
+    /// Exchanges the code for a user token, sending this request's redirect URI and, when
+    /// the URL carried a challenge, the PKCE verifier (see [`exchange_code`]).
+    ///
+    /// ```no_run
+    /// # use mastolite::{oauth, Client, Scopes};
+    /// # let client = Client::new("https://mastodon.example")?;
+    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
+    /// # let scopes: Scopes = "read".parse()?;
+    /// let request = oauth::authorize_url(&client, &app, &scopes, &scopes, None,
+    ///     &oauth::AuthorizeOptions::new())?;
+    /// println!("open {} and paste the code here", request.url());
+    /// let mut line = String::new();
+    /// std::io::stdin().read_line(&mut line).expect("stdin");
+    /// let token = request.exchange(&client, &app, &mastolite::AuthorizationCode::new(line.trim()))?;
+    /// # let _ = token;
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`exchange_code`].
+    pub fn exchange(
+        &self,
+        client: &Client,
+        app: &AppCredentials,
+        code: &AuthorizationCode,
+    ) -> Result<Token, Error> {
+        exchange_code(
+            client,
+            app,
+            code,
+            &self.redirect_uri,
+            self.verifier.as_ref(),
+        )
+    }
+}
+
+/// The parameters of a callback that this crate reads.
+#[derive(Default)]
+struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+impl CallbackParams {
+    fn parse(callback: &str) -> Result<Self, Error> {
+        let s = callback.trim();
+        let s = s.split_once('#').map_or(s, |(before, _)| before);
+        let query = match s.split_once('?') {
+            Some((_, q)) => q,
+            // A URL or a path without a query carries nothing.
+            None if s.contains("://") || s.starts_with('/') => "",
+            None => s,
+        };
+        let mut out = CallbackParams::default();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let slot = match form_decode(key).as_str() {
+                "code" => &mut out.code,
+                "state" => &mut out.state,
+                "error" => &mut out.error,
+                "error_description" => &mut out.error_description,
+                _ => continue,
+            };
+            if slot.is_some() {
+                // RFC 6749 §3.1: parameters must not be repeated. Which copy would be ours?
+                return Err(Error::invalid(
+                    "the callback repeats a parameter (code, state, error or error_description)",
+                ));
+            }
+            *slot = Some(form_decode(value));
+        }
+        Ok(out)
+    }
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component (`+` is a space).
+fn form_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Builds the URL of the authorize page (`GET /oauth/authorize`), with a fresh random `state`
+/// and, as [`AuthorizeOptions::pkce`] says, a PKCE `S256` challenge.
+///
+/// `app` gives the `client_id` and the redirect URI ([`OOB`] for a code the user pastes, or
+/// a URL the app registered). `requested` must not be empty and must be a subset of the
+/// app's `registered` scopes compared as strings, because that is how Mastodon checks it
+/// (`read` does not cover `read:accounts` here); `scope` is always sent. When `metadata` is
+/// given, its `authorization_endpoint` is used (it must be on the client's origin), its
+/// `scopes_supported` is checked, and [`Pkce::Auto`] follows its
+/// `code_challenge_methods_supported`; without it, the URL is `{origin}/oauth/authorize` and
+/// `Auto` sends no challenge.
+///
+/// Nothing is sent to the server. The returned [`AuthorizationRequest`] holds the URL, the
+/// state and the verifier.
+///
+/// ```no_run
+/// use mastolite::{apps, oauth, Client, OOB};
+/// let client = Client::new("https://mastodon.example")?;
+/// let registered = "read write".parse()?;
+/// let app = apps::create(&client, &apps::NewApp::new("Test").redirect_uri(OOB)
+///     .scopes(registered))?;
+/// let metadata = oauth::server_metadata(&client)?;
+/// let request = oauth::authorize_url(&client, &app.credentials(), &"read write".parse()?,
+///     &"read".parse()?, Some(&metadata), &oauth::AuthorizeOptions::new().force_login(true))?;
+/// println!("open {}", request.url());
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidInput`] for an empty scope set, scopes the app did not register or the
+/// server does not list, an empty client id or redirect URI, a `lang` that is not a locale
+/// code, or a metadata authorization endpoint on another origin; [`Error::Randomness`] when
+/// the operating system's random source fails.
+pub fn authorize_url(
+    client: &Client,
+    app: &AppCredentials,
+    registered: &Scopes,
+    requested: &Scopes,
+    metadata: Option<&ServerMetadata>,
+    options: &AuthorizeOptions,
+) -> Result<AuthorizationRequest, Error> {
+    if requested.is_empty() {
+        return Err(Error::invalid(
+            "ask for at least one scope: the server's default fails for apps without `read`",
+        ));
+    }
+    if !requested.is_literal_subset_of(registered) {
+        let missing: Scopes = requested
+            .iter()
+            .filter(|s| !registered.contains(s))
+            .collect();
+        return Err(Error::invalid(format!(
+            "the app did not register the scopes \"{missing}\" (it registered \"{registered}\"); \
+             Mastodon compares scopes as strings, so ask only for scopes the app registered"
+        )));
+    }
+    if let Some(supported) = metadata.and_then(ServerMetadata::supported_scopes) {
+        let unknown: Scopes = requested
+            .iter()
+            .filter(|s| !supported.contains(s))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Error::invalid(format!(
+                "the server does not support the scopes \"{unknown}\""
+            )));
+        }
+    }
+    if app.client_id.trim().is_empty() {
+        return Err(Error::invalid("the client id is empty"));
+    }
+    let redirect_uri = app.redirect_uri.as_str();
+    if redirect_uri.is_empty() || redirect_uri.contains(char::is_whitespace) {
+        return Err(Error::invalid(
+            "the redirect URI must be one registered URI, without spaces (mastolite::OOB for pasted codes)",
+        ));
+    }
+    if let Some(lang) = &options.lang {
+        let ok = !lang.is_empty()
+            && lang.len() <= 35
+            && lang
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !ok {
+            return Err(Error::invalid(format!(
+                "{:?} is not a locale code such as en or pt-BR",
+                crate::error::Clean(lang).to_string()
+            )));
+        }
+    }
+    let endpoint = authorize_endpoint(client, metadata)?;
+    let use_pkce = match options.pkce {
+        Pkce::Always => true,
+        Pkce::Never => false,
+        Pkce::Auto => metadata.is_some_and(ServerMetadata::supports_pkce_s256),
+    };
+    let state = CsrfState::generate()?;
+    let verifier = if use_pkce {
+        Some(PkceVerifier::generate()?)
+    } else {
+        None
+    };
+    let challenge = verifier.as_ref().map(PkceVerifier::challenge);
+    let scope = requested.to_string();
+    let mut params = vec![
+        ("response_type", "code"),
+        ("client_id", app.client_id.as_str()),
+        ("redirect_uri", redirect_uri),
+        ("scope", scope.as_str()),
+        ("state", state.secret()),
+    ];
+    if let Some(c) = &challenge {
+        params.push(("code_challenge", c));
+        params.push(("code_challenge_method", crate::pkce::S256));
+    }
+    if options.force_login {
+        params.push(("force_login", "true"));
+    }
+    if let Some(lang) = &options.lang {
+        params.push(("lang", lang));
+    }
+    let sep = if endpoint.contains('?') { '&' } else { '?' };
+    let url = format!("{endpoint}{sep}{}", crate::encode::query(&params));
+    Ok(AuthorizationRequest {
+        url,
+        state,
+        verifier,
+        redirect_uri: redirect_uri.to_owned(),
+        scopes: requested.clone(),
+    })
+}
+
+/// The metadata's authorization endpoint when it is on the client's origin, else the classic
+/// path.
+fn authorize_endpoint(client: &Client, metadata: Option<&ServerMetadata>) -> Result<String, Error> {
+    let Some(url) = metadata.and_then(|m| m.authorization_endpoint.as_deref()) else {
+        return Ok(client.url("/oauth/authorize"));
+    };
+    let url = url.trim();
+    match Origin::split(url) {
+        Ok((origin, rest)) if origin.text == client.origin() && !rest.contains('#') => {
+            Ok(url.to_owned())
+        }
+        _ => Err(Error::invalid(format!(
+            "the server metadata names {:?} as its authorization endpoint, which is not on {}; \
+             use that server's own address for the client",
+            crate::error::Clean(url).to_string(),
+            client.origin()
+        ))),
+    }
+}
+
+/// Checks that a token grants what was asked for: `Ok(())`, or the scopes it lacks.
+///
+/// The token's `scope` is what the server granted (for a code exchange, what the user
+/// approved). `read` covers every `read:*` and `write` every `write:*` (see
+/// [`scopes::covers`](crate::scopes::covers)). A token whose response named no scopes is
+/// taken to grant none.
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// let token: mastolite::Token = serde_json::from_str(
+///     r#"{"access_token":"x","scope":"read write:statuses"}"#).unwrap();
+/// assert_eq!(mastolite::oauth::granted_covers(&token, &"read:accounts".parse().unwrap()), Ok(()));
+/// let missing = mastolite::oauth::granted_covers(&token, &"read push".parse().unwrap());
+/// assert_eq!(missing.unwrap_err().to_string(), "push");
+/// # }
+/// ```
+///
+/// # Errors
+/// The requested scopes that the token does not grant.
+pub fn granted_covers(token: &Token, requested: &Scopes) -> Result<(), Scopes> {
+    let missing = requested.missing_from(&token.scopes());
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing)
+    }
+}
+
+/// Revokes a token: `POST /oauth/revoke` with the app's `client_id` and `client_secret` and
+/// the `token`, as a form.
+///
+/// The server answers 200 `{}` also for a token it does not know (already revoked, or never
+/// issued), so revoking twice is safe and `Ok` does not prove the token existed. Revoking a
+/// token that Mastodon handed to several logins (it reuses tokens for the same app, user and
+/// scopes) ends all of them.
+///
+/// ```no_run
+/// # let client = mastolite::Client::new("https://mastodon.example")?;
+/// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
+/// # let token = mastolite::AccessToken::new("…");
+/// match mastolite::oauth::revoke(&client, &app, &token) {
+///     Ok(()) => println!("revoked (or already unknown to the server)"),
+///     Err(e) if e.is_unauthorized() => eprintln!("{e}"),
+///     Err(e) => return Err(e),
+/// }
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Api`] with 403 `unauthorized_client` when the client id or secret is wrong, or
+/// the token belongs to another app (not 401: [`Error::is_unauthorized`] is true and the
+/// message says so); [`Error::InvalidInput`] for an empty token.
+pub fn revoke(client: &Client, app: &AppCredentials, token: &AccessToken) -> Result<(), Error> {
+    if token.secret().trim().is_empty() {
+        return Err(Error::invalid("the token to revoke is empty"));
+    }
+    client.send(&Request::post(
+        REVOKE_EP,
+        "/oauth/revoke".to_owned(),
+        vec![
+            ("client_id", app.client_id.as_str()),
+            ("client_secret", app.client_secret.secret()),
+            ("token", token.secret()),
+        ],
+    ))?;
+    Ok(())
+}
+
+/// The server's OAuth metadata: `GET /.well-known/oauth-authorization-server` (RFC 8414,
+/// Mastodon 4.3+).
+///
+/// A server that answers 404 (Mastodon before 4.3) gets [`ServerMetadata::classic`]: the
+/// classic endpoints, `discovered` false, and PKCE not known to be supported.
+///
+/// ```no_run
+/// # let client = mastolite::Client::new("https://mastodon.example")?;
+/// let m = mastolite::oauth::server_metadata(&client)?;
+/// if !m.discovered {
+///     println!("an older server: no PKCE, no profile scope");
+/// }
+/// println!("PKCE: {}", m.supports_pkce_s256());
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Api`] for an error status other than 404; transport and decode errors as for
+/// every call.
+pub fn server_metadata(client: &Client) -> Result<ServerMetadata, Error> {
+    let request = Request::get(
+        METADATA_EP,
+        "/.well-known/oauth-authorization-server".to_owned(),
+        None,
+    );
+    match client.send(&request) {
+        Ok(reply) => decode::<MetadataDocument>(METADATA_EP, "ServerMetadata", &reply.body, false)
+            .map(ServerMetadata::from),
+        Err(e) if e.status() == Some(404) => Ok(ServerMetadata::classic(client.origin())),
+        Err(e) => Err(e),
+    }
+}
+
+/// The signed-in user's claims: `GET /oauth/userinfo` (Mastodon 4.4+).
+///
+/// Needs a user token with the `profile` scope: `read` is not accepted (403). Servers before
+/// 4.4 answer 404; check the metadata's `userinfo_endpoint` first.
+///
+/// ```no_run
+/// # let client = mastolite::Client::new("https://mastodon.example")?;
+/// # let token = mastolite::AccessToken::new("…");
+/// let me = mastolite::oauth::userinfo(&client, &token)?;
+/// println!("{:?} is {:?}", me.preferred_username, me.sub);
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Api`] with 401 for a bad token, 403 without the `profile` scope, 422 for an app
+/// token, 404 on servers before 4.4; transport and decode errors as for every call.
+pub fn userinfo(client: &Client, token: &AccessToken) -> Result<UserInfo, Error> {
+    let reply = client.send(&Request::get(
+        USERINFO_EP,
+        "/oauth/userinfo".to_owned(),
+        Some(token),
+    ))?;
+    decode(USERINFO_EP, "UserInfo", &reply.body, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(redirect_uri: &str) -> AuthorizationRequest {
+        AuthorizationRequest {
+            url: "https://m.example/oauth/authorize?state=st4te".to_owned(),
+            state: CsrfState::new("st4te"),
+            verifier: None,
+            redirect_uri: redirect_uri.to_owned(),
+            scopes: Scopes::new().with("read"),
+        }
+    }
+
+    #[test]
+    fn callback_forms() {
+        let r = request("http://127.0.0.1:9/cb");
+        for cb in [
+            "http://127.0.0.1:9/cb?code=c%2Fd+e&state=st4te",
+            "/cb?state=st4te&code=c%2Fd+e#frag",
+            "?code=c%2Fd+e&state=st4te",
+            "code=c%2Fd+e&state=st4te&extra=1",
+        ] {
+            assert_eq!(r.parse_callback(cb).unwrap().secret(), "c/d e", "{cb}");
+        }
+        assert!(matches!(
+            r.parse_callback("code=x&state=st4tf"),
+            Err(Error::StateMismatch)
+        ));
+        assert!(matches!(
+            r.parse_callback("code=x"),
+            Err(Error::StateMismatch)
+        ));
+        assert!(matches!(
+            r.parse_callback("code=x&state=st4te&state=st4te"),
+            Err(Error::InvalidInput(_))
+        ));
+        assert!(matches!(
+            r.parse_callback("http://127.0.0.1:9/cb"),
+            Err(Error::InvalidInput(_))
+        ));
+        assert!(matches!(
+            r.parse_callback("state=st4te&code="),
+            Err(Error::InvalidInput(_))
+        ));
+        // OOB: the server drops the state.
+        let oob = request(OOB);
+        assert_eq!(oob.parse_callback("code=abc").unwrap().secret(), "abc");
+        assert!(matches!(
+            oob.parse_callback("code=abc&state=nope"),
+            Err(Error::StateMismatch)
+        ));
+    }
+
+    #[test]
+    fn callback_errors() {
+        let r = request("http://127.0.0.1:9/cb");
+        let e = r
+            .parse_callback("error=access_denied&error_description=The+user+said+no&state=st4te")
+            .unwrap_err();
+        match &e {
+            Error::Authorization(a) => {
+                assert!(a.is_access_denied());
+                assert_eq!(a.description.as_deref(), Some("The user said no"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            e.to_string(),
+            "authorization failed: access_denied (The user said no)"
+        );
+        assert!(matches!(
+            r.parse_callback("error=access_denied&state=other"),
+            Err(Error::StateMismatch)
+        ));
+        assert!(matches!(
+            r.parse_callback("error=server_error"),
+            Err(Error::Authorization(_))
+        ));
+    }
+
+    #[test]
+    fn debug_hides_state_and_verifier() {
+        let mut r = request(OOB);
+        r.verifier = Some(PkceVerifier::new("v3rifier"));
+        let d = format!("{r:?}");
+        assert!(!d.contains("st4te") && !d.contains("v3rifier"), "{d}");
+        assert!(d.contains("state=[redacted]"), "{d}");
+    }
 }

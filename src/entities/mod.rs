@@ -8,9 +8,12 @@
 mod account;
 mod application;
 mod ids;
+mod oauth;
 mod token;
 
 pub use account::{Account, CredentialAccount, CustomEmoji, FeatureApproval, Field, Role, Source};
 pub use application::{AppCredentials, Application, CredentialApplication};
 pub use ids::{AccountId, RoleId};
+pub(crate) use oauth::MetadataDocument;
+pub use oauth::{ServerMetadata, UserInfo};
 pub use token::Token;

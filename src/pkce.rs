@@ -1,0 +1,202 @@
+//! PKCE (RFC 7636) with the `S256` method, and random OAuth `state` values.
+//!
+//! The verifier is 32 bytes from the operating system's random source, written as 43
+//! base64url characters (all in RFC 7636's unreserved set). The challenge is
+//! `BASE64URL(SHA-256(verifier))` without padding; SHA-256 comes from the `hmac-sha256`
+//! crate. On unix the random bytes are read from `/dev/urandom`; elsewhere from the
+//! `getrandom` crate. A failing random source is an [`Error::Randomness`], never a panic.
+//!
+//! [`authorize_url`](crate::oauth::authorize_url) makes both values itself; use this module
+//! when you build the authorize step some other way.
+//!
+//! ```
+//! use mastolite::{pkce, CsrfState, PkceVerifier};
+//! let verifier = PkceVerifier::generate()?;
+//! assert!(pkce::is_valid_verifier(verifier.secret()));
+//! let challenge = verifier.challenge();
+//! assert_eq!(challenge.len(), 43);
+//! let state = CsrfState::generate()?;
+//! assert!(state.matches(state.secret()));
+//! # Ok::<(), mastolite::Error>(())
+//! ```
+
+use crate::error::Error;
+use crate::secret::{CsrfState, PkceVerifier};
+
+/// The only `code_challenge_method` this crate sends, and the only one Mastodon 4.4+ accepts.
+pub const S256: &str = "S256";
+
+/// Random bytes behind each verifier and state: 256 bits, 43 base64url characters.
+const RANDOM_BYTES: usize = 32;
+
+impl PkceVerifier {
+    /// A fresh verifier: 32 bytes from the operating system's random source, as 43 base64url
+    /// characters.
+    ///
+    /// ```
+    /// let v = mastolite::PkceVerifier::generate()?;
+    /// assert_eq!(v.secret().len(), 43);
+    /// assert_ne!(v.secret(), mastolite::PkceVerifier::generate()?.secret());
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Randomness`] when the random source cannot be read.
+    pub fn generate() -> Result<Self, Error> {
+        Ok(PkceVerifier::new(random_token()?))
+    }
+
+    /// The `S256` code challenge: `BASE64URL(SHA-256(verifier))`, without padding. It is sent
+    /// in the authorize URL; the verifier itself goes only to the token endpoint.
+    ///
+    /// ```
+    /// // RFC 7636, Appendix B.
+    /// let v = mastolite::PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+    /// assert_eq!(v.challenge(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    /// ```
+    pub fn challenge(&self) -> String {
+        base64url(&hmac_sha256::Hash::hash(self.secret().as_bytes()))
+    }
+}
+
+impl CsrfState {
+    /// A fresh `state` value: 32 bytes from the operating system's random source, as 43
+    /// base64url characters (nothing in it needs escaping in a URL).
+    ///
+    /// ```
+    /// let s = mastolite::CsrfState::generate()?;
+    /// assert_eq!(s.secret().len(), 43);
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Randomness`] when the random source cannot be read.
+    pub fn generate() -> Result<Self, Error> {
+        Ok(CsrfState::new(random_token()?))
+    }
+}
+
+/// True when `verifier` is a valid RFC 7636 `code_verifier`: 43 to 128 characters from
+/// `A-Z a-z 0-9 - . _ ~`.
+///
+/// ```
+/// use mastolite::pkce::is_valid_verifier;
+/// assert!(is_valid_verifier(&"a".repeat(43)));
+/// assert!(!is_valid_verifier(&"a".repeat(42)));
+/// assert!(!is_valid_verifier(&"a".repeat(129)));
+/// assert!(!is_valid_verifier(&format!("{}+", "a".repeat(43))));
+/// ```
+pub fn is_valid_verifier(verifier: &str) -> bool {
+    (43..=128).contains(&verifier.len())
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// 32 random bytes as 43 base64url characters.
+fn random_token() -> Result<String, Error> {
+    let mut buf = [0u8; RANDOM_BYTES];
+    fill_random(&mut buf).map_err(Error::Randomness)?;
+    // 32 equal bytes happen with probability 2^-248: a source that gives them is broken (a
+    // `/dev/urandom` that is really `/dev/zero`), and its output must not become a secret.
+    if buf.iter().all(|&b| b == buf[0]) {
+        return Err(Error::Randomness(std::io::Error::other(
+            "the random source returned constant bytes",
+        )));
+    }
+    Ok(base64url(&buf))
+}
+
+/// Fills `buf` from `/dev/urandom`, which must be a character device (not a plain file left
+/// in a chroot).
+#[cfg(unix)]
+fn fill_random(buf: &mut [u8]) -> std::io::Result<()> {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let mut f = std::fs::File::open("/dev/urandom")?;
+    if !f.metadata()?.file_type().is_char_device() {
+        return Err(std::io::Error::other(
+            "/dev/urandom is not a character device",
+        ));
+    }
+    f.read_exact(buf)
+}
+
+/// Fills `buf` from the platform's random source through `getrandom`.
+#[cfg(not(unix))]
+fn fill_random(buf: &mut [u8]) -> std::io::Result<()> {
+    getrandom::getrandom(buf).map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// RFC 4648 §5 base64url, without padding.
+pub(crate) fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
+        // 1 byte gives 2 characters, 2 give 3, 3 give 4.
+        for i in 0..=chunk.len() {
+            let sextet = (n >> (18 - 6 * i)) & 0x3f;
+            out.push(char::from(ALPHABET[sextet as usize]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64url_rfc4648_vectors() {
+        // RFC 4648 §10, without the padding.
+        for (input, want) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64url(input.as_bytes()), want, "{input:?}");
+        }
+        // The two characters where base64url differs from base64 ('+' and '/').
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+        assert_eq!(base64url(&[0xff; 6]), "________");
+        assert_eq!(base64url(&[0xf8]), "-A");
+    }
+
+    #[test]
+    fn rfc7636_appendix_b() {
+        let octets: [u8; 32] = [
+            116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212,
+            37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121,
+        ];
+        let verifier = base64url(&octets);
+        assert_eq!(verifier, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+        assert_eq!(
+            PkceVerifier::new(verifier).challenge(),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn generated_values_are_valid_fresh_and_redacted() {
+        let a = PkceVerifier::generate().unwrap();
+        let b = PkceVerifier::generate().unwrap();
+        assert!(is_valid_verifier(a.secret()), "{}", a.secret().len());
+        assert_ne!(a.secret(), b.secret());
+        assert!(!format!("{a:?}").contains(a.secret()));
+        let challenge = a.challenge();
+        assert_eq!(challenge.len(), 43);
+        assert!(is_valid_verifier(&challenge));
+        assert_ne!(challenge, a.secret());
+
+        let s = CsrfState::generate().unwrap();
+        assert!(is_valid_verifier(s.secret()));
+        assert!(!CsrfState::generate().unwrap().matches(s.secret()));
+        assert!(!format!("{s:?}").contains(s.secret()));
+    }
+}
