@@ -167,6 +167,10 @@ fn lookup_on_a_server_that_requires_a_token() {
     assert_eq!(api.status, 401);
     assert!(api.requires_authentication());
     assert!(e.is_unauthorized());
+    assert!(
+        e.to_string().contains("requires a user token"),
+        "the message says what to do: {e}"
+    );
 
     let token = AccessToken::new("user-token-1");
     let a = accounts::lookup(&c, Some(&token), "@Gargron").expect("works with a token");
