@@ -142,6 +142,9 @@ pub struct Client {
     origin: String,
     https: bool,
     agent: ureq::Agent,
+    /// The agent is ours, made with `timeout`: it already has every setting a request needs,
+    /// so requests skip ureq's per-request config (a copy of the whole config each time).
+    agent_preset: bool,
     timeout: Duration,
     total_timeout: Option<Duration>,
     body_limit: u64,
@@ -227,7 +230,10 @@ impl ClientBuilder {
         Ok(Client {
             https: origin.https,
             origin: origin.text,
-            agent: self.agent.unwrap_or_else(default_agent),
+            agent_preset: self.agent.is_none(),
+            agent: self
+                .agent
+                .unwrap_or_else(|| agent_with_timeout(self.timeout)),
             timeout: self.timeout,
             total_timeout: self.total_timeout,
             body_limit: self.body_limit,
@@ -241,11 +247,15 @@ impl ClientBuilder {
 /// responses, small buffers (Mastodon's responses need no more), our user agent, and the TLS
 /// provider that the features select (rustls first).
 pub fn default_agent() -> ureq::Agent {
+    agent_with_timeout(DEFAULT_TIMEOUT)
+}
+
+fn agent_with_timeout(timeout: Duration) -> ureq::Agent {
     let builder = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .user_agent(USER_AGENT)
-        .timeout_global(Some(DEFAULT_TIMEOUT))
+        .timeout_global(Some(timeout))
         .input_buffer_size(16 * 1024)
         .output_buffer_size(16 * 1024)
         .max_response_header_size(16 * 1024);
@@ -596,6 +606,23 @@ impl Client {
         }
     }
 
+    /// Applies the settings that correctness depends on (error statuses read as responses, no
+    /// redirects) and this attempt's timeout, unless our own agent already has them.
+    fn configure<B>(
+        &self,
+        b: ureq::RequestBuilder<B>,
+        timeout: Duration,
+    ) -> ureq::RequestBuilder<B> {
+        if self.agent_preset && timeout == self.timeout {
+            return b;
+        }
+        b.config()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(timeout))
+            .build()
+    }
+
     fn attempt(&self, req: &Request<'_>, timeout: Duration) -> Result<Reply, Error> {
         let url = if req.target.starts_with('/') {
             self.url(&req.target)
@@ -607,13 +634,7 @@ impl Client {
         let result = match req.method {
             Method::Get => {
                 let mut b = self
-                    .agent
-                    .get(&url)
-                    .config()
-                    .http_status_as_error(false)
-                    .max_redirects(0)
-                    .timeout_global(Some(timeout))
-                    .build()
+                    .configure(self.agent.get(&url), timeout)
                     .header("Accept", "application/json");
                 if let Some(a) = &auth {
                     b = b.header("Authorization", a);
@@ -622,13 +643,7 @@ impl Client {
             }
             Method::Post => {
                 let mut b = self
-                    .agent
-                    .post(&url)
-                    .config()
-                    .http_status_as_error(false)
-                    .max_redirects(0)
-                    .timeout_global(Some(timeout))
-                    .build()
+                    .configure(self.agent.post(&url), timeout)
                     .header("Accept", "application/json");
                 if let Some(a) = &auth {
                     b = b.header("Authorization", a);
@@ -638,17 +653,24 @@ impl Client {
         };
         let mut resp = result.map_err(transport)?;
         let status = resp.status().as_u16();
-        let header = |name: &str| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let rate_limit = RateLimit::from_headers(
-            header("x-ratelimit-limit").as_deref(),
-            header("x-ratelimit-remaining").as_deref(),
-            header("x-ratelimit-reset").as_deref(),
-        );
+        // The first value of each header we read, in one pass (a lookup by name hashes it).
+        const NAMES: [&str; 5] = [
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-reset",
+            "link",
+            "retry-after",
+        ];
+        let mut found: [Option<Option<&str>>; 5] = [None; 5];
+        for (name, value) in resp.headers() {
+            if let Some(i) = NAMES.iter().position(|n| *n == name.as_str()) {
+                found[i].get_or_insert(value.to_str().ok());
+            }
+        }
+        let [limit, remaining, reset, link, retry_after] = found.map(Option::flatten);
+        let rate_limit = RateLimit::from_headers(limit, remaining, reset);
+        let link = link.map(str::to_owned);
+        let retry_after = retry_after.and_then(|v| parse_retry_after(v, SystemTime::now()));
         *self
             .last_rate_limit
             .lock()
@@ -665,9 +687,6 @@ impl Client {
                 location,
             }));
         }
-        let link = header("link");
-        let retry_after =
-            header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
         if (200..300).contains(&status) {
             let bytes = resp
                 .body_mut()
