@@ -292,7 +292,9 @@ impl Store {
             return Err(StoreError::corrupt("the file is empty").into());
         }
         let header: Header = crate::json::from_str(text).map_err(|_| {
-            StoreError::corrupt("it is not a complete JSON object with a version number; it may be truncated")
+            StoreError::corrupt(
+                "it is not a complete JSON object with a version number; it may be truncated",
+            )
         })?;
         match header.version {
             Some(VERSION) => {}
@@ -416,8 +418,8 @@ impl Store {
         if bytes.len() as u64 > MAX_FILE_SIZE {
             return Err(at(StoreError::corrupt("it is larger than 1 MiB")));
         }
-        let text =
-            String::from_utf8(bytes).map_err(|_| at(StoreError::corrupt("it is not UTF-8 text")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| at(StoreError::corrupt("it is not UTF-8 text")))?;
         Store::from_json(&text).map_err(|e| match e {
             Error::Store(s) => at(s),
             other => other,

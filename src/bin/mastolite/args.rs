@@ -1,0 +1,757 @@
+//! The command line: a small hand-written parser (no argument crate, to keep the binary small)
+//! and the help texts.
+//!
+//! Global options may stand before or after the command. `--name=value` and `--name value` are
+//! both accepted. No option takes a secret: tokens come from the credentials file or from
+//! `MASTOLITE_TOKEN`, since every user of the machine can read a process's arguments.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The default `--timeout`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest `--timeout` accepted (a day).
+const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// Options that apply to every command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Global {
+    pub server: Option<String>,
+    pub store: Option<PathBuf>,
+    pub json: bool,
+    pub timeout: Duration,
+}
+
+/// Which stored token a command uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    App,
+    User,
+    /// The user token when the store holds one, else the app token.
+    Default,
+}
+
+/// `followers` and `following`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct List {
+    pub account: String,
+    pub limit: Option<u32>,
+    pub all: bool,
+    pub max_items: Option<usize>,
+}
+
+/// A command and its own arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Register {
+        name: String,
+        redirect_uris: Vec<String>,
+        scopes: Option<String>,
+        website: Option<String>,
+    },
+    Token {
+        scopes: Option<String>,
+    },
+    Login {
+        scopes: Option<String>,
+        force_login: bool,
+        lang: Option<String>,
+    },
+    Verify(Which),
+    Check,
+    Revoke(Which),
+    Followers(List),
+    Following(List),
+    Metadata,
+    Account(String),
+    Instance,
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    Run(Global, Command),
+    /// Help text for stdout.
+    Help(String),
+    Version,
+}
+
+/// A bad command line: the message, and the command whose usage line to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    pub message: String,
+    pub command: Option<&'static str>,
+}
+
+impl UsageError {
+    /// One line: the problem and the usage.
+    pub fn line(&self) -> String {
+        let usage = match self.command.and_then(spec) {
+            Some(s) => format!("mastolite [OPTIONS] {} {}", s.name, s.args)
+                .trim_end()
+                .to_owned(),
+            None => "mastolite [OPTIONS] COMMAND [ARGS]".to_owned(),
+        };
+        let help = match self.command {
+            Some(c) => format!("mastolite {c} --help"),
+            None => "mastolite --help".to_owned(),
+        };
+        format!("{}; usage: {usage} (see {help})", self.message)
+    }
+}
+
+/// An option: its name, the name of its value (`None` for a switch), and what it does.
+type Opt = (&'static str, Option<&'static str>, &'static str);
+
+/// A command: name, argument synopsis, description, options.
+pub struct Spec {
+    pub name: &'static str,
+    pub args: &'static str,
+    pub about: &'static str,
+    pub options: &'static [Opt],
+}
+
+const GLOBAL_OPTIONS: &[Opt] = &[
+    (
+        "--server",
+        Some("URL"),
+        "the server (default: $MASTOLITE_SERVER, else the credentials file's)",
+    ),
+    (
+        "--store",
+        Some("PATH"),
+        "the credentials file (default: $MASTOLITE_STORE, else $XDG_CONFIG_HOME/mastolite/credentials.json, else ~/.config/mastolite/credentials.json)",
+    ),
+    (
+        "--json",
+        None,
+        "print one JSON document on stdout (errors stay one line on stderr)",
+    ),
+    (
+        "--timeout",
+        Some("SECONDS"),
+        "the limit for each request (default 30)",
+    ),
+];
+
+const LIST_OPTIONS: &[Opt] = &[
+    (
+        "--limit",
+        Some("N"),
+        "accounts per page (Mastodon: 1 to 80)",
+    ),
+    ("--all", None, "follow the pages to the end"),
+    (
+        "--max-items",
+        Some("N"),
+        "stop after N accounts (implies --all)",
+    ),
+];
+
+const WHICH_OPTIONS: &[Opt] = &[
+    ("--app", None, "the app token"),
+    ("--user", None, "the user token"),
+];
+
+pub const SPECS: &[Spec] = &[
+    Spec {
+        name: "register",
+        args: "[--name NAME] [--redirect-uri URI]... [--scopes SCOPES] [--website URL]",
+        about: "Registers an app on the server (POST /api/v1/apps) and starts a credentials file with it. Prints `name (client_id …)`.",
+        options: &[
+            (
+                "--name",
+                Some("NAME"),
+                "the app's name (default: mastolite)",
+            ),
+            (
+                "--redirect-uri",
+                Some("URI"),
+                "a redirect URI; repeat for several (default: urn:ietf:wg:oauth:2.0:oob, which `login` needs)",
+            ),
+            (
+                "--scopes",
+                Some("SCOPES"),
+                "the scopes, space-separated (default: read)",
+            ),
+            ("--website", Some("URL"), "the app's website"),
+        ],
+    },
+    Spec {
+        name: "token",
+        args: "[--scopes SCOPES]",
+        about: "Gets an app token (client credentials) and stores it.",
+        options: &[(
+            "--scopes",
+            Some("SCOPES"),
+            "the scopes (default: all the app registered)",
+        )],
+    },
+    Spec {
+        name: "login",
+        args: "[--scopes SCOPES] [--force-login] [--lang L]",
+        about: "Logs a user in (authorization code, with PKCE where the server supports it): prints the authorize URL alone on stdout, reads the code the server shows as one line from stdin, and stores the user token. Prompts go to stderr.",
+        options: &[
+            (
+                "--scopes",
+                Some("SCOPES"),
+                "the scopes (default: all the app registered)",
+            ),
+            (
+                "--force-login",
+                None,
+                "show the consent screen even if the app is authorized (to switch accounts)",
+            ),
+            (
+                "--lang",
+                Some("L"),
+                "the language of the login pages (en, de, pt-BR, …)",
+            ),
+        ],
+    },
+    Spec {
+        name: "verify",
+        args: "[--app|--user]",
+        about: "Checks a token and prints its app (--app: GET /api/v1/apps/verify_credentials) or account (--user: GET /api/v1/accounts/verify_credentials). Default: --user when the store holds a user token, else --app.",
+        options: WHICH_OPTIONS,
+    },
+    Spec {
+        name: "check",
+        args: "",
+        about: "For cron: checks the token (the user token when the store holds one, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. Falls back to GET /api/v1/accounts/verify_credentials where the app endpoint is missing (404), and never runs longer than --timeout plus one second.",
+        options: &[],
+    },
+    Spec {
+        name: "revoke",
+        args: "[--app|--user]",
+        about: "Revokes a stored token (POST /oauth/revoke) and removes it from the credentials file. Default: --user when the store holds a user token, else --app.",
+        options: WHICH_OPTIONS,
+    },
+    Spec {
+        name: "followers",
+        args: "ACCOUNT [--limit N] [--all] [--max-items N]",
+        about: "Lists the accounts that follow ACCOUNT, one @acct per line. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
+        options: LIST_OPTIONS,
+    },
+    Spec {
+        name: "following",
+        args: "ACCOUNT [--limit N] [--all] [--max-items N]",
+        about: "Lists the accounts that ACCOUNT follows, one @acct per line. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
+        options: LIST_OPTIONS,
+    },
+    Spec {
+        name: "metadata",
+        args: "",
+        about: "Prints the server's OAuth metadata (GET /.well-known/oauth-authorization-server), or the classic endpoints for servers before Mastodon 4.3.",
+        options: &[],
+    },
+    Spec {
+        name: "account",
+        args: "ACCOUNT",
+        about: "Prints an account, given by id or by handle (@alice or @alice@other.example).",
+        options: &[],
+    },
+    Spec {
+        name: "instance",
+        args: "",
+        about: "Prints the server's name and software version (GET /api/v2/instance, or /api/v1/instance on older servers).",
+        options: &[],
+    },
+];
+
+/// The spec of a command.
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.name == name)
+}
+
+fn options_text(out: &mut String, options: &[Opt]) {
+    for (name, value, about) in options {
+        let flag = match value {
+            Some(v) => format!("{name} {v}"),
+            None => (*name).to_owned(),
+        };
+        out.push_str(&format!("  {flag:<22} {about}\n"));
+    }
+}
+
+/// `mastolite --help`.
+pub fn main_help() -> String {
+    let mut out = String::from(
+        "mastolite: Mastodon client-app access for scripts and cron jobs\n\n\
+         usage: mastolite [--server URL] [--store PATH] [--json] [--timeout SECONDS] COMMAND [ARGS]\n\n\
+         commands:\n",
+    );
+    for s in SPECS {
+        out.push_str(format!("  {:<10} {}", s.name, s.args).trim_end());
+        out.push('\n');
+    }
+    out.push_str("\noptions (before or after the command):\n");
+    options_text(&mut out, GLOBAL_OPTIONS);
+    out.push_str(
+        "  --help                 this text; `mastolite COMMAND --help` for a command\n  \
+         --version              the version\n\n\
+         environment:\n  \
+         MASTOLITE_SERVER       the server, when --server is not given\n  \
+         MASTOLITE_STORE        the credentials file, when --store is not given\n  \
+         MASTOLITE_TOKEN        a token to use instead of the stored ones (never pass a token as an argument)\n\n\
+         exit status:\n  \
+         0  success\n  \
+         1  the server rejected the credentials (401, 403, revoked or expired token, unknown client)\n  \
+         2  a transient failure (cannot connect, DNS, TLS, timeout, 429, 5xx, an unreadable answer)\n  \
+         3  a usage or local error (bad arguments, no or unreadable or too-open credentials file, no token)\n  \
+         4  the server refused the request for another reason (400, 404, 422, other 4xx)\n",
+    );
+    out
+}
+
+/// `mastolite COMMAND --help`.
+pub fn command_help(s: &Spec) -> String {
+    let usage = format!("usage: mastolite [OPTIONS] {} {}", s.name, s.args);
+    let mut out = format!("{}\n\n{}\n", usage.trim_end(), s.about);
+    if !s.options.is_empty() {
+        out.push_str("\noptions:\n");
+        options_text(&mut out, s.options);
+    }
+    out.push_str("\nglobal options:\n");
+    options_text(&mut out, GLOBAL_OPTIONS);
+    out
+}
+
+/// Text a user typed, safe to echo.
+fn shown(s: &str) -> String {
+    crate::views::printable(s, 60)
+}
+
+/// An option seen after the command, with its value when it takes one.
+struct Seen {
+    name: &'static str,
+    value: Option<String>,
+}
+
+/// Parses the arguments after the program name.
+///
+/// # Errors
+/// A [`UsageError`] for an unknown command or option, a missing or extra argument, or a bad
+/// value.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageError> {
+    let mut args = args.into_iter();
+    let mut global = Global {
+        server: None,
+        store: None,
+        json: false,
+        timeout: DEFAULT_TIMEOUT,
+    };
+    let mut command: Option<&'static Spec> = None;
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut positional: Vec<String> = Vec::new();
+    let mut help = false;
+    let mut only_positional = false;
+    let err = |command: Option<&'static Spec>, message: String| UsageError {
+        message,
+        command: command.map(|s| s.name),
+    };
+
+    while let Some(raw) = args.next() {
+        let arg = if only_positional || raw.to_str().is_some_and(|a| !a.starts_with('-')) {
+            None
+        } else {
+            raw.to_str()
+        };
+        let Some(arg) = arg else {
+            // A positional argument: the command, then its own arguments.
+            let Some(text) = raw.to_str() else {
+                return Err(err(command, "an argument is not valid UTF-8".into()));
+            };
+            match command {
+                None if text == "help" && !only_positional => help = true,
+                None => match spec(text) {
+                    Some(s) => command = Some(s),
+                    None if help => return Err(err(None, format!("no command {:?}", shown(text)))),
+                    None => return Err(err(None, format!("unknown command {:?}", shown(text)))),
+                },
+                Some(_) => positional.push(text.to_owned()),
+            }
+            continue;
+        };
+        if arg == "--" {
+            only_positional = true;
+            continue;
+        }
+        if arg == "--help" || arg == "-h" {
+            help = true;
+            continue;
+        }
+        if arg == "--version" || arg == "-V" {
+            if command.is_none() {
+                return Ok(Parsed::Version);
+            }
+            return Err(err(command, "--version takes no command".into()));
+        }
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_owned())),
+            None => (arg, None),
+        };
+        // Global options.
+        let global_opt = GLOBAL_OPTIONS.iter().find(|o| o.0 == name);
+        let opt =
+            global_opt.or_else(|| command.and_then(|s| s.options.iter().find(|o| o.0 == name)));
+        let Some(&(name, value_name, _)) = opt else {
+            let message = match command {
+                Some(s) => format!("unknown option {} for {}", shown(name), s.name),
+                None => format!("unknown option {}", shown(name)),
+            };
+            return Err(err(command, message));
+        };
+        let value = match (value_name, inline) {
+            (None, None) => None,
+            (None, Some(_)) => return Err(err(command, format!("{name} takes no value"))),
+            (Some(_), Some(v)) => Some(v),
+            (Some(v), None) => match args.next().map(|a| a.into_string()) {
+                Some(Ok(a)) if !a.starts_with("--") => Some(a),
+                Some(Err(os)) if name == "--store" => {
+                    global.store = Some(PathBuf::from(os));
+                    continue;
+                }
+                Some(Err(_)) => {
+                    return Err(err(
+                        command,
+                        format!("the value of {name} is not valid UTF-8"),
+                    ));
+                }
+                _ => return Err(err(command, format!("{name} needs a value ({v})"))),
+            },
+        };
+        if global_opt.is_some() {
+            set_global(&mut global, name, value).map_err(|m| err(command, m))?;
+        } else {
+            if name != "--redirect-uri" && seen.iter().any(|s| s.name == name) {
+                return Err(err(command, format!("{name} is given twice")));
+            }
+            seen.push(Seen { name, value });
+        }
+    }
+
+    if help {
+        return Ok(Parsed::Help(match command {
+            Some(s) => command_help(s),
+            None => main_help(),
+        }));
+    }
+    let Some(spec) = command else {
+        return Err(err(None, "no command given".into()));
+    };
+    build(spec, &seen, positional)
+        .map(|c| Parsed::Run(global, c))
+        .map_err(|m| err(Some(spec), m))
+}
+
+fn set_global(global: &mut Global, name: &str, value: Option<String>) -> Result<(), String> {
+    match (name, value) {
+        ("--json", _) => global.json = true,
+        ("--server", Some(v)) if !v.trim().is_empty() => global.server = Some(v),
+        ("--store", Some(v)) if !v.is_empty() => global.store = Some(PathBuf::from(v)),
+        ("--timeout", Some(v)) => global.timeout = parse_timeout(&v)?,
+        (name, _) => return Err(format!("{name} needs a non-empty value")),
+    }
+    Ok(())
+}
+
+fn parse_timeout(v: &str) -> Result<Duration, String> {
+    let bad = || {
+        format!(
+            "--timeout takes a number of seconds above 0 and at most {MAX_TIMEOUT_SECS}, not {:?}",
+            shown(v)
+        )
+    };
+    let secs: f64 = v.trim().parse().map_err(|_| bad())?;
+    if !(secs > 0.0 && secs <= MAX_TIMEOUT_SECS) {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn positive<T: std::str::FromStr + PartialEq + Default>(name: &str, v: &str) -> Result<T, String> {
+    match v.parse::<T>() {
+        Ok(n) if n != T::default() => Ok(n),
+        _ => Err(format!(
+            "{name} takes a whole number of at least 1, not {:?}",
+            shown(v)
+        )),
+    }
+}
+
+/// Builds the command from its options and positional arguments.
+fn build(spec: &Spec, seen: &[Seen], mut positional: Vec<String>) -> Result<Command, String> {
+    let value = |name: &str| {
+        seen.iter()
+            .find(|s| s.name == name)
+            .and_then(|s| s.value.clone())
+    };
+    let flag = |name: &str| seen.iter().any(|s| s.name == name);
+    let wanted = match spec.name {
+        "followers" | "following" | "account" => 1,
+        _ => 0,
+    };
+    if positional.len() < wanted {
+        return Err(format!("{} needs an account id or handle", spec.name));
+    }
+    if positional.len() > wanted {
+        // Not echoed: a stray argument may be a secret pasted by mistake.
+        return Err(format!(
+            "{} takes {} argument(s), and more were given",
+            spec.name, wanted
+        ));
+    }
+    let which = || match (flag("--app"), flag("--user")) {
+        (true, true) => Err("--app and --user exclude each other".to_owned()),
+        (true, false) => Ok(Which::App),
+        (false, true) => Ok(Which::User),
+        (false, false) => Ok(Which::Default),
+    };
+    let list = |positional: Vec<String>| -> Result<List, String> {
+        Ok(List {
+            account: positional.into_iter().next().unwrap_or_default(),
+            limit: value("--limit")
+                .map(|v| positive("--limit", &v))
+                .transpose()?,
+            all: flag("--all"),
+            max_items: value("--max-items")
+                .map(|v| positive("--max-items", &v))
+                .transpose()?,
+        })
+    };
+    Ok(match spec.name {
+        "register" => Command::Register {
+            name: value("--name").unwrap_or_else(|| "mastolite".to_owned()),
+            redirect_uris: seen
+                .iter()
+                .filter(|s| s.name == "--redirect-uri")
+                .filter_map(|s| s.value.clone())
+                .collect(),
+            scopes: value("--scopes"),
+            website: value("--website"),
+        },
+        "token" => Command::Token {
+            scopes: value("--scopes"),
+        },
+        "login" => Command::Login {
+            scopes: value("--scopes"),
+            force_login: flag("--force-login"),
+            lang: value("--lang"),
+        },
+        "verify" => Command::Verify(which()?),
+        "check" => Command::Check,
+        "revoke" => Command::Revoke(which()?),
+        "followers" => Command::Followers(list(positional)?),
+        "following" => Command::Following(list(positional)?),
+        "metadata" => Command::Metadata,
+        "account" => Command::Account(positional.remove(0)),
+        "instance" => Command::Instance,
+        other => return Err(format!("unknown command {other}")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<Parsed, UsageError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    fn command(args: &[&str]) -> (Global, Command) {
+        match run(args) {
+            Ok(Parsed::Run(g, c)) => (g, c),
+            other => panic!("{args:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_command() {
+        let (g, c) = command(&[
+            "--server",
+            "https://m.example",
+            "check",
+            "--json",
+            "--timeout=2.5",
+            "--store",
+            "/tmp/c.json",
+        ]);
+        assert_eq!(c, Command::Check);
+        assert_eq!(g.server.as_deref(), Some("https://m.example"));
+        assert!(g.json);
+        assert_eq!(g.timeout, Duration::from_millis(2500));
+        assert_eq!(g.store, Some(PathBuf::from("/tmp/c.json")));
+        let (g, _) = command(&["check"]);
+        assert_eq!(g.timeout, DEFAULT_TIMEOUT);
+        assert!(!g.json);
+    }
+
+    #[test]
+    fn command_options_and_arguments() {
+        let (_, c) = command(&[
+            "register",
+            "--name",
+            "bot",
+            "--redirect-uri",
+            "urn:ietf:wg:oauth:2.0:oob",
+            "--redirect-uri=https://a.example/cb",
+            "--scopes",
+            "read write",
+        ]);
+        assert_eq!(
+            c,
+            Command::Register {
+                name: "bot".into(),
+                redirect_uris: vec![
+                    "urn:ietf:wg:oauth:2.0:oob".into(),
+                    "https://a.example/cb".into()
+                ],
+                scopes: Some("read write".into()),
+                website: None,
+            }
+        );
+        let (_, c) = command(&["followers", "@alice@b.example", "--limit", "80", "--all"]);
+        assert_eq!(
+            c,
+            Command::Followers(List {
+                account: "@alice@b.example".into(),
+                limit: Some(80),
+                all: true,
+                max_items: None,
+            })
+        );
+        assert_eq!(command(&["verify", "--app"]).1, Command::Verify(Which::App));
+        assert_eq!(command(&["revoke"]).1, Command::Revoke(Which::Default));
+        let (_, c) = command(&["login", "--force-login", "--lang", "de"]);
+        assert_eq!(
+            c,
+            Command::Login {
+                scopes: None,
+                force_login: true,
+                lang: Some("de".into())
+            }
+        );
+    }
+
+    #[test]
+    fn help_for_the_command_and_each_subcommand() {
+        for args in [&["--help"][..], &["help"], &["-h"]] {
+            match run(args) {
+                Ok(Parsed::Help(text)) => assert!(text.contains("exit status:"), "{text}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        for s in SPECS {
+            for args in [[s.name, "--help"], ["help", s.name]] {
+                match run(&args) {
+                    Ok(Parsed::Help(text)) => {
+                        assert!(
+                            text.starts_with(&format!("usage: mastolite [OPTIONS] {}", s.name))
+                        );
+                        assert!(text.contains(s.about));
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
+        assert_eq!(run(&["--version"]), Ok(Parsed::Version));
+    }
+
+    #[test]
+    fn usage_errors() {
+        let cases: &[(&[&str], &str, Option<&str>)] = &[
+            (&[], "no command given", None),
+            (&["frobnicate"], "unknown command \"frobnicate\"", None),
+            (
+                &["check", "--frob"],
+                "unknown option --frob for check",
+                Some("check"),
+            ),
+            (&["--frob"], "unknown option --frob", None),
+            (
+                &["token", "--scopes"],
+                "--scopes needs a value (SCOPES)",
+                Some("token"),
+            ),
+            (
+                &["token", "--scopes", "--json"],
+                "--scopes needs a value",
+                Some("token"),
+            ),
+            (
+                &["check", "--json=yes"],
+                "--json takes no value",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout", "0"],
+                "--timeout takes a number",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout", "nan"],
+                "--timeout takes a number",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout", "-1"],
+                "--timeout takes a number",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout"],
+                "--timeout needs a value (SECONDS)",
+                Some("check"),
+            ),
+            (
+                &["followers"],
+                "followers needs an account id or handle",
+                Some("followers"),
+            ),
+            (
+                &["followers", "1", "2"],
+                "takes 1 argument(s)",
+                Some("followers"),
+            ),
+            (
+                &["followers", "1", "--limit", "0"],
+                "--limit takes a whole number",
+                Some("followers"),
+            ),
+            (
+                &["following", "1", "--max-items", "x"],
+                "--max-items takes a whole number",
+                Some("following"),
+            ),
+            (
+                &["token", "SECRET-TOKEN"],
+                "token takes 0 argument(s)",
+                Some("token"),
+            ),
+            (
+                &["verify", "--app", "--user"],
+                "exclude each other",
+                Some("verify"),
+            ),
+            (
+                &["token", "--scopes", "a", "--scopes", "b"],
+                "--scopes is given twice",
+                Some("token"),
+            ),
+            (&["--server", ""], "--server needs a non-empty value", None),
+            (&["help", "nope"], "no command \"nope\"", None),
+        ];
+        for (args, words, command) in cases {
+            let e = run(args).expect_err(&format!("{args:?}"));
+            assert!(e.message.contains(words), "{args:?}: {}", e.message);
+            assert_eq!(e.command, *command, "{args:?}");
+            let line = e.line();
+            assert!(!line.contains('\n'));
+            assert!(line.contains("usage: mastolite [OPTIONS] "), "{line}");
+            assert!(!line.contains("SECRET"), "{line}");
+        }
+    }
+}
