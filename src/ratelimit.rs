@@ -80,6 +80,9 @@ impl RateLimit {
     }
 }
 
+/// 9999-12-31T23:59:59Z, the last moment either form of reset time may name.
+const LAST_SECOND: u64 = 253_402_300_799;
+
 /// `X-RateLimit-Reset`: ISO 8601 (with or without fractions, `Z` or an offset) or epoch
 /// seconds (with or without fractions).
 fn parse_reset(v: &str) -> Option<SystemTime> {
@@ -90,6 +93,9 @@ fn parse_reset(v: &str) -> Option<SystemTime> {
             return None;
         }
         let secs: u64 = num_u64(secs)?;
+        if secs > LAST_SECOND {
+            return None;
+        }
         return UNIX_EPOCH
             .checked_add(Duration::from_secs(secs))?
             .checked_add(Duration::from_nanos(nanos(frac)));
@@ -183,6 +189,7 @@ fn to_system_time(
     let secs = days * 86_400 + (h * 3600 + mi * 60 + s) as i64 - offset;
     u64::try_from(secs)
         .ok()
+        .filter(|s| *s <= LAST_SECOND)
         .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
 }
 
@@ -278,6 +285,10 @@ mod tests {
             1_795_887_600
         );
         assert_eq!(unix(parse_reset("1795887600").unwrap()), 1_795_887_600);
+        assert_eq!(
+            unix(parse_reset("9999-12-31T23:59:59Z").unwrap()),
+            unix(parse_reset("253402300799").unwrap())
+        );
         assert_eq!(unix(parse_reset("1970-01-01T00:00:00.000Z").unwrap()), 0);
         assert_eq!(
             unix(parse_reset("2000-02-29T00:00:00Z").unwrap()),
@@ -323,6 +334,7 @@ mod tests {
             "1795887600.x",
             "1e9",
             "18446744073709551615",
+            "253402300800",
         ] {
             assert_eq!(parse_reset(v), None, "{v}");
         }
