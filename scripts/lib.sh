@@ -3,7 +3,8 @@
 # A "variant" is JSON backend + TLS choice, written `serde+rustls`, `miniserde+none`, ...
 # A "program" is one of: baseline (scripts/baselines/ureq-token-check, raw ureq 3),
 # token_check (examples/token_check.rs, built through scripts/bench/token-check), and cli
-# (the `mastolite` binary, feature `cli`).
+# (the `mastolite` binary, feature `cli`); for the runtime benchmark only, followers and
+# baseline_followers (a loop over followers pages, through mastolite and on raw ureq).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BASELINE_DIR="$ROOT/scripts/baselines/ureq-token-check"
@@ -58,8 +59,14 @@ cargo_args() {
   local features
   features=$(features_of "$2")
   case $1 in
-    baseline) printf '%s\n' --manifest-path "$BASELINE_DIR/Cargo.toml" --features "$features" ;;
-    token_check) printf '%s\n' --manifest-path "$TOKEN_CHECK_DIR/Cargo.toml" --features "$features" ;;
+    baseline) printf '%s\n' --manifest-path "$BASELINE_DIR/Cargo.toml" --features "$features" \
+      --bin ureq-token-check ;;
+    token_check) printf '%s\n' --manifest-path "$TOKEN_CHECK_DIR/Cargo.toml" --features "$features" \
+      --bin token_check ;;
+    baseline_followers) printf '%s\n' --manifest-path "$BASELINE_DIR/Cargo.toml" \
+      --features "$features" --bin followers_page ;;
+    followers) printf '%s\n' --manifest-path "$TOKEN_CHECK_DIR/Cargo.toml" --features "$features" \
+      --bin followers_page ;;
     cli) printf '%s\n' --manifest-path "$ROOT/Cargo.toml" --no-default-features \
       --features "$features,cli" --bin mastolite ;;
     *) echo "unknown program $1" >&2; return 1 ;;
@@ -71,6 +78,7 @@ binary_path() {
   case $1 in
     baseline) echo "$3/$2/size/ureq-token-check" ;;
     token_check) echo "$3/$2/size/token_check" ;;
+    baseline_followers | followers) echo "$3/$2/size/followers_page" ;;
     cli) echo "$3/$2/size/mastolite" ;;
   esac
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Helper of scripts/measure: runtime and decode measurements, and the report.
 
-  measure.py runtime URL NAME=BINARY...  whole-process instruction counts (callgrind), wall
-                                         time, peak memory, verify_credentials per second
+  measure.py runtime URL NAME=TOKEN_CHECK,FOLLOWERS_PAGE...
+                                         whole-process instruction counts (callgrind), wall
+                                         time, peak memory, verify_credentials per second,
+                                         followers pages
   measure.py decode BINARY               instructions and nanoseconds per decoded account
   measure.py report RESULTS.tsv          markdown tables with ratios to the baselines
 
@@ -21,6 +23,9 @@ RSS_RUNS = 5
 LOOP_CALLS = 2000  # verify_credentials calls in the keep-alive loop
 LOOP_RUNS = 5
 IR_CALLS = 200  # verify_credentials calls for the per-call instruction count
+PAGES = 20  # followers pages (40 full accounts each) for the per-page instruction count
+PAGE_LOOP = 300  # followers pages in the timed loop
+ACCOUNT = "14715"  # any id: the server answers every followers page alike
 
 
 def callgrind(cmd):
@@ -60,21 +65,26 @@ def peak_rss_kib(cmd):
 
 
 def runtime(url, programs):
-    names = [name for name, _ in programs]
+    names = [p[0] for p in programs]
     res = {n: {} for n in names}
-    for name, binary in programs:
+    for name, binary, followers in programs:
         ir0 = callgrind([binary, url, "0"])
         irn = callgrind([binary, url, str(IR_CALLS)])
         res[name]["ir_flow"] = ir0
         res[name]["ir_call"] = (irn - ir0) / IR_CALLS
-    samples = {n: {"flow": [], "rss": [], "loop": []} for n in names}
+        irp0 = callgrind([followers, url, ACCOUNT, "0"])
+        irp = callgrind([followers, url, ACCOUNT, str(PAGES)])
+        res[name]["ir_page"] = (irp - irp0) / PAGES
+    samples = {n: {"flow": [], "rss": [], "loop": [], "pages": [], "pages0": []} for n in names}
     for i in range(FLOW_RUNS):
-        for name, binary in programs:
+        for name, binary, followers in programs:
             samples[name]["flow"].append(wall([binary, url, "0"]))
             if i < RSS_RUNS:
                 samples[name]["rss"].append(peak_rss_kib([binary, url, "0"]))
             if i < LOOP_RUNS:
                 samples[name]["loop"].append(wall([binary, url, str(LOOP_CALLS)]))
+                samples[name]["pages0"].append(wall([followers, url, ACCOUNT, "0"]))
+                samples[name]["pages"].append(wall([followers, url, ACCOUNT, str(PAGE_LOOP)]))
     for name in names:
         s = samples[name]
         flow = statistics.median(s["flow"])
@@ -82,6 +92,8 @@ def runtime(url, programs):
         res[name]["wall_ms"] = flow * 1000
         res[name]["rss_kib"] = statistics.median(s["rss"])
         res[name]["rps"] = LOOP_CALLS / max(loop - flow, 1e-9)
+        pages = statistics.median(s["pages"]) - statistics.median(s["pages0"])
+        res[name]["pps"] = PAGE_LOOP / max(pages, 1e-9)
     for name in names:
         for key, value in res[name].items():
             print(f"{name}\t{key}\t{value:.6g}")
@@ -204,10 +216,13 @@ def report(path):
             "callgrind's count for the whole process doing the three calls, and per extra "
             "verify_credentials call. Wall time and peak RSS of the three-call process "
             f"(median of {FLOW_RUNS} and {RSS_RUNS} runs); calls per second of a keep-alive "
-            f"loop of {LOOP_CALLS} verify_credentials.",
+            f"loop of {LOOP_CALLS} verify_credentials. Followers: a page of 40 full accounts "
+            "fetched and decoded (raw ureq decodes into a plain struct with the same fields), "
+            f"instructions per page and pages per second over a loop of {PAGE_LOOP}.",
             "",
-            "| variant | instructions, 3 calls | per call | wall time | peak RSS | calls/s |",
-            "|---|---|---|---|---|---|",
+            "| variant | instructions, 3 calls | per verify call | wall time | peak RSS | "
+            "verify calls/s | per followers page | pages/s |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for variant in dict.fromkeys(v for v, _ in run):
             ours, base = run.get((variant, "token_check")), run.get((variant, "baseline"))
@@ -218,7 +233,9 @@ def report(path):
                 f"{ours['ir_call'] / 1e3:.0f} k ({ratio(ours['ir_call'], base['ir_call'])}) | "
                 f"{ours['wall_ms']:.2f} ms ({ratio(ours['wall_ms'], base['wall_ms'])}) | "
                 f"{ours['rss_kib'] / 1024:.1f} MiB ({ratio(ours['rss_kib'], base['rss_kib'])}) | "
-                f"{ours['rps']:.0f} ({ratio(ours['rps'], base['rps'])}) |"
+                f"{ours['rps']:.0f} ({ratio(ours['rps'], base['rps'])}) | "
+                f"{ours['ir_page'] / 1e6:.2f} M ({ratio(ours['ir_page'], base['ir_page'])}) | "
+                f"{ours['pps']:.0f} ({ratio(ours['pps'], base['pps'])}) |"
             )
             budgets.append(
                 f"- {'ok' if ours['ir_flow'] <= 1.05 * base['ir_flow'] else 'OVER'}: three-call "
@@ -266,7 +283,11 @@ def report(path):
 
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "runtime":
-        runtime(sys.argv[2], [a.split("=", 1) for a in sys.argv[3:]])
+        programs = []
+        for arg in sys.argv[3:]:
+            name, binaries = arg.split("=", 1)
+            programs.append((name, *binaries.split(",")))
+        runtime(sys.argv[2], programs)
     elif len(sys.argv) == 3 and sys.argv[1] == "decode":
         decode(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "report":

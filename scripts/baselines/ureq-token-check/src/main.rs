@@ -3,17 +3,13 @@
 //! `ureq-token-check <server> [repeat]` prints the app's name; `repeat` more
 //! verify_credentials calls go over the same keep-alive connection. One JSON backend
 //! (`serde` or `miniserde`) and at most one TLS feature (`rustls`, `native-tls`) are chosen
-//! at build time, as a user of plain ureq would. The agent uses the same buffer sizes, user
-//! agent and redirect policy as mastolite's default agent, so the comparison isolates the
-//! crate's own code.
+//! at build time, as a user of plain ureq would.
 
 use std::process::ExitCode;
-use std::time::Duration;
 
-#[cfg(all(feature = "serde", feature = "miniserde"))]
-compile_error!("choose one JSON backend");
-#[cfg(not(any(feature = "serde", feature = "miniserde")))]
-compile_error!("choose a JSON backend: serde or miniserde");
+mod common;
+
+use common::{Error, agent, decode};
 
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
@@ -32,35 +28,6 @@ struct Token {
 #[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 struct Verified {
     name: String,
-}
-
-type Error = Box<dyn std::error::Error>;
-
-#[cfg(feature = "serde")]
-fn decode<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, Error> {
-    Ok(serde_json::from_str(body)?)
-}
-
-#[cfg(feature = "miniserde")]
-fn decode<T: miniserde::Deserialize>(body: &str) -> Result<T, Error> {
-    miniserde::json::from_str(body).map_err(|_| "unexpected JSON".into())
-}
-
-fn agent() -> ureq::Agent {
-    let config = ureq::Agent::config_builder()
-        .max_redirects(0)
-        .user_agent("ureq-token-check")
-        .timeout_global(Some(Duration::from_secs(30)))
-        .input_buffer_size(16 * 1024)
-        .output_buffer_size(16 * 1024);
-    #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-    let config = config.tls_config(
-        ureq::tls::TlsConfig::builder()
-            .provider(ureq::tls::TlsProvider::NativeTls)
-            .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-            .build(),
-    );
-    config.build().into()
 }
 
 fn run(server: &str, repeat: u32) -> Result<String, Error> {

@@ -15,17 +15,10 @@ use std::net::{TcpListener, TcpStream};
 const APP: &str = include_str!("../../data/credential_application.json");
 const TOKEN: &str = include_str!("../../data/token.json");
 const VERIFIED: &str = include_str!("../../data/app_verify_credentials.json");
-const ACCOUNT: &str = include_str!("../../data/account_all_fields_synthesized.json");
 
-/// A page of 40 copies of the full account, each with its own id.
-fn followers_page() -> String {
-    let id = "\"id\": \"110000000000000001\"";
-    assert!(ACCOUNT.contains(id), "the account fixture changed");
-    let accounts: Vec<String> = (0..40)
-        .map(|i| ACCOUNT.replacen(id, &format!("\"id\": \"{}\"", 120_000 + i), 1))
-        .collect();
-    format!("[{}]", accounts.join(","))
-}
+#[path = "../../page.rs"]
+#[allow(dead_code)] // PER_PAGE
+mod page;
 
 struct Answer<'a> {
     status: &'a str,
@@ -126,7 +119,7 @@ fn main() -> std::io::Result<()> {
     let host = listener.local_addr()?.to_string();
     println!("http://{host}");
     std::io::stdout().flush()?;
-    let page: &'static str = Box::leak(followers_page().into_boxed_str());
+    let page: &'static str = Box::leak(page::followers_page().into_boxed_str());
     let host: &'static str = Box::leak(host.into_boxed_str());
     for stream in listener.incoming() {
         let stream = stream?;
