@@ -10,6 +10,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let links = mastolite::pagination::parse_link_header(header);
     for url in [&links.next, &links.prev].into_iter().flatten() {
-        assert!(header.contains(url.as_str()), "{url:?} is not in {header:?}");
+        assert!(
+            header.contains(url.as_str()),
+            "{url:?} is not in {header:?}"
+        );
     }
 });
