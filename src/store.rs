@@ -178,7 +178,7 @@ impl StoredToken {
             access_token: token.access_token.clone(),
             scope: token.scope.clone(),
             created_at: Some(token.created_at.unwrap_or(received_at)),
-            expires_at: token.expires_in.map(|s| received_at.saturating_add(s)),
+            expires_at: token.expires_at(received_at),
             acct: None,
         }
     }

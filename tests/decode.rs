@@ -457,7 +457,7 @@ fn tokens_say_bearer_in_either_case() {
             assert!(token.created_at.unwrap() > 1_500_000_000, "{name}");
             assert_eq!(token.expires_in, None, "{name}");
             assert_eq!(token.refresh_token, None, "{name}");
-            assert_eq!(token.expires_at(), None, "{name}");
+            assert_eq!(token.expires_at(1_800_000_000), None, "{name}");
         }
     }
 
@@ -847,9 +847,10 @@ fn tokens_from_servers_whose_tokens_expire() {
     assert_eq!(t.access_token.secret(), "short-lived");
     assert_eq!(t.token_type.as_deref(), Some("bearer"));
     assert_eq!(t.expires_in, Some(7200));
-    assert_eq!(t.expires_at(), Some(1_700_007_200));
-    assert!(!t.is_expired_at(1_700_007_199));
-    assert!(t.is_expired_at(1_700_007_200));
+    // expires_in counts from when the response arrived, not from created_at.
+    assert_eq!(t.expires_at(1_700_001_000), Some(1_700_008_200));
+    assert!(!t.is_expired_at(1_700_001_000, 1_700_008_199));
+    assert!(t.is_expired_at(1_700_001_000, 1_700_008_200));
     assert_eq!(t.refresh_token.unwrap().secret(), "refresh-me");
 
     let bare: Token = decode("bare", &synthesized("token with only access_token").body);

@@ -65,23 +65,29 @@ impl Token {
             .unwrap_or_default()
     }
 
-    /// Unix seconds at which the token expires, when the server gave both `created_at` and
-    /// `expires_in`.
-    pub fn expires_at(&self) -> Option<i64> {
-        Some(self.created_at?.saturating_add(self.expires_in?))
+    /// Unix seconds at which the token expires, for a response that arrived at `received_unix`
+    /// with `expires_in`; `None` for tokens without an expiry (all of Mastodon's).
+    ///
+    /// `expires_in` counts from the response (RFC 6749), not from `created_at`: with token
+    /// reuse, Mastodon's Doorkeeper hands back an old token with the seconds it has left.
+    pub fn expires_at(&self, received_unix: i64) -> Option<i64> {
+        Some(received_unix.saturating_add(self.expires_in?))
     }
 
-    /// True when the token has an expiry and `now_unix` is at or past it.
+    /// True when the token has an expiry and `now_unix` is at or past it, for a response that
+    /// arrived at `received_unix`.
     ///
     /// ```
     /// # #[cfg(feature = "serde")] {
     /// let t: mastolite::Token = serde_json::from_str(
-    ///     r#"{"access_token":"a","created_at":100,"expires_in":50}"#).unwrap();
-    /// assert!(!t.is_expired_at(149));
-    /// assert!(t.is_expired_at(150));
+    ///     r#"{"access_token":"a","created_at":10,"expires_in":50}"#).unwrap();
+    /// assert_eq!(t.expires_at(100), Some(150));
+    /// assert!(!t.is_expired_at(100, 149));
+    /// assert!(t.is_expired_at(100, 150));
     /// # }
     /// ```
-    pub fn is_expired_at(&self, now_unix: i64) -> bool {
-        self.expires_at().is_some_and(|at| now_unix >= at)
+    pub fn is_expired_at(&self, received_unix: i64, now_unix: i64) -> bool {
+        self.expires_at(received_unix)
+            .is_some_and(|at| now_unix >= at)
     }
 }
