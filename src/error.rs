@@ -250,12 +250,24 @@ impl TransportError {
             ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
                 TransportKind::Timeout
             }
-            ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            ureq::Error::Io(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionRefused
+                        | std::io::ErrorKind::HostUnreachable
+                        | std::io::ErrorKind::NetworkUnreachable
+                        | std::io::ErrorKind::AddrNotAvailable
+                ) =>
+            {
                 TransportKind::Connect
             }
             other => {
                 let text = other.to_string().to_ascii_lowercase();
-                if text.contains("tls") || text.contains("certificate") {
+                // The standard library reports a failed name lookup as an uncategorised I/O
+                // error ("failed to lookup address information: ...").
+                if text.contains("lookup address") || text.contains("name or service not known") {
+                    TransportKind::Dns
+                } else if text.contains("tls") || text.contains("certificate") {
                     TransportKind::Tls
                 } else {
                     TransportKind::Protocol
@@ -446,6 +458,43 @@ mod tests {
         assert!(!e.is_unauthorized());
         assert!(!e.is_transient());
         assert_eq!(e.status(), Some(400));
+    }
+
+    #[test]
+    fn transport_kinds_of_io_errors() {
+        let kind = |e: std::io::Error| TransportError::new("GET /x", ureq::Error::Io(e)).kind();
+        assert_eq!(
+            kind(std::io::Error::other(
+                "failed to lookup address information: Name or service not known"
+            )),
+            TransportKind::Dns
+        );
+        assert_eq!(
+            kind(std::io::ErrorKind::ConnectionRefused.into()),
+            TransportKind::Connect
+        );
+        assert_eq!(
+            kind(std::io::ErrorKind::NetworkUnreachable.into()),
+            TransportKind::Connect
+        );
+        assert_eq!(
+            kind(std::io::ErrorKind::TimedOut.into()),
+            TransportKind::Timeout
+        );
+        assert_eq!(
+            kind(std::io::ErrorKind::ConnectionReset.into()),
+            TransportKind::Protocol
+        );
+        let dns = TransportError::new(
+            "POST /api/v1/apps",
+            ureq::Error::Io(std::io::Error::other(
+                "failed to lookup address information: Name or service not known",
+            )),
+        );
+        assert!(
+            dns.to_string()
+                .starts_with("POST /api/v1/apps cannot resolve the server's host name")
+        );
     }
 
     #[test]
