@@ -607,20 +607,28 @@ impl Client {
     }
 
     /// Applies the settings that correctness depends on (error statuses read as responses, no
-    /// redirects) and this attempt's timeout, unless our own agent already has them.
-    fn configure<B>(
+    /// redirects) and this attempt's timeout, unless our own agent already has them; then the
+    /// `Accept` header and the token, if any.
+    fn prepare<B>(
         &self,
         b: ureq::RequestBuilder<B>,
         timeout: Duration,
+        auth: Option<&str>,
     ) -> ureq::RequestBuilder<B> {
-        if self.agent_preset && timeout == self.timeout {
-            return b;
+        let b = if self.agent_preset && timeout == self.timeout {
+            b
+        } else {
+            b.config()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .timeout_global(Some(timeout))
+                .build()
+        };
+        let b = b.header("Accept", "application/json");
+        match auth {
+            Some(a) => b.header("Authorization", a),
+            None => b,
         }
-        b.config()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(timeout))
-            .build()
     }
 
     fn attempt(&self, req: &Request<'_>, timeout: Duration) -> Result<Reply, Error> {
@@ -631,25 +639,12 @@ impl Client {
         };
         let auth = req.token.map(|t| format!("Bearer {}", t.secret()));
         let transport = |e| Error::Transport(TransportError::new(req.endpoint, e));
+        let auth = auth.as_deref();
         let result = match req.method {
-            Method::Get => {
-                let mut b = self
-                    .configure(self.agent.get(&url), timeout)
-                    .header("Accept", "application/json");
-                if let Some(a) = &auth {
-                    b = b.header("Authorization", a);
-                }
-                b.call()
-            }
-            Method::Post => {
-                let mut b = self
-                    .configure(self.agent.post(&url), timeout)
-                    .header("Accept", "application/json");
-                if let Some(a) = &auth {
-                    b = b.header("Authorization", a);
-                }
-                b.send_form(req.form.iter().copied())
-            }
+            Method::Get => self.prepare(self.agent.get(&url), timeout, auth).call(),
+            Method::Post => self
+                .prepare(self.agent.post(&url), timeout, auth)
+                .send_form(req.form.iter().copied()),
         };
         let mut resp = result.map_err(transport)?;
         let status = resp.status().as_u16();

@@ -36,6 +36,13 @@ pub(crate) fn query(pairs: &[(&str, &str)]) -> String {
     out
 }
 
+/// Decodes one `application/x-www-form-urlencoded` component (`+` is a space).
+pub(crate) fn form_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 fn push_form(out: &mut String, s: &str) {
     for part in utf8_percent_encode(s, UNRESERVED) {
         // The form encoding writes a space as '+'.
@@ -70,5 +77,6 @@ mod tests {
             "scope=read+write&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob"
         );
         assert_eq!(query(&[("a", "x&y=z+é")]), "a=x%26y%3Dz%2B%C3%A9");
+        assert_eq!(form_decode("x%26y%3Dz%2B%C3%A9+b"), "x&y=z+é b");
     }
 }

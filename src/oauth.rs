@@ -339,7 +339,7 @@ impl CallbackParams {
         let mut out = CallbackParams::default();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let slot = match form_decode(key).as_str() {
+            let slot = match crate::encode::form_decode(key).as_str() {
                 "code" => &mut out.code,
                 "state" => &mut out.state,
                 "error" => &mut out.error,
@@ -352,17 +352,10 @@ impl CallbackParams {
                     "the callback repeats a parameter (code, state, error or error_description)",
                 ));
             }
-            *slot = Some(form_decode(value));
+            *slot = Some(crate::encode::form_decode(value));
         }
         Ok(out)
     }
-}
-
-/// Decodes one `application/x-www-form-urlencoded` component (`+` is a space).
-fn form_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(&s.replace('+', " "))
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 /// Builds the URL of the authorize page (`GET /oauth/authorize`), with a fresh random `state`
