@@ -200,7 +200,7 @@ impl Handle {
         let bad = |why: &str| {
             Error::invalid(format!(
                 "not an account handle ({why}): \"{}\"",
-                crate::error::Clean(text)
+                crate::terminal::Clean(text)
             ))
         };
         let acct = text.strip_prefix('@').unwrap_or(text);
@@ -297,7 +297,7 @@ impl AccountRef {
         };
         Err(Error::invalid(format!(
             "not an account id ({why}): \"{}\"",
-            crate::error::Clean(text)
+            crate::terminal::Clean(text)
         )))
     }
 }

@@ -86,7 +86,7 @@ impl NewApp {
             {
                 return Err(Error::invalid(format!(
                     "{:?} is not a valid redirect URI (absolute, no spaces, no fragment)",
-                    crate::error::Clean(uri).to_string()
+                    crate::terminal::Clean(uri).to_string()
                 )));
             }
         }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::ratelimit::RateLimit;
+use crate::terminal::Clean;
 
 /// Everything that can go wrong in a call.
 ///
@@ -413,27 +414,6 @@ impl fmt::Display for AuthorizationError {
     }
 }
 
-/// Server-supplied text in a message: control characters dropped, at most 300 characters, so
-/// that a hostile server cannot rewrite a terminal or flood a log.
-pub(crate) struct Clean<'a>(pub(crate) &'a str);
-
-impl fmt::Display for Clean<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const MAX: usize = 300;
-        for (n, c) in self.0.chars().enumerate() {
-            if n == MAX {
-                return f.write_str("…");
-            }
-            if c.is_control() {
-                f.write_str(" ")?;
-            } else {
-                fmt::Write::write_char(f, c)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,12 +475,5 @@ mod tests {
             dns.to_string()
                 .starts_with("POST /api/v1/apps cannot resolve the server's host name")
         );
-    }
-
-    #[test]
-    fn clean_strips_control_characters_and_caps_length() {
-        assert_eq!(Clean("a\x1b[2Jb\nc").to_string(), "a [2Jb c");
-        let long = "x".repeat(1000);
-        assert_eq!(Clean(&long).to_string().chars().count(), 301);
     }
 }

@@ -13,12 +13,14 @@ mod error;
 pub mod instance;
 mod json;
 pub mod oauth;
+mod origin;
 pub mod pagination;
 pub mod pkce;
 pub mod ratelimit;
 pub mod scopes;
 mod secret;
 pub mod store;
+pub mod terminal;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT, RetryPolicy, USER_AGENT,

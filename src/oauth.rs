@@ -10,9 +10,10 @@
 //! [`AuthorizationRequest::parse_callback`] on the redirect the browser lands on, or a code
 //! the user pastes ([`OOB`]), and finally [`AuthorizationRequest::exchange`] for the token.
 
-use crate::client::{Client, Origin, Request, decode};
+use crate::client::{Client, Request, decode};
 use crate::entities::{AppCredentials, MetadataDocument, ServerMetadata, Token, UserInfo};
 use crate::error::{AuthorizationError, Error};
+use crate::origin::Origin;
 use crate::scopes::Scopes;
 use crate::secret::{AccessToken, AuthorizationCode, CsrfState, PkceVerifier};
 
@@ -443,7 +444,7 @@ pub fn authorize_url(
         if !ok {
             return Err(Error::invalid(format!(
                 "{:?} is not a locale code such as en or pt-BR",
-                crate::error::Clean(lang).to_string()
+                crate::terminal::Clean(lang).to_string()
             )));
         }
     }
@@ -503,7 +504,7 @@ fn authorize_endpoint(client: &Client, metadata: Option<&ServerMetadata>) -> Res
         _ => Err(Error::invalid(format!(
             "the server metadata names {:?} as its authorization endpoint, which is not on {}; \
              use that server's own address for the client",
-            crate::error::Clean(url).to_string(),
+            crate::terminal::Clean(url).to_string(),
             client.origin()
         ))),
     }

@@ -272,7 +272,7 @@ impl FromStr for Scopes {
             if !valid_token(t) {
                 return Err(Error::invalid(format!(
                     "{:?} is not a valid OAuth scope",
-                    crate::error::Clean(t).to_string()
+                    crate::terminal::Clean(t).to_string()
                 )));
             }
             out.insert(t);

@@ -29,11 +29,12 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::apps::NewApp;
-use crate::client::Origin;
 use crate::entities::{AppCredentials, CredentialApplication, Token};
-use crate::error::{Clean, Error};
+use crate::error::Error;
+use crate::origin::Origin;
 use crate::scopes::Scopes;
 use crate::secret::{AccessToken, ClientSecret};
+use crate::terminal::Clean;
 
 /// The format version this crate writes and reads.
 pub const VERSION: u64 = 1;
