@@ -22,6 +22,8 @@
 //! an id nor a handle, or too many arguments, prints the usage and exits with status 2.
 //! Mastodon allows 5 registrations per 10 minutes from one address.
 
+#![forbid(unsafe_code)]
+
 mod demo;
 
 use std::process::ExitCode;
