@@ -114,6 +114,14 @@ fn register(
         .as_ref()
         .and_then(|s| s.server(client.origin()))
         .filter(|e| e.app().is_some());
+    if force && old.is_none() {
+        // Nothing to replace: --force was meant for another server.
+        let held = existing.as_ref().map_or("none".to_owned(), crate::origins);
+        return Err(local(format!(
+            "--force replaces a stored app, and none is stored for {} (the credentials file holds: {held})",
+            client.origin()
+        )));
+    }
     if let Some(entry) = old {
         if !force {
             return Err(local(format!(

@@ -153,7 +153,7 @@ fn local(msg: impl Into<String>) -> Failure {
 }
 
 /// The stored servers, for messages.
-fn origins(store: &Store) -> String {
+pub fn origins(store: &Store) -> String {
     let all: Vec<&str> = store.servers().map(ServerEntry::origin).collect();
     if all.is_empty() {
         "none".to_owned()
