@@ -841,3 +841,38 @@ fn plain_http_to_a_non_loopback_host_names_the_opt_in() {
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("--allow-http"), "{out:?}");
 }
+
+#[test]
+fn an_unnamed_version_1_user_token_is_named_by_its_first_successful_use() {
+    let a = MockServer::start();
+    let alice = me(&a, ALICE, "Alice");
+    let home = Home::new("unnamed");
+    std::fs::write(
+        home.store(),
+        format!(
+            r#"{{"version":1,"server":"{}","app":{},"tokens":{{"app":null,"user":{{"access_token":"{ALICE}","scope":"read","created_at":1700000100,"expires_at":null,"acct":null}}}}}}"#,
+            a.base_url(),
+            app_json("cid_a", SECRET_A)
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    tmpdir::set_mode(&home.store(), 0o600);
+    let out = home.run(&["accounts"]);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{} user (unnamed) scopes: read; obtained 2023-11-14 22:15:00 UTC; no expiry known\n",
+            a.base_url()
+        )
+    );
+    let out = home.run(&["verify"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "@Alice\n"), "{out:?}");
+    alice.assert();
+    let client = Client::new(&a.base_url()).unwrap();
+    let s = home.load();
+    let (name, t) = s.user_token_for(&client, None).unwrap();
+    assert_eq!(name, Some(format!("alice@{}", host(&a)).as_str()));
+    assert_eq!(t.secret(), ALICE);
+    assert_eq!(s.list().len(), 1);
+}

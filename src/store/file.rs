@@ -254,20 +254,21 @@ fn parse_v2(text: &str) -> Result<Store, StoreError> {
 
 /// Version 2's text.
 pub(super) fn write(store: &Store) -> String {
-    let servers = store
-        .servers
-        .iter()
-        .map(|(origin, e)| {
-            let users = e.users.iter().map(|(n, t)| (n.clone(), token_out(t)));
-            let server = ServerV2 {
-                app: e.app.as_ref().map(app_out),
-                app_token: e.app_token.as_ref().map(token_out),
-                users: Some(users.collect()),
-                unnamed_user: e.unnamed_user.as_ref().map(token_out),
-            };
-            (origin.clone(), server)
-        })
-        .collect();
+    // Filled by insertion: collecting into a map would sort, and bring a sort into the binary.
+    let mut servers = BTreeMap::new();
+    for (origin, e) in &store.servers {
+        let mut users = BTreeMap::new();
+        for (name, t) in &e.users {
+            users.insert(name.clone(), token_out(t));
+        }
+        let server = ServerV2 {
+            app: e.app.as_ref().map(app_out),
+            app_token: e.app_token.as_ref().map(token_out),
+            users: Some(users),
+            unnamed_user: e.unnamed_user.as_ref().map(token_out),
+        };
+        servers.insert(origin.clone(), server);
+    }
     crate::json::to_string(&FileV2 {
         version: VERSION,
         servers,
