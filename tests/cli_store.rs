@@ -876,3 +876,31 @@ fn an_unnamed_version_1_user_token_is_named_by_its_first_successful_use() {
     assert_eq!(t.secret(), ALICE);
     assert_eq!(s.list().len(), 1);
 }
+
+#[test]
+fn a_missing_explicit_store_is_an_error_only_for_commands_that_need_credentials() {
+    let a = MockServer::start();
+    let instance = a.mock(|when, then| {
+        when.method(GET)
+            .path("/api/v2/instance")
+            .header_missing("authorization");
+        then.status(200)
+            .body(r#"{"domain":"a","title":"A","version":"4.3.0"}"#);
+    });
+    let home = Home::new("missing-store");
+    let missing = home.dir.join("none.json");
+    let missing = missing.to_str().unwrap();
+    let out = home.run(&["--store", missing, "--server", &a.base_url(), "instance"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "A (a) 4.3.0\n"),
+        "{out:?}"
+    );
+    instance.assert();
+    for command in ["verify", "token", "login", "logout", "accounts"] {
+        let out = home.run(&["--store", missing, "--server", &a.base_url(), command]);
+        assert_eq!(out.code, 3, "{command}: {out:?}");
+        assert!(out.stderr.contains("does not exist"), "{command}: {out:?}");
+    }
+    assert!(!home.dir.join("none.json").exists());
+}
