@@ -50,8 +50,6 @@ pub enum Error {
     /// The operating system's random source failed, so no PKCE verifier or OAuth `state`
     /// could be made.
     Randomness(std::io::Error),
-    /// The credentials file could not be read or written, is too open, or is corrupt.
-    Store(crate::store::StoreError),
 }
 
 impl Error {
@@ -126,7 +124,6 @@ impl fmt::Display for Error {
             Error::Randomness(e) => {
                 write!(f, "cannot read the operating system's random source: {e}")
             }
-            Error::Store(e) => e.fmt(f),
         }
     }
 }
@@ -136,7 +133,6 @@ impl std::error::Error for Error {
         match self {
             Error::Transport(e) => Some(&e.source),
             Error::Randomness(e) => Some(e),
-            Error::Store(e) => std::error::Error::source(e),
             _ => None,
         }
     }

@@ -43,5 +43,6 @@ pub use scopes::Scopes;
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, CsrfState, PkceVerifier, RefreshToken,
 };
+pub use store::StoreError;
 /// The HTTP client this crate is built on, for callers who make their own [`ureq::Agent`].
 pub use ureq;

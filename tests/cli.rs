@@ -327,13 +327,18 @@ fn register_creates_a_private_store_and_prints_name_and_client_id() {
         assert_eq!(tmpdir::mode(&home.dir.join("new/sub")), 0o700);
     }
     let store = Store::load(&path).unwrap();
-    assert_eq!(store.server, server.base_url());
-    let app = store.app.as_ref().unwrap();
+    let entry = store.server(&server.base_url()).unwrap();
+    assert_eq!(store.servers().count(), 1);
+    let app = entry.app().unwrap();
     assert_eq!(app.client_id, "cid_1");
-    assert_eq!(app.client_secret.secret(), CLIENT_SECRET);
+    let client = mastolite::Client::new(&server.base_url()).unwrap();
+    assert_eq!(
+        app.credentials_for(&client).unwrap().client_secret.secret(),
+        CLIENT_SECRET
+    );
     assert_eq!(app.redirect_uris, [OOB]);
     assert_eq!(app.scopes, ["read", "write"]);
-    assert_eq!(store.app_token, None);
+    assert_eq!(entry.app_token(), None);
 
     // A second registration would lose the first app's secret: refused, nothing sent.
     let out = home.run(&[
@@ -374,7 +379,12 @@ fn register_json_and_the_default_locations() {
         )
     );
     let default = home.dir.join(".config/mastolite/credentials.json");
-    assert!(Store::load(&default).unwrap().app.is_some());
+    assert!(
+        Store::load(&default)
+            .unwrap()
+            .servers()
+            .all(|e| e.app().is_some())
+    );
     #[cfg(unix)]
     assert_eq!(tmpdir::mode(&home.dir.join(".config/mastolite")), 0o700);
 
@@ -388,7 +398,7 @@ fn register_json_and_the_default_locations() {
         ],
     );
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(Store::load(&xdg.join("mastolite/credentials.json")).is_ok());
+    assert!(Store::load(xdg.join("mastolite/credentials.json")).is_ok());
 
     // $MASTOLITE_STORE wins over both.
     let own = home.dir.join("own.json");
@@ -486,9 +496,14 @@ fn token_stores_an_app_token() {
     let out = home.run(&["--store", &home.store_arg(), "token"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "app token stored (scopes: read write)\n");
-    let store = Store::load(&home.store()).unwrap();
-    let t = store.app_token.unwrap();
-    assert_eq!(t.access_token.secret(), APP_TOKEN);
+    let store = Store::load(home.store()).unwrap();
+    let client = mastolite::Client::new(&server.base_url()).unwrap();
+    let t = store
+        .server(&server.base_url())
+        .unwrap()
+        .app_token()
+        .unwrap();
+    assert_eq!(t.access_token_for(&client).unwrap().secret(), APP_TOKEN);
     assert_eq!(t.scope.as_deref(), Some("read write"));
     assert_eq!(t.created_at, Some(1_700_000_000));
     #[cfg(unix)]
@@ -522,7 +537,8 @@ fn token_rejected_client_and_missing_store_or_app() {
         out.stderr,
         "mastolite: POST /oauth/token failed with status 401: invalid_client (Client authentication failed due to unknown client.)\n"
     );
-    assert_eq!(Store::load(&home.store()).unwrap().app_token, None);
+    let stored = Store::load(home.store()).unwrap();
+    assert_eq!(stored.server(&server.base_url()).unwrap().app_token(), None);
 
     let missing = home.dir.join("none.json");
     let out = home.run(&["--store", missing.to_str().unwrap(), "token"]);
@@ -530,10 +546,10 @@ fn token_rejected_client_and_missing_store_or_app() {
     assert!(out.stderr.contains("does not exist"), "{out:?}");
 
     let empty = home.dir.join("empty.json");
-    Store::new(server.base_url()).save(&empty).unwrap();
+    Store::new().save(&empty).unwrap();
     let out = home.run(&["--store", empty.to_str().unwrap(), "token"]);
     assert_eq!(out.code, 3);
-    assert!(out.stderr.contains("holds no app"), "{out:?}");
+    assert!(out.stderr.contains("holds no server"), "{out:?}");
 }
 
 // ---------------------------------------------------------------- login
@@ -613,17 +629,22 @@ fn login_prints_the_url_alone_reads_the_code_and_stores_the_user_token() {
     assert!(get("code_challenge").is_some_and(|s| s.len() == 43));
     // Prompts and the result go to stderr.
     assert!(out.stderr.contains("paste the code"), "{out:?}");
-    assert!(out.stderr.contains("logged in as @alice"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains(&format!("logged in as alice@{}", &base[7..])),
+        "{out:?}"
+    );
     meta.assert();
     exchange.assert();
     me.assert();
-    let store = Store::load(&home.store()).unwrap();
-    let user = store.user_token.unwrap();
-    assert_eq!(user.access_token.secret(), USER_TOKEN);
-    assert_eq!(user.acct.as_deref(), Some("alice"));
+    let store = Store::load(home.store()).unwrap();
+    let client = mastolite::Client::new(&base).unwrap();
+    let (name, user) = store.user_entry_for(&client, None).unwrap();
+    assert_eq!(user.access_token_for(&client).unwrap().secret(), USER_TOKEN);
+    assert_eq!(name, Some(format!("alice@{}", &base[7..]).as_str()));
     assert_eq!(user.scope.as_deref(), Some("read"));
     // The app token is kept.
-    assert!(store.app_token.is_some());
+    assert!(store.app_token_for(&client).is_ok());
     #[cfg(unix)]
     assert_eq!(tmpdir::mode(&home.store()), 0o600);
 }
@@ -672,13 +693,21 @@ fn login_json_and_its_failures() {
         &format!("{CODE}\n"),
     );
     assert_eq!(out.code, 0, "{out:?}");
+    // Exactly one JSON document on stdout; the URL and the prompt go to stderr.
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{out:?}");
-    assert!(lines[0].starts_with(&format!("{base}/oauth/authorize?")));
-    assert!(!lines[0].contains("code_challenge"));
+    assert_eq!(lines.len(), 1, "{out:?}");
+    let url = out.stderr.lines().next().unwrap();
+    assert!(
+        url.starts_with(&format!("{base}/oauth/authorize?")),
+        "{out:?}"
+    );
+    assert!(!url.contains("code_challenge"));
     assert_eq!(
-        lines[1],
-        r#"{"kind":"user","token_type":"Bearer","scope":"read write","created_at":1700000500,"expires_in":null,"acct":"alice"}"#
+        lines[0],
+        format!(
+            r#"{{"kind":"user","token_type":"Bearer","scope":"read write","created_at":1700000500,"expires_in":null,"acct":"alice@{}"}}"#,
+            &base[7..]
+        )
     );
     good.assert();
 
@@ -744,7 +773,10 @@ fn verify_app_and_user_with_stored_and_environment_tokens() {
 
     let out = home.run(&["--store", &s, "verify", "--user"]);
     assert_eq!(out.code, 3);
-    assert!(out.stderr.contains("holds no user token"), "{out:?}");
+    assert!(
+        out.stderr.contains("no user token is stored for"),
+        "{out:?}"
+    );
 
     // With a user token, --user is the default.
     home.write_store(&server.base_url(), true, Some("alice"));
@@ -1004,15 +1036,19 @@ fn check_never_runs_longer_than_its_timeout_plus_a_second() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let out = home.run(&[
-        "--store",
-        &home.store_arg(),
-        "--server",
-        &format!("http://127.0.0.1:{port}"),
-        "--timeout",
-        "1",
-        "check",
-    ]);
+    // (The stored token goes only to its own server: this check uses MASTOLITE_TOKEN.)
+    let out = home.run_env(
+        &[
+            "--store",
+            &home.store_arg(),
+            "--server",
+            &format!("http://127.0.0.1:{port}"),
+            "--timeout",
+            "1",
+            "check",
+        ],
+        &[("MASTOLITE_TOKEN", ENV_TOKEN)],
+    );
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("unavailable"), "{out:?}");
     assert!(out.elapsed < Duration::from_secs(2), "{:?}", out.elapsed);
@@ -1026,12 +1062,14 @@ fn check_without_a_token_is_a_local_error() {
     assert!(out.stderr.contains("does not exist"), "{out:?}");
     let out = home.run(&["--server", "http://127.0.0.1:9", "--json", "check"]);
     assert_eq!((out.code, out.stdout.as_str()), (3, ""));
-    Store::new("http://127.0.0.1:9")
-        .save(&home.store())
-        .unwrap();
+    home.write_store("http://127.0.0.1:9", false, None);
     let out = home.run(&["--store", &home.store_arg(), "check"]);
     assert_eq!(out.code, 3);
-    assert!(out.stderr.contains("holds no token"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("no app token is stored for http://127.0.0.1:9"),
+        "{out:?}"
+    );
 }
 
 // ---------------------------------------------------------------- revoke
@@ -1059,25 +1097,37 @@ fn revoke_removes_the_token_from_the_store() {
     let out = home.run(&["--store", &s, "revoke"]);
     assert_eq!(
         (out.code, out.stdout.as_str()),
-        (0, "revoked the user token of @alice\n"),
+        (
+            0,
+            format!(
+                "revoked and forgot the user token of alice@{}\n",
+                &server.base_url()[7..]
+            )
+            .as_str()
+        ),
         "{out:?}"
     );
-    let store = Store::load(&home.store()).unwrap();
-    assert_eq!(store.user_token, None);
-    assert!(store.app_token.is_some());
+    let store = Store::load(home.store()).unwrap();
+    let entry = store.server(&server.base_url()).unwrap();
+    assert_eq!(entry.user_count(), 0);
+    assert!(entry.app_token().is_some());
     revoke_user.assert();
 
     let out = home.run(&["--store", &s, "--json", "revoke", "--app"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "{\"revoked\":\"app\",\"acct\":null}\n");
-    assert_eq!(Store::load(&home.store()).unwrap().app_token, None);
+    let stored = Store::load(home.store()).unwrap();
+    assert_eq!(stored.server(&server.base_url()).unwrap().app_token(), None);
     revoke_app.assert();
     #[cfg(unix)]
     assert_eq!(tmpdir::mode(&home.store()), 0o600);
 
     let out = home.run(&["--store", &s, "revoke", "--user"]);
     assert_eq!(out.code, 3);
-    assert!(out.stderr.contains("no user token to revoke"), "{out:?}");
+    assert!(
+        out.stderr.contains("no user token is stored for"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -1473,7 +1523,9 @@ fn a_store_written_by_either_json_backend_is_read() {
     let home = Home::new("cross");
     for name in ["credentials-v1.serde.json", "credentials-v1.miniserde.json"] {
         let path = home.dir.join(name);
-        std::fs::write(&path, store_fixture(name)).unwrap();
+        // The file's server is the mock: stored secrets go only to their own server.
+        let text = store_fixture(name).replace("https://mastodon.example", &server.base_url());
+        std::fs::write(&path, text).unwrap();
         #[cfg(unix)]
         tmpdir::set_mode(&path, 0o600);
         let p = path.to_str().unwrap();

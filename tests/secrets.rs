@@ -19,8 +19,8 @@ use std::sync::{Mutex, MutexGuard, Once};
 
 use hostile_server::{Recorded, Server, account_json, respond};
 use mastolite::{
-    AccessToken, AccountId, AppCredentials, AuthorizationCode, Client, ClientSecret, Error,
-    PkceVerifier, Range, RetryPolicy, accounts, apps, oauth,
+    AccessToken, AccountId, AppCredentials, AuthorizationCode, Client, ClientSecret, PkceVerifier,
+    Range, RetryPolicy, accounts, apps, oauth,
 };
 
 const CLIENT_SECRET: &str = "SECRET-client-7b1f0c";
@@ -341,7 +341,11 @@ fn assert_requests_clean(server: &Server) {
 
 /// Everything a caller could print about a result: its `Debug`, and for an error its `Display`,
 /// `Debug`, and the `Display` and `Debug` of every source.
-fn shown<T: std::fmt::Debug>(what: &str, result: &Result<T, Error>, out: &mut Vec<String>) {
+fn shown<T: std::fmt::Debug, E: std::error::Error>(
+    what: &str,
+    result: &Result<T, E>,
+    out: &mut Vec<String>,
+) {
     match result {
         Ok(v) => out.push(format!("{what} -> {v:?}")),
         Err(e) => {
@@ -369,7 +373,11 @@ struct Shown {
 
 impl Shown {
     /// Records what a caller could print about the result of `flow`.
-    fn result<T: std::fmt::Debug>(&mut self, flow: &'static str, result: &Result<T, Error>) {
+    fn result<T: std::fmt::Debug, E: std::error::Error>(
+        &mut self,
+        flow: &'static str,
+        result: &Result<T, E>,
+    ) {
         shown(flow, result, &mut self.lines);
         if result.is_err() {
             self.failed.push(flow);
@@ -487,9 +495,15 @@ fn store_flows(
     out: &mut Shown,
 ) {
     use mastolite::store::{Store, StoredApp, StoredToken};
-    let mut store = Store::new("https://mastodon.example");
-    store.app = Some(StoredApp::from_registration(app, new_app));
-    store.user_token = Some(StoredToken::from_token(user, 1_700_000_000));
+    let client = mastolite::Client::new("https://mastodon.example").unwrap();
+    let mut store = Store::new();
+    store.set_app(StoredApp::from_registration(&client, app, new_app));
+    store
+        .set_user_token(
+            "alice",
+            StoredToken::from_token(&client, user, 1_700_000_000),
+        )
+        .unwrap();
     out.debug(&store);
     let dir = std::env::temp_dir().join(format!("mastolite-secrets-{}", std::process::id()));
     let path = dir.join("credentials.json");
@@ -502,7 +516,7 @@ fn store_flows(
     assert!(text.contains(CLIENT_SECRET) && text.contains(ISSUED_TOKEN));
     for broken in [
         &text[..text.len() - 2],
-        &text.replace("\"version\":1", "\"version\":\"1\""),
+        &text.replace("\"version\":2", "\"version\":\"2\""),
     ] {
         std::fs::write(&path, broken).unwrap();
         let r = Store::load(&path);

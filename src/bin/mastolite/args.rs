@@ -19,10 +19,33 @@ const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Global {
     pub server: Option<String>,
+    /// `--account NAME`: a stored user token, and the server it belongs to.
+    pub account: Option<String>,
     pub store: Option<PathBuf>,
-    pub json: bool,
+    pub format: Format,
     pub timeout: Duration,
+    /// `--allow-http`: plain http to hosts other than loopback addresses.
+    pub allow_http: bool,
 }
+
+impl Global {
+    /// True for the JSON formats.
+    pub fn json(&self) -> bool {
+        matches!(self.format, Format::Json | Format::Jsonl)
+    }
+}
+
+/// `--format`, with `--json` and `--jsonl` as short forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+    Prometheus,
+}
+
+/// The default `--jobs` of `check --all`.
+pub const DEFAULT_JOBS: usize = 8;
 
 /// Which stored token a command uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,9 +73,15 @@ pub enum Command {
         redirect_uris: Vec<String>,
         scopes: Option<String>,
         website: Option<String>,
+        /// Replace the server's stored app, revoking its tokens first.
+        force: bool,
     },
     Token {
         scopes: Option<String>,
+        /// Only when the stored app token is missing or expired.
+        if_expired: bool,
+        /// Every stored server's app token.
+        all: bool,
     },
     Login {
         scopes: Option<String>,
@@ -60,8 +89,18 @@ pub enum Command {
         lang: Option<String>,
     },
     Verify(Which),
-    Check,
-    Revoke(Which),
+    Check {
+        all: bool,
+        jobs: usize,
+        output: Option<PathBuf>,
+    },
+    /// `logout`, and its alias `revoke`.
+    Logout {
+        which: Which,
+        /// Only forget the token, without asking the server to revoke it.
+        local: bool,
+    },
+    Accounts,
     Followers(List),
     Following(List),
     Metadata,
@@ -117,7 +156,12 @@ const GLOBAL_OPTIONS: &[Opt] = &[
     (
         "--server",
         Some("URL"),
-        "the server (default: $MASTOLITE_SERVER, else the credentials file's)",
+        "the server (default: $MASTOLITE_SERVER, else the account's, else the credentials file's only one)",
+    ),
+    (
+        "--account",
+        Some("NAME"),
+        "a stored account, user@host (default: $MASTOLITE_ACCOUNT, else the server's only one)",
     ),
     (
         "--store",
@@ -125,14 +169,25 @@ const GLOBAL_OPTIONS: &[Opt] = &[
         "the credentials file (default: $MASTOLITE_STORE, else $XDG_CONFIG_HOME/mastolite/credentials.json, else ~/.config/mastolite/credentials.json)",
     ),
     (
+        "--format",
+        Some("FORMAT"),
+        "text (default), json, jsonl or prometheus (check)",
+    ),
+    (
         "--json",
         None,
         "print one JSON document on stdout (errors stay one line on stderr)",
     ),
+    ("--jsonl", None, "print one JSON document per line"),
     (
         "--timeout",
         Some("SECONDS"),
         "the limit for each request (default 30)",
+    ),
+    (
+        "--allow-http",
+        None,
+        "allow plain http to servers other than localhost and loopback addresses",
     ),
 ];
 
@@ -152,14 +207,35 @@ const LIST_OPTIONS: &[Opt] = &[
 
 const WHICH_OPTIONS: &[Opt] = &[
     ("--app", None, "the app token"),
-    ("--user", None, "the user token"),
+    (
+        "--user",
+        None,
+        "a user token (the --account one, or the server's only one)",
+    ),
 ];
+
+const LOGOUT_OPTIONS: &[Opt] = &[
+    ("--app", None, "the app token"),
+    (
+        "--user",
+        None,
+        "a user token (the --account one, or the server's only one)",
+    ),
+    (
+        "--local",
+        None,
+        "only remove it from the file, without asking the server (for a server that is gone)",
+    ),
+];
+
+const LOGOUT_ARGS: &str = "[--account NAME | --app [--server URL]] [--local]";
+const LOGOUT_ABOUT: &str = "Revokes a stored token at its server (POST /oauth/revoke with the app's credentials) and removes it from the credentials file; if the server refuses, the file is unchanged. Default: the --account user token, else the server's only user token, else its app token.";
 
 pub const SPECS: &[Spec] = &[
     Spec {
         name: "register",
-        args: "[--name NAME] [--redirect-uri URI]... [--scopes SCOPES] [--website URL]",
-        about: "Registers an app on the server (POST /api/v1/apps) and starts a credentials file with it. Prints `name (client_id …)`.",
+        args: "[--name NAME] [--redirect-uri URI]... [--scopes SCOPES] [--website URL] [--force]",
+        about: "Registers an app on the server (POST /api/v1/apps) and adds it to the credentials file (created when missing). Prints `name (client_id …)`. A server that already has an app is refused unless --force.",
         options: &[
             (
                 "--name",
@@ -177,22 +253,35 @@ pub const SPECS: &[Spec] = &[
                 "the scopes, space-separated (default: read)",
             ),
             ("--website", Some("URL"), "the app's website"),
+            (
+                "--force",
+                None,
+                "replace the server's stored app: revoke its tokens where the server answers, forget them, then register",
+            ),
         ],
     },
     Spec {
         name: "token",
-        args: "[--scopes SCOPES]",
-        about: "Gets an app token (client credentials) and stores it.",
-        options: &[(
-            "--scopes",
-            Some("SCOPES"),
-            "the scopes (default: all the app registered)",
-        )],
+        args: "[--scopes SCOPES] [--if-expired] [--all]",
+        about: "Gets an app token (client credentials) for the server and stores it.",
+        options: &[
+            (
+                "--scopes",
+                Some("SCOPES"),
+                "the scopes (default: all the app registered)",
+            ),
+            (
+                "--if-expired",
+                None,
+                "do nothing while the stored app token is unexpired (decided from the file, no request)",
+            ),
+            ("--all", None, "every stored server that has an app"),
+        ],
     },
     Spec {
         name: "login",
         args: "[--scopes SCOPES] [--force-login] [--lang L]",
-        about: "Logs a user in (authorization code, with PKCE where the server supports it): prints the authorize URL alone on stdout, reads the code the server shows as one line from stdin, and stores the user token. Prompts go to stderr.",
+        about: "Logs a user in (authorization code, with PKCE): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr.",
         options: &[
             (
                 "--scopes",
@@ -214,20 +303,44 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "verify",
         args: "[--app|--user]",
-        about: "Checks a token and prints its app (--app: GET /api/v1/apps/verify_credentials) or account (--user: GET /api/v1/accounts/verify_credentials). Default: --user when the store holds a user token, else --app.",
+        about: "Checks a token and prints its app (--app: GET /api/v1/apps/verify_credentials) or account (--user: GET /api/v1/accounts/verify_credentials). Default: --user when the server has a user token (or --account is given), else --app.",
         options: WHICH_OPTIONS,
     },
     Spec {
         name: "check",
-        args: "",
+        args: "[--all] [--jobs N] [--output FILE]",
         about: "For cron: checks the token (the user token when the store holds one, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. Falls back to GET /api/v1/accounts/verify_credentials where the app endpoint is missing (404), and never runs longer than --timeout plus one second.",
-        options: &[],
+        options: &[
+            ("--all", None, "every stored token"),
+            (
+                "--jobs",
+                Some("N"),
+                "checks at the same time with --all (default 8)",
+            ),
+            (
+                "--output",
+                Some("FILE"),
+                "write the report to FILE atomically instead of stdout",
+            ),
+        ],
+    },
+    Spec {
+        name: "logout",
+        args: LOGOUT_ARGS,
+        about: LOGOUT_ABOUT,
+        options: LOGOUT_OPTIONS,
     },
     Spec {
         name: "revoke",
-        args: "[--app|--user]",
-        about: "Revokes a stored token (POST /oauth/revoke) and removes it from the credentials file. Default: --user when the store holds a user token, else --app.",
-        options: WHICH_OPTIONS,
+        args: LOGOUT_ARGS,
+        about: "The same as logout.",
+        options: LOGOUT_OPTIONS,
+    },
+    Spec {
+        name: "accounts",
+        args: "",
+        about: "Lists every stored token, one line each: server, kind (app or user), account, scopes, when obtained, and expiry when known. Never prints a secret.",
+        options: &[],
     },
     Spec {
         name: "followers",
@@ -280,7 +393,7 @@ fn options_text(out: &mut String, options: &[Opt]) {
 pub fn main_help() -> String {
     let mut out = String::from(
         "mastolite: Mastodon client-app access for scripts and cron jobs\n\n\
-         usage: mastolite [--server URL] [--store PATH] [--json] [--timeout SECONDS] COMMAND [ARGS]\n\n\
+         usage: mastolite [--server URL] [--account NAME] [--store PATH] [--json] [--timeout SECONDS] COMMAND [ARGS]\n\n\
          commands:\n",
     );
     for s in SPECS {
@@ -294,13 +407,14 @@ pub fn main_help() -> String {
          --version              the version\n\n\
          environment:\n  \
          MASTOLITE_SERVER       the server, when --server is not given\n  \
+         MASTOLITE_ACCOUNT      the account, when --account is not given\n  \
          MASTOLITE_STORE        the credentials file, when --store is not given\n  \
-         MASTOLITE_TOKEN        a token to use instead of the stored ones (never pass a token as an argument)\n\n\
+         MASTOLITE_TOKEN        a token to use instead of the stored ones, sent only to the server named with it\n                         (or the credentials file's only one); never pass a token as an argument\n\n\
          exit status:\n  \
          0  success\n  \
          1  the server rejected the credentials (401, 403, revoked or expired token, unknown client)\n  \
          2  a transient failure (cannot connect, DNS, TLS, timeout, 429, 5xx, an unreadable answer)\n  \
-         3  a usage or local error (bad arguments, no or unreadable or too-open credentials file, no token)\n  \
+         3  a usage or local error (bad arguments, no or unreadable or too-open credentials file, no token,\n            no credentials for the server, several servers or accounts and none chosen)\n  \
          4  the server refused the request for another reason (400, 404, 422, other 4xx)\n",
     );
     out
@@ -339,9 +453,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
     let mut args = args.into_iter();
     let mut global = Global {
         server: None,
+        account: None,
         store: None,
-        json: false,
+        format: Format::Text,
         timeout: DEFAULT_TIMEOUT,
+        allow_http: false,
     };
     let mut command: Option<&'static Spec> = None;
     let mut seen: Vec<Seen> = Vec::new();
@@ -449,8 +565,25 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
 
 fn set_global(global: &mut Global, name: &str, value: Option<String>) -> Result<(), String> {
     match (name, value) {
-        ("--json", _) => global.json = true,
+        ("--json", _) => global.format = Format::Json,
+        ("--jsonl", _) => global.format = Format::Jsonl,
+        ("--allow-http", _) => global.allow_http = true,
+        ("--format", Some(v)) => {
+            global.format = match v.as_str() {
+                "text" => Format::Text,
+                "json" => Format::Json,
+                "jsonl" => Format::Jsonl,
+                "prometheus" => Format::Prometheus,
+                _ => {
+                    return Err(format!(
+                        "--format takes text, json, jsonl or prometheus, not {:?}",
+                        shown(&v)
+                    ));
+                }
+            }
+        }
         ("--server", Some(v)) if !v.trim().is_empty() => global.server = Some(v),
+        ("--account", Some(v)) if !v.trim().is_empty() => global.account = Some(v),
         ("--store", Some(v)) if !v.is_empty() => global.store = Some(PathBuf::from(v)),
         ("--timeout", Some(v)) => global.timeout = parse_timeout(&v)?,
         (name, _) => return Err(format!("{name} needs a non-empty value")),
@@ -532,9 +665,12 @@ fn build(spec: &Spec, seen: &[Seen], mut positional: Vec<String>) -> Result<Comm
                 .collect(),
             scopes: value("--scopes"),
             website: value("--website"),
+            force: flag("--force"),
         },
         "token" => Command::Token {
             scopes: value("--scopes"),
+            if_expired: flag("--if-expired"),
+            all: flag("--all"),
         },
         "login" => Command::Login {
             scopes: value("--scopes"),
@@ -542,8 +678,19 @@ fn build(spec: &Spec, seen: &[Seen], mut positional: Vec<String>) -> Result<Comm
             lang: value("--lang"),
         },
         "verify" => Command::Verify(which()?),
-        "check" => Command::Check,
-        "revoke" => Command::Revoke(which()?),
+        "check" => Command::Check {
+            all: flag("--all"),
+            jobs: value("--jobs")
+                .map(|v| positive("--jobs", &v))
+                .transpose()?
+                .unwrap_or(DEFAULT_JOBS),
+            output: value("--output").map(PathBuf::from),
+        },
+        "logout" | "revoke" => Command::Logout {
+            which: which()?,
+            local: flag("--local"),
+        },
+        "accounts" => Command::Accounts,
         "followers" => Command::Followers(list(positional)?),
         "following" => Command::Following(list(positional)?),
         "metadata" => Command::Metadata,
@@ -579,14 +726,51 @@ mod tests {
             "--store",
             "/tmp/c.json",
         ]);
-        assert_eq!(c, Command::Check);
+        assert_eq!(
+            c,
+            Command::Check {
+                all: false,
+                jobs: DEFAULT_JOBS,
+                output: None
+            }
+        );
         assert_eq!(g.server.as_deref(), Some("https://m.example"));
-        assert!(g.json);
+        assert_eq!(g.format, Format::Json);
         assert_eq!(g.timeout, Duration::from_millis(2500));
         assert_eq!(g.store, Some(PathBuf::from("/tmp/c.json")));
         let (g, _) = command(&["check"]);
         assert_eq!(g.timeout, DEFAULT_TIMEOUT);
-        assert!(!g.json);
+        assert_eq!(g.format, Format::Text);
+        assert!(!g.allow_http);
+        assert_eq!(g.account, None);
+        let (g, c) = command(&[
+            "--account=Bob@B.example",
+            "check",
+            "--all",
+            "--jobs",
+            "3",
+            "--output",
+            "/tmp/m.prom",
+            "--format",
+            "prometheus",
+            "--allow-http",
+        ]);
+        assert_eq!(
+            c,
+            Command::Check {
+                all: true,
+                jobs: 3,
+                output: Some(PathBuf::from("/tmp/m.prom"))
+            }
+        );
+        assert_eq!(g.account.as_deref(), Some("Bob@B.example"));
+        assert_eq!(g.format, Format::Prometheus);
+        assert!(g.allow_http);
+        assert_eq!(command(&["accounts", "--jsonl"]).0.format, Format::Jsonl);
+        assert_eq!(
+            command(&["accounts", "--format=json"]).0.format,
+            Format::Json
+        );
     }
 
     #[test]
@@ -611,6 +795,15 @@ mod tests {
                 ],
                 scopes: Some("read write".into()),
                 website: None,
+                force: false,
+            }
+        );
+        assert_eq!(
+            command(&["token", "--if-expired", "--all"]).1,
+            Command::Token {
+                scopes: None,
+                if_expired: true,
+                all: true
             }
         );
         let (_, c) = command(&["followers", "@alice@b.example", "--limit", "80", "--all"]);
@@ -624,7 +817,14 @@ mod tests {
             })
         );
         assert_eq!(command(&["verify", "--app"]).1, Command::Verify(Which::App));
-        assert_eq!(command(&["revoke"]).1, Command::Revoke(Which::Default));
+        let logout = |which, local| Command::Logout { which, local };
+        assert_eq!(command(&["revoke"]).1, logout(Which::Default, false));
+        assert_eq!(command(&["logout", "--app"]).1, logout(Which::App, false));
+        assert_eq!(
+            command(&["revoke", "--local", "--user"]).1,
+            logout(Which::User, true)
+        );
+        assert_eq!(command(&["accounts"]).1, Command::Accounts);
         let (_, c) = command(&["login", "--force-login", "--lang", "de"]);
         assert_eq!(
             c,
@@ -742,6 +942,26 @@ mod tests {
                 Some("token"),
             ),
             (&["--server", ""], "--server needs a non-empty value", None),
+            (
+                &["--account", " "],
+                "--account needs a non-empty value",
+                None,
+            ),
+            (
+                &["accounts", "--format", "xml"],
+                "--format takes text, json, jsonl or prometheus",
+                Some("accounts"),
+            ),
+            (
+                &["check", "--jobs", "0"],
+                "--jobs takes a whole number",
+                Some("check"),
+            ),
+            (
+                &["logout", "--app", "--user"],
+                "exclude each other",
+                Some("logout"),
+            ),
             (&["help", "nope"], "no command \"nope\"", None),
         ];
         for (args, words, command) in cases {

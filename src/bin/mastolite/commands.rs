@@ -1,16 +1,18 @@
 //! One function per command.
 
 use std::io::{BufRead, Read};
+use std::path::Path;
 use std::time::Instant;
 
 use mastolite::accounts::{self, AccountRef};
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::store::{Store, StoredApp, StoredToken};
+use mastolite::terminal::sanitize;
 use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance};
 
-use crate::args::{Command, List, Which};
+use crate::args::{Command, Format, List, Which};
 use crate::views::{self, printable};
-use crate::{Ctx, Failure, LOCAL, REJECTED, exit_code, now, one_line};
+use crate::{Ctx, Failure, LOCAL, REJECTED, exit_code, local, now, one_line};
 
 /// Runs a parsed command.
 pub fn run(ctx: &Ctx, command: Command) -> Result<(), Failure> {
@@ -20,16 +22,30 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<(), Failure> {
             redirect_uris,
             scopes,
             website,
-        } => register(ctx, name, redirect_uris, scopes, website),
-        Command::Token { scopes } => token(ctx, scopes),
+            force,
+        } => register(ctx, name, redirect_uris, scopes, website, force),
+        Command::Token {
+            scopes,
+            if_expired,
+            all,
+        } => token(ctx, scopes, if_expired, all),
         Command::Login {
             scopes,
             force_login,
             lang,
         } => login(ctx, scopes, force_login, lang),
         Command::Verify(which) => verify(ctx, which),
-        Command::Check => check(ctx),
-        Command::Revoke(which) => revoke(ctx, which),
+        Command::Check { all, jobs, output } => {
+            if all || output.is_some() || ctx.global.format == Format::Prometheus {
+                let _ = jobs;
+                return Err(local(
+                    "check --all, --output and --format prometheus are not in this build",
+                ));
+            }
+            check(ctx)
+        }
+        Command::Logout { which, local } => logout(ctx, which, local),
+        Command::Accounts => list_accounts(ctx),
         Command::Followers(list) => accounts_list(ctx, &list, true),
         Command::Following(list) => accounts_list(ctx, &list, false),
         Command::Metadata => metadata(ctx),
@@ -46,22 +62,28 @@ fn emitted(ok: bool) -> Result<(), Failure> {
 fn parse_scopes(text: &str) -> Result<Scopes, Failure> {
     let scopes: Scopes = text.parse()?;
     if scopes.is_empty() {
-        return Err(Failure::Msg(
-            LOCAL,
-            "--scopes needs at least one scope".into(),
-        ));
+        return Err(local("--scopes needs at least one scope"));
     }
     Ok(scopes)
 }
 
-/// The stored app, or a hint to register one.
-fn stored_app(store: &Store) -> Result<&StoredApp, Failure> {
-    store.app.as_ref().ok_or_else(|| {
-        Failure::Msg(
-            LOCAL,
-            "the credentials file holds no app; run `mastolite --server URL register` first".into(),
-        )
+/// The app stored for `client`'s server, or a hint to register one.
+fn stored_app<'s>(ctx: &Ctx, store: &'s Store, client: &Client) -> Result<&'s StoredApp, Failure> {
+    ctx.entry(store, client)?.app().ok_or_else(|| {
+        local(format!(
+            "no app is stored for {}; run `mastolite --server {} register` first",
+            client.origin(),
+            client.origin()
+        ))
     })
+}
+
+/// Read-modify-write of the credentials file under its lock.
+fn update<T>(
+    path: &Path,
+    change: impl FnOnce(&mut Store) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    Store::update(path, change)
 }
 
 fn register(
@@ -70,23 +92,11 @@ fn register(
     redirect_uris: Vec<String>,
     scopes: Option<String>,
     website: Option<String>,
+    force: bool,
 ) -> Result<(), Failure> {
-    let (path, existing) = ctx.load_if_exists()?;
-    // Registering again would lose the stored app's secret.
-    if let Some(store) = &existing {
-        if let Some(app) = &store.app {
-            return Err(Failure::Msg(
-                LOCAL,
-                format!(
-                    "the credentials file {} already holds the app {:?} for {}; give another --store PATH to register again",
-                    path.display(),
-                    printable(&app.name, 60),
-                    store.server
-                ),
-            ));
-        }
-    }
-    let client = ctx.client(&ctx.server(None)?)?;
+    let path = ctx.store_path()?;
+    let existing = ctx.load_optional()?;
+    let client = ctx.client(&ctx.server(existing.as_ref())?)?;
     let mut new_app = apps::NewApp::new(name);
     if redirect_uris.is_empty() {
         new_app = new_app.redirect_uri(OOB);
@@ -100,12 +110,48 @@ fn register(
     if let Some(w) = website {
         new_app = new_app.website(w);
     }
+    let old = existing
+        .as_ref()
+        .and_then(|s| s.server(client.origin()))
+        .filter(|e| e.app().is_some());
+    if force && old.is_none() {
+        // Nothing to replace: --force was meant for another server.
+        let held = existing.as_ref().map_or("none".to_owned(), crate::origins);
+        return Err(local(format!(
+            "--force replaces a stored app, and none is stored for {} (the credentials file holds: {held})",
+            client.origin()
+        )));
+    }
+    if let Some(entry) = old {
+        if !force {
+            return Err(local(format!(
+                "the credentials file {} already holds the app {:?} for {}; give --force to replace it (its tokens are revoked and forgotten)",
+                path.display(),
+                printable(entry.app().map(|a| a.name.as_str()).unwrap_or_default(), 60),
+                client.origin()
+            )));
+        }
+        revoke_all(&client, entry)?;
+        let origin = client.origin().to_owned();
+        update(&path, |s| {
+            s.remove_server(&origin);
+            Ok(())
+        })?;
+    }
     let registered = apps::create(&client, &new_app)?;
-    let mut store = Store::new(client.origin());
-    let app = StoredApp::from_registration(&registered, &new_app);
-    store.app = Some(app.clone());
-    store.save(&path)?;
-    let out = if ctx.global.json {
+    let app = StoredApp::from_registration(&client, &registered, &new_app);
+    update(&path, |s| {
+        if s.server(client.origin()).is_some_and(|e| e.app().is_some()) && !force {
+            return Err(local(format!(
+                "another program stored an app for {} meanwhile; the new one ({}) was not stored",
+                client.origin(),
+                printable(&app.client_id, 200)
+            )));
+        }
+        s.set_app(app.clone());
+        Ok(())
+    })?;
+    let out = if ctx.global.json() {
         views::json(&views::AppView::from(&app))
     } else {
         views::line(&format!(
@@ -117,18 +163,98 @@ fn register(
     emitted(out)
 }
 
-fn token(ctx: &Ctx, scopes: Option<String>) -> Result<(), Failure> {
-    let (path, mut store) = ctx.load()?;
-    let app = stored_app(&store)?;
+/// Revokes every token of a server's old app, where the server answers: a server that is
+/// gone or refuses does not stop a re-registration.
+fn revoke_all(client: &Client, entry: &mastolite::store::ServerEntry) -> Result<(), Failure> {
+    let Some(app) = entry.app() else {
+        return Ok(());
+    };
+    let creds = app.credentials_for(client)?;
+    let tokens = entry
+        .app_token()
+        .into_iter()
+        .chain(entry.users().map(|(_, t)| t));
+    for t in tokens {
+        if let Err(e) = oauth::revoke(client, &creds, t.access_token_for(client)?) {
+            eprintln!(
+                "mastolite: note: a token of the old app was not revoked: {}",
+                one_line(&e.to_string())
+            );
+        }
+    }
+    Ok(())
+}
+
+fn token(ctx: &Ctx, scopes: Option<String>, if_expired: bool, all: bool) -> Result<(), Failure> {
+    let (path, store) = ctx.load()?;
+    let servers: Vec<String> = if all {
+        let with_app: Vec<String> = store
+            .servers()
+            .filter(|e| e.app().is_some())
+            .map(|e| e.origin().to_owned())
+            .collect();
+        if with_app.is_empty() {
+            return Err(local("the credentials file holds no app"));
+        }
+        with_app
+    } else {
+        vec![ctx.server(Some(&store))?]
+    };
+    let mut first_failure = None;
+    for server in servers {
+        let result = token_one(ctx, &path, &store, &server, scopes.as_deref(), if_expired);
+        match result {
+            Ok(()) => {}
+            Err(f) if all => {
+                // Report each failure and go on with the other servers.
+                let (code, msg) = f.parts();
+                if let Some(m) = msg {
+                    eprintln!("mastolite: {server}: {}", one_line(&m));
+                }
+                first_failure.get_or_insert(Failure::Quiet(code));
+            }
+            Err(f) => return Err(f),
+        }
+    }
+    first_failure.map_or(Ok(()), Err)
+}
+
+fn token_one(
+    ctx: &Ctx,
+    path: &Path,
+    store: &Store,
+    server: &str,
+    scopes: Option<&str>,
+    if_expired: bool,
+) -> Result<(), Failure> {
+    let client = ctx.client(server)?;
+    let app = stored_app(ctx, store, &client)?;
+    let entry = ctx.entry(store, &client)?;
+    if if_expired {
+        if let Some(t) = entry.app_token().filter(|t| !t.is_expired_at(now())) {
+            let until = t.expires_at.map_or("does not expire".to_owned(), |at| {
+                format!("expires {}", views::utc(at))
+            });
+            if !ctx.global.json() {
+                emitted(views::line(&format!(
+                    "{}: the app token is still valid ({until}); nothing done",
+                    client.origin()
+                )))?;
+            }
+            return Ok(());
+        }
+    }
     let scopes = match scopes {
-        Some(s) => parse_scopes(&s)?,
+        Some(s) => parse_scopes(s)?,
         None => app.registered_scopes(),
     };
-    let client = ctx.client(&ctx.server(Some(&store))?)?;
-    let token = oauth::client_credentials(&client, &app.credentials(), &scopes)?;
-    store.app_token = Some(StoredToken::from_token(&token, now()));
-    store.save(&path)?;
-    let out = if ctx.global.json {
+    let token = oauth::client_credentials(&client, &app.credentials_for(&client)?, &scopes)?;
+    let stored = StoredToken::from_token(&client, &token, now());
+    update(path, |s| {
+        s.set_app_token(stored);
+        Ok(())
+    })?;
+    let out = if ctx.global.json() {
         views::json(&views::TokenView::new("app", &token, None))
     } else {
         views::line(&format!(
@@ -145,23 +271,20 @@ fn login(
     force_login: bool,
     lang: Option<String>,
 ) -> Result<(), Failure> {
-    let (path, mut store) = ctx.load()?;
-    let app = stored_app(&store)?;
+    let (path, store) = ctx.load()?;
+    let client = ctx.client(&ctx.server(Some(&store))?)?;
+    let app = stored_app(ctx, &store, &client)?;
     if !app.redirect_uris.iter().any(|u| u == OOB) {
-        return Err(Failure::Msg(
-            LOCAL,
-            format!(
-                "the app has no out-of-band redirect URI, which login needs; register an app with --redirect-uri {OOB}"
-            ),
-        ));
+        return Err(local(format!(
+            "the app has no out-of-band redirect URI, which login needs; register an app with --redirect-uri {OOB}"
+        )));
     }
-    let creds = app.credentials().with_redirect_uri(OOB);
+    let creds = app.credentials_for(&client)?.with_redirect_uri(OOB);
     let registered = app.registered_scopes();
     let requested = match scopes {
         Some(s) => parse_scopes(&s)?,
         None => registered.clone(),
     };
-    let client = ctx.client(&ctx.server(Some(&store))?)?;
     let metadata = oauth::server_metadata(&client)?;
     let mut options = AuthorizeOptions::new().force_login(force_login);
     if let Some(l) = lang {
@@ -175,17 +298,24 @@ fn login(
         Some(&metadata),
         &options,
     )?;
-    emitted(views::line(request.url()))?;
+    // The server chose the URL: never let it drive the terminal.
+    let url = sanitize(request.url());
+    if ctx.global.json() {
+        // stdout holds exactly one JSON document in this mode.
+        eprintln!("{url}");
+    } else {
+        emitted(views::line(&url))?;
+    }
     eprintln!("Open the URL above in a browser, approve, and paste the code shown here:");
     let mut input = String::new();
     std::io::stdin()
         .lock()
         .take(4096)
         .read_line(&mut input)
-        .map_err(|e| Failure::Msg(LOCAL, format!("cannot read the code from stdin: {e}")))?;
+        .map_err(|e| local(format!("cannot read the code from stdin: {e}")))?;
     let input = input.trim();
     if input.is_empty() {
-        return Err(Failure::Msg(LOCAL, "no code was read from stdin".into()));
+        return Err(local("no code was read from stdin"));
     }
     // The code alone, or the whole redirect the browser landed on.
     let code = if input.contains("code=") || input.contains("error=") {
@@ -197,31 +327,32 @@ fn login(
     if let Err(missing) = oauth::granted_covers(&token, &requested) {
         eprintln!("mastolite: note: the server did not grant the scopes \"{missing}\"");
     }
-    let acct = match accounts::verify_credentials(&client, &token.access_token) {
-        Ok(me) => Some(me.acct),
+    let stored = StoredToken::from_token(&client, &token, now());
+    let name = match accounts::verify_credentials(&client, &token.access_token) {
+        Ok(me) => Some(update(&path, |s| {
+            Ok(s.set_user_token(&me.username, stored)?)
+        })?),
         Err(e) => {
             eprintln!(
-                "mastolite: note: the token works, but its account could not be read: {}",
+                "mastolite: note: the token works, but its account could not be read, so it is stored unnamed: {}",
                 one_line(&e.to_string())
             );
+            update(&path, |s| {
+                s.set_unnamed_user(stored);
+                Ok(())
+            })?;
             None
         }
     };
-    let mut stored = StoredToken::from_token(&token, now());
-    if let Some(a) = &acct {
-        stored = stored.with_acct(a.clone());
-    }
-    store.user_token = Some(stored);
-    store.save(&path)?;
     eprintln!(
         "mastolite: logged in{}; the user token is stored in {}",
-        acct.as_deref()
-            .map(|a| format!(" as @{}", printable(a, 100)))
+        name.as_deref()
+            .map(|a| format!(" as {}", printable(a, 100)))
             .unwrap_or_default(),
         path.display()
     );
-    if ctx.global.json {
-        emitted(views::json(&views::TokenView::new("user", &token, acct)))?;
+    if ctx.global.json() {
+        emitted(views::json(&views::TokenView::new("user", &token, name)))?;
     }
     Ok(())
 }
@@ -229,7 +360,7 @@ fn login(
 /// The credentials file for commands that need a token: optional when `MASTOLITE_TOKEN` is set.
 fn store_for_token(ctx: &Ctx) -> Result<Option<Store>, Failure> {
     if ctx.env_token().is_some() {
-        Ok(ctx.load_optional()?.map(|(_, s)| s))
+        ctx.load_optional()
     } else {
         ctx.load().map(|(_, s)| Some(s))
     }
@@ -238,17 +369,20 @@ fn store_for_token(ctx: &Ctx) -> Result<Option<Store>, Failure> {
 fn verify(ctx: &Ctx, which: Which) -> Result<(), Failure> {
     let store = store_for_token(ctx)?;
     let picked = ctx.pick(which, store.as_ref())?;
-    let client = ctx.client(&ctx.server(store.as_ref())?)?;
+    let client = &picked.client;
     let out = if picked.which == Which::User {
-        let me = accounts::verify_credentials(&client, &picked.token)?;
-        if ctx.global.json {
+        let me = accounts::verify_credentials(client, &picked.token)?;
+        if picked.unnamed {
+            name_unnamed(ctx, client, &picked.token, &me.username)?;
+        }
+        if ctx.global.json() {
             views::json(&me)
         } else {
             views::line(&format!("@{}", printable(&me.acct, 200)))
         }
     } else {
-        let app = apps::verify_credentials(&client, &picked.token)?;
-        if ctx.global.json {
+        let app = apps::verify_credentials(client, &picked.token)?;
+        if ctx.global.json() {
             views::json(&app)
         } else {
             views::line(&printable(&app.name, 100))
@@ -257,12 +391,35 @@ fn verify(ctx: &Ctx, which: Which) -> Result<(), Failure> {
     emitted(out)
 }
 
+/// An unnamed user token (from a version-1 file) gets its account's name the first time a
+/// call with it succeeds.
+fn name_unnamed(
+    ctx: &Ctx,
+    client: &Client,
+    token: &AccessToken,
+    username: &str,
+) -> Result<(), Failure> {
+    let path = ctx.store_path()?;
+    update(&path, |s| {
+        let unnamed = s
+            .server_for(client)
+            .ok()
+            .and_then(|e| e.users().find(|(n, _)| n.is_none()).map(|(_, t)| t.clone()));
+        if let Some(t) = unnamed
+            && t.access_token_for(client)?.secret() == token.secret()
+        {
+            s.remove_user(client.origin(), None);
+            s.set_user_token(username, t)?;
+        }
+        Ok(())
+    })
+}
+
 /// For cron: one line (`ok`, or the reason on stderr), and the exit status. Bounded by the
 /// timeout in all, both requests included.
 fn check(ctx: &Ctx) -> Result<(), Failure> {
     let started = Instant::now();
     let store = store_for_token(ctx)?;
-    let server = ctx.server(store.as_ref())?;
     let picked = match ctx.pick(Which::Default, store.as_ref()) {
         Ok(p) => p,
         Err(Failure::Msg(REJECTED, reason)) => {
@@ -270,20 +427,23 @@ fn check(ctx: &Ctx) -> Result<(), Failure> {
         }
         Err(f) => return Err(f),
     };
+    let server = picked.client.origin();
     let limit = ctx.global.timeout;
-    let client = Client::builder(&server)
+    let client = Client::builder(server)
         .timeout(limit)
         .total_timeout(limit)
+        .allow_plain_http(ctx.global.allow_http)
         .build()?;
     let result = match apps::verify_credentials(&client, &picked.token) {
         Ok(_) => Ok(()),
         // GoToSocial has no app endpoint: ask for the account instead, in the time left.
         Err(e) if e.status() == Some(404) => {
             let left = limit.saturating_sub(started.elapsed());
-            let fallback = Client::builder(&server)
+            let fallback = Client::builder(server)
                 .agent(client.agent().clone())
                 .timeout(left)
                 .total_timeout(left)
+                .allow_plain_http(ctx.global.allow_http)
                 .build()?;
             match accounts::verify_credentials(&fallback, &picked.token) {
                 Ok(_) => Ok(()),
@@ -296,7 +456,7 @@ fn check(ctx: &Ctx) -> Result<(), Failure> {
     };
     match result {
         Ok(()) => {
-            let out = if ctx.global.json {
+            let out = if ctx.global.json() {
                 views::json(&views::CheckReport {
                     status: "ok".into(),
                     http_status: Some(200),
@@ -329,7 +489,7 @@ fn check_failed(
         "unavailable"
     };
     let reason = one_line(reason);
-    if ctx.global.json {
+    if ctx.global.json() {
         views::json(&views::CheckReport {
             status: status.into(),
             http_status,
@@ -340,67 +500,152 @@ fn check_failed(
     Err(Failure::Quiet(code))
 }
 
-fn revoke(ctx: &Ctx, which: Which) -> Result<(), Failure> {
-    let (path, mut store) = ctx.load()?;
-    let app = stored_app(&store)?;
+/// `logout` (and `revoke`): revoke at the server with the app's credentials, then forget. A
+/// refusal leaves the file as it was.
+fn logout(ctx: &Ctx, which: Which, local_only: bool) -> Result<(), Failure> {
+    let (path, store) = ctx.load()?;
+    if ctx.env_token().is_some() {
+        eprintln!("mastolite: note: MASTOLITE_TOKEN is ignored: logout works on stored tokens");
+    }
+    let client = ctx.client(&ctx.server(Some(&store))?)?;
+    let entry = ctx.entry(&store, &client)?;
+    let account = ctx.account();
     let which = match which {
-        Which::Default if store.user_token.is_some() => Which::User,
+        Which::Default if account.is_some() || entry.user_count() > 0 => Which::User,
         Which::Default => Which::App,
         w => w,
     };
-    let (stored, kind) = if which == Which::User {
-        (&store.user_token, "user")
+    let (stored, name) = if which == Which::User {
+        let (name, t) = store.user_entry_for(&client, account.as_deref())?;
+        (t.clone(), name.map(str::to_owned))
     } else {
-        (&store.app_token, "app")
+        let t = entry
+            .app_token()
+            .ok_or_else(|| local(format!("no app token is stored for {}", client.origin())))?;
+        (t.clone(), None)
     };
-    let Some(stored) = stored else {
-        return Err(Failure::Msg(
-            LOCAL,
-            format!("the credentials file holds no {kind} token to revoke"),
-        ));
+    let what = match (&name, which) {
+        (Some(n), _) => format!("the user token of {n}"),
+        (None, Which::User) => format!("the unnamed user token for {}", client.origin()),
+        _ => format!("the app token for {}", client.origin()),
     };
-    let acct = stored.acct.clone();
-    let client = ctx.client(&ctx.server(Some(&store))?)?;
-    oauth::revoke(&client, &app.credentials(), &stored.access_token)?;
-    if which == Which::User {
-        store.user_token = None;
-    } else {
-        store.app_token = None;
+    if !local_only {
+        let creds = stored_app(ctx, &store, &client)?.credentials_for(&client)?;
+        oauth::revoke(&client, &creds, stored.access_token_for(&client)?)?;
     }
-    store.save(&path)?;
-    let out = if ctx.global.json {
+    let origin = client.origin().to_owned();
+    update(&path, |s| {
+        // Only the token that was revoked: another program may have replaced it meanwhile.
+        let current = match which {
+            Which::User => s.server(&origin).and_then(|e| {
+                e.users()
+                    .find(|(n, _)| *n == name.as_deref())
+                    .map(|(_, t)| t)
+            }),
+            _ => s.server(&origin).and_then(|e| e.app_token()),
+        };
+        if current == Some(&stored) {
+            if which == Which::User {
+                s.remove_user(&origin, name.as_deref());
+            } else {
+                s.remove_app_token(&origin);
+            }
+        }
+        Ok(())
+    })?;
+    let out = if ctx.global.json() {
         views::json(&views::Revoked {
-            revoked: kind.into(),
-            acct,
+            revoked: if which == Which::User { "user" } else { "app" }.into(),
+            acct: name,
         })
     } else {
-        views::line(&match acct {
-            Some(a) => format!("revoked the user token of @{}", printable(&a, 100)),
-            None => format!("revoked the {kind} token"),
-        })
+        views::line(&format!(
+            "{} {what}",
+            if local_only {
+                "forgot"
+            } else {
+                "revoked and forgot"
+            }
+        ))
     };
     emitted(out)
+}
+
+/// `accounts`: every stored token, never a secret.
+fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
+    let (_, store) = ctx.load()?;
+    let rows = store.list();
+    if ctx.global.json() {
+        return emitted(views::json(&rows));
+    }
+    for r in rows {
+        let expiry = match r.expires_at {
+            Some(at) if at <= now() => format!("expired {}", views::utc(at)),
+            Some(at) => format!("expires {}", views::utc(at)),
+            None => "no expiry known".to_owned(),
+        };
+        let scopes = if r.scopes.is_empty() {
+            "(scopes not given)".to_owned()
+        } else {
+            r.scopes.join(" ")
+        };
+        emitted(views::line(&format!(
+            "{} {} {} scopes: {}; obtained {}; {expiry}",
+            r.server,
+            r.kind,
+            r.account.as_deref().unwrap_or(if r.kind == "app" {
+                "-"
+            } else {
+                mastolite::store::UNNAMED
+            }),
+            printable(&scopes, 300),
+            r.obtained_at
+                .map_or("at an unknown time".to_owned(), views::utc),
+        )))?;
+    }
+    Ok(())
 }
 
 /// The client and optional token for public reads. A stored token goes only to the server it
 /// was issued by: with `--server` naming another one, the read is anonymous.
 fn public_read(ctx: &Ctx) -> Result<(Client, Option<AccessToken>), Failure> {
-    let store = ctx.load_optional()?.map(|(_, s)| s);
+    let store = ctx.load_optional()?;
+    if ctx.env_token().is_some() {
+        let picked = ctx.pick(Which::Default, store.as_ref())?;
+        return Ok((picked.client, Some(picked.token)));
+    }
     let client = ctx.client(&ctx.server(store.as_ref())?)?;
-    let token = if let Some(t) = ctx.env_token() {
-        Some(t)
-    } else {
-        match store.as_ref() {
-            Some(s)
-                if s.server == client.origin()
-                    && (s.user_token.is_some() || s.app_token.is_some()) =>
-            {
-                Some(ctx.pick(Which::Default, Some(s))?.token)
-            }
-            _ => None,
+    let Some((store, entry)) = store
+        .as_ref()
+        .and_then(|s| s.server(client.origin()).map(|e| (s, e)))
+    else {
+        return Ok((client, None));
+    };
+    let account = ctx.account();
+    // The chosen or only user token, else the app token, else none.
+    let token = match store.user_entry_for(&client, account.as_deref()) {
+        Ok((_, t)) => Some(t),
+        Err(e) if account.is_some() => return Err(e.into()),
+        Err(_) => entry.app_token(),
+    };
+    let token = match token {
+        Some(t) => {
+            check_expiry_for_read(t)?;
+            Some(t.access_token_for(&client)?.clone())
         }
+        None => None,
     };
     Ok((client, token))
+}
+
+fn check_expiry_for_read(t: &StoredToken) -> Result<(), Failure> {
+    match t.expires_at {
+        Some(at) if t.is_expired_at(now()) => Err(Failure::Msg(
+            REJECTED,
+            format!("the stored token expired at {}", views::utc(at)),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn accounts_list(ctx: &Ctx, list: &List, followers: bool) -> Result<(), Failure> {
@@ -414,7 +659,7 @@ fn accounts_list(ctx: &Ctx, list: &List, followers: bool) -> Result<(), Failure>
     }
     let mut collected = Vec::new();
     let mut print = |a: mastolite::Account| -> Result<(), Failure> {
-        if ctx.global.json {
+        if ctx.global.json() {
             collected.push(a);
             Ok(())
         } else {
@@ -440,17 +685,17 @@ fn accounts_list(ctx: &Ctx, list: &List, followers: bool) -> Result<(), Failure>
             print(a)?;
         }
     }
-    if ctx.global.json {
+    if ctx.global.json() {
         emitted(views::json(&collected))?;
     }
     Ok(())
 }
 
 fn metadata(ctx: &Ctx) -> Result<(), Failure> {
-    let store = ctx.load_optional()?.map(|(_, s)| s);
+    let store = ctx.load_optional()?;
     let client = ctx.client(&ctx.server(store.as_ref())?)?;
     let m = oauth::server_metadata(&client)?;
-    if ctx.global.json {
+    if ctx.global.json() {
         return emitted(views::json(&m));
     }
     let mut lines = vec![format!(
@@ -500,7 +745,7 @@ fn account(ctx: &Ctx, who: &str) -> Result<(), Failure> {
         AccountRef::Handle(h) => accounts::lookup(&client, token.as_ref(), h.acct())?,
         AccountRef::Id(id) => accounts::get(&client, token.as_ref(), id)?,
     };
-    if ctx.global.json {
+    if ctx.global.json() {
         return emitted(views::json(&a));
     }
     emitted(views::line(&format!(
@@ -517,7 +762,7 @@ fn account(ctx: &Ctx, who: &str) -> Result<(), Failure> {
 fn server_instance(ctx: &Ctx) -> Result<(), Failure> {
     let (client, token) = public_read(ctx)?;
     let i = instance::get(&client, token.as_ref())?;
-    if ctx.global.json {
+    if ctx.global.json() {
         return emitted(views::json(&views::InstanceView::from(&i)));
     }
     emitted(views::line(&format!(

@@ -14,7 +14,7 @@ mod views;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mastolite::store::{self, Store, StoreErrorKind, StoredToken};
+use mastolite::store::{self, ServerEntry, Store, StoreError, StoreErrorKind, StoredToken};
 use mastolite::{AccessToken, Client, Error};
 
 use args::{Global, Parsed, UsageError, Which};
@@ -31,6 +31,8 @@ pub const REFUSED: u8 = 4;
 pub enum Failure {
     /// An error of the library; [`exit_code`] gives its status.
     Lib(Error),
+    /// The credentials file, or a lookup in it (status 3).
+    Store(StoreError),
     /// A failure found here, with its status and its message.
     Msg(u8, String),
     /// A bad command line (status 3).
@@ -45,6 +47,12 @@ impl From<Error> for Failure {
     }
 }
 
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
 /// The one place where errors become exit statuses.
 pub fn exit_code(e: &Error) -> u8 {
     match e {
@@ -55,7 +63,7 @@ pub fn exit_code(e: &Error) -> u8 {
         // A body that does not decode or is over the size cap: the server is not answering
         // properly right now.
         Error::Decode(_) | Error::Transport(_) => TRANSIENT,
-        Error::InvalidInput(_) | Error::Store(_) | Error::TlsUnavailable => LOCAL,
+        Error::InvalidInput(_) | Error::TlsUnavailable => LOCAL,
         _ => LOCAL,
     }
 }
@@ -65,6 +73,7 @@ impl Failure {
     fn parts(&self) -> (u8, Option<String>) {
         match self {
             Failure::Lib(e) => (exit_code(e), Some(e.to_string())),
+            Failure::Store(e) => (LOCAL, Some(e.to_string())),
             Failure::Msg(code, m) => (*code, Some(m.clone())),
             Failure::Usage(u) => (LOCAL, Some(u.line())),
             Failure::Quiet(code) => (*code, None),
@@ -110,14 +119,19 @@ pub struct Ctx {
     pub global: Global,
 }
 
-/// A token picked for a command.
+/// A token picked for a command, with the client of the server it goes to.
 pub struct Picked {
+    pub client: Client,
     pub token: AccessToken,
     /// The endpoint to check it with: `App` or `User` (never `Default`).
     pub which: Which,
-    /// `MASTOLITE_TOKEN`, `the app token` or `the user token`.
-    pub label: &'static str,
-    pub acct: Option<String>,
+    /// `MASTOLITE_TOKEN`, `the app token of …` or `the user token of …`.
+    pub label: String,
+    /// The stored account name of a user token (`None` for app tokens, unnamed tokens and
+    /// `MASTOLITE_TOKEN`).
+    pub account: Option<String>,
+    /// True for a stored user token that has no account name yet.
+    pub unnamed: bool,
 }
 
 /// Seconds since the Unix epoch.
@@ -134,6 +148,20 @@ fn env_nonempty(name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+fn local(msg: impl Into<String>) -> Failure {
+    Failure::Msg(LOCAL, msg.into())
+}
+
+/// The stored servers, for messages.
+pub fn origins(store: &Store) -> String {
+    let all: Vec<&str> = store.servers().map(ServerEntry::origin).collect();
+    if all.is_empty() {
+        "none".to_owned()
+    } else {
+        all.join(", ")
+    }
+}
+
 impl Ctx {
     /// `--store`, else the default location.
     pub fn store_path(&self) -> Result<PathBuf, Failure> {
@@ -143,59 +171,121 @@ impl Ctx {
         }
     }
 
-    /// Loads the credentials file, which must exist.
+    /// Loads the credentials file, which must exist (for commands that need stored
+    /// credentials).
     pub fn load(&self) -> Result<(PathBuf, Store), Failure> {
         let path = self.store_path()?;
         match Store::load(&path) {
             Ok(s) => Ok((path, s)),
-            Err(Error::Store(e)) if e.kind() == StoreErrorKind::NotFound => Err(Failure::Msg(
-                LOCAL,
-                format!("{e}; run `mastolite --server URL register` first, or give --store PATH"),
-            )),
+            Err(e) if e.kind() == StoreErrorKind::NotFound => Err(local(format!(
+                "{e}; run `mastolite --server URL register` first, or give --store PATH"
+            ))),
             Err(e) => Err(e.into()),
         }
     }
 
-    /// Loads the credentials file when there is one. A file given with `--store` must exist;
-    /// one that exists must be readable, private and intact.
-    pub fn load_optional(&self) -> Result<Option<(PathBuf, Store)>, Failure> {
-        if self.global.store.is_some() {
-            return self.load().map(Some);
-        }
-        match store::default_path() {
-            Ok(path) => load_if_exists(path),
-            Err(_) => Ok(None),
+    /// Loads the credentials file when there is one (for commands that work without it). One
+    /// that exists must be readable, private and intact.
+    pub fn load_optional(&self) -> Result<Option<Store>, Failure> {
+        let path = match self.store_path() {
+            Ok(p) => p,
+            Err(_) if self.global.store.is_none() => return Ok(None),
+            Err(f) => return Err(f),
+        };
+        match Store::load(&path) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) if e.kind() == StoreErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 
-    /// The path of the credentials file, and its contents when it exists (for `register`).
-    pub fn load_if_exists(&self) -> Result<(PathBuf, Option<Store>), Failure> {
-        let path = self.store_path()?;
-        let store = load_if_exists(path.clone())?.map(|(_, s)| s);
-        Ok((path, store))
-    }
-
-    /// The server: `--server`, else `MASTOLITE_SERVER`, else the credentials file's.
-    pub fn server(&self, store: Option<&Store>) -> Result<String, Failure> {
+    /// `--server`, else `MASTOLITE_SERVER`.
+    fn explicit_server(&self) -> Option<String> {
         self.global
             .server
             .clone()
             .or_else(|| env_nonempty("MASTOLITE_SERVER"))
-            .or_else(|| store.map(|s| s.server.clone()))
-            .ok_or_else(|| {
-                Failure::Msg(
-                    LOCAL,
-                    "no server: give --server URL, set MASTOLITE_SERVER, or use a credentials file"
-                        .into(),
-                )
-            })
     }
 
-    /// A client for `server` with the `--timeout` per request.
+    /// `--account`, else `MASTOLITE_ACCOUNT`, in lower case.
+    pub fn account(&self) -> Option<String> {
+        self.global
+            .account
+            .clone()
+            .or_else(|| env_nonempty("MASTOLITE_ACCOUNT"))
+            .map(|a| a.trim().trim_start_matches('@').to_ascii_lowercase())
+    }
+
+    /// The server a command talks to: `--server`/`MASTOLITE_SERVER`, else the server of
+    /// `--account`, else the credentials file's only server. Checked before any request.
+    pub fn server(&self, store: Option<&Store>) -> Result<String, Failure> {
+        let explicit = match self.explicit_server() {
+            Some(s) => Some(self.client(&s)?.origin().to_owned()),
+            None => None,
+        };
+        if let (Some(account), Some(store)) = (self.account(), store) {
+            match (store.server_of(&account), &explicit) {
+                (Some(entry), Some(server)) if entry.origin() != server => {
+                    return Err(local(format!(
+                        "the account {} is stored for {}, not for {server}",
+                        views::printable(&account, 100),
+                        entry.origin()
+                    )));
+                }
+                (Some(entry), None) => return Ok(entry.origin().to_owned()),
+                (None, None) => {
+                    return Err(local(format!(
+                        "no account {} is stored (servers: {})",
+                        views::printable(&account, 100),
+                        origins(store)
+                    )));
+                }
+                _ => {}
+            }
+        }
+        if let Some(server) = explicit {
+            return Ok(server);
+        }
+        let Some(store) = store else {
+            return Err(local(
+                "no server: give --server URL, set MASTOLITE_SERVER, or use a credentials file",
+            ));
+        };
+        let mut servers = store.servers();
+        match (servers.next(), servers.next()) {
+            (Some(one), None) => Ok(one.origin().to_owned()),
+            (None, _) => Err(local(
+                "the credentials file holds no server: give --server URL, or run `mastolite --server URL register`",
+            )),
+            (Some(_), Some(_)) => Err(local(format!(
+                "the credentials file holds several servers ({}): choose one with --server URL or --account NAME",
+                origins(store)
+            ))),
+        }
+    }
+
+    /// A client for `server` with the `--timeout` per request and `--allow-http`.
     pub fn client(&self, server: &str) -> Result<Client, Failure> {
-        Ok(Client::builder(server)
+        let built = Client::builder(server)
             .timeout(self.global.timeout)
-            .build()?)
+            .allow_plain_http(self.global.allow_http)
+            .build();
+        match built {
+            Err(e) if !self.global.allow_http && e.to_string().contains("plain http") => {
+                Err(local(format!("{e} with --allow-http")))
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// The stored entry of `client`'s server; the error names the servers that are stored.
+    pub fn entry<'s>(&self, store: &'s Store, client: &Client) -> Result<&'s ServerEntry, Failure> {
+        store.server_for(client).map_err(|e| {
+            local(format!(
+                "{e} (the credentials file holds: {})",
+                origins(store)
+            ))
+        })
     }
 
     /// `MASTOLITE_TOKEN`, when set and not empty.
@@ -203,61 +293,83 @@ impl Ctx {
         env_nonempty("MASTOLITE_TOKEN").map(AccessToken::new)
     }
 
-    /// The token for `which`: `MASTOLITE_TOKEN` when set, else the stored one. An expired
-    /// stored token is a rejection (status 1), reported without asking the server.
+    /// The server `MASTOLITE_TOKEN` goes to: the one named with it, else the credentials
+    /// file's only server.
+    fn env_token_server(&self, store: Option<&Store>) -> Result<String, Failure> {
+        if let Some(s) = self.explicit_server() {
+            return Ok(self.client(&s)?.origin().to_owned());
+        }
+        match store.map(|s| (s.servers().count(), s)) {
+            Some((1, s)) => self.server(Some(s)),
+            _ => Err(local(
+                "MASTOLITE_TOKEN goes only to the server named with it: give --server URL or set MASTOLITE_SERVER",
+            )),
+        }
+    }
+
+    /// The token for `which` and the client of its server: `MASTOLITE_TOKEN` when set, else
+    /// the stored one, handed out by the store only for its own server. An expired stored
+    /// token is a rejection (status 1), reported without asking the server.
     pub fn pick(&self, which: Which, store: Option<&Store>) -> Result<Picked, Failure> {
         if let Some(token) = self.env_token() {
+            let client = self.client(&self.env_token_server(store)?)?;
             return Ok(Picked {
+                client,
                 token,
                 which: if which == Which::User {
                     Which::User
                 } else {
                     Which::App
                 },
-                label: "MASTOLITE_TOKEN",
-                acct: None,
+                label: "MASTOLITE_TOKEN".into(),
+                account: None,
+                unnamed: false,
             });
         }
         let Some(store) = store else {
-            return Err(Failure::Msg(
-                LOCAL,
-                "no token: set MASTOLITE_TOKEN or use a credentials file".into(),
+            return Err(local(
+                "no token: set MASTOLITE_TOKEN or use a credentials file",
             ));
         };
-        let (stored, which, label) = match which {
-            Which::User => (store.user_token.as_ref(), Which::User, "the user token"),
-            Which::App => (store.app_token.as_ref(), Which::App, "the app token"),
-            Which::Default => match &store.user_token {
-                Some(t) => (Some(t), Which::User, "the user token"),
-                None => (store.app_token.as_ref(), Which::App, "the app token"),
-            },
+        let client = self.client(&self.server(Some(store))?)?;
+        let entry = self.entry(store, &client)?;
+        let account = self.account();
+        let which = match which {
+            Which::Default if account.is_some() || entry.user_count() > 0 => Which::User,
+            Which::Default => Which::App,
+            w => w,
         };
-        let Some(stored) = stored else {
-            let hint = match which {
-                Which::User => "the credentials file holds no user token; run `mastolite login`",
-                _ if store.user_token.is_none() => {
-                    "the credentials file holds no token; run `mastolite token` or `mastolite login`, or set MASTOLITE_TOKEN"
-                }
-                _ => "the credentials file holds no app token; run `mastolite token`",
+        let (name, stored): (Option<&str>, &StoredToken) = if which == Which::User {
+            store.user_entry_for(&client, account.as_deref())?
+        } else {
+            let Some(t) = entry.app_token() else {
+                let hint = if entry.user_count() == 0 {
+                    "run `mastolite token` or `mastolite login`, or set MASTOLITE_TOKEN"
+                } else {
+                    "run `mastolite token`"
+                };
+                return Err(local(format!(
+                    "no app token is stored for {}; {hint}",
+                    entry.origin()
+                )));
             };
-            return Err(Failure::Msg(LOCAL, hint.into()));
+            (None, t)
         };
-        check_expiry(stored, label)?;
+        let label = match (which, name) {
+            (Which::User, Some(n)) => format!("the user token of {n}"),
+            (Which::User, None) => "the user token".to_owned(),
+            _ => "the app token".to_owned(),
+        };
+        check_expiry(stored, &label)?;
+        let token = stored.access_token_for(&client)?.clone();
         Ok(Picked {
-            token: stored.access_token.clone(),
+            client,
+            token,
             which,
             label,
-            acct: stored.acct.clone(),
+            account: name.map(str::to_owned),
+            unnamed: which == Which::User && name.is_none(),
         })
-    }
-}
-
-/// Loads `path`; `None` when there is no file there.
-fn load_if_exists(path: PathBuf) -> Result<Option<(PathBuf, Store)>, Failure> {
-    match Store::load(&path) {
-        Ok(s) => Ok(Some((path, s))),
-        Err(Error::Store(e)) if e.kind() == StoreErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
     }
 }
 

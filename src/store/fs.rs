@@ -1,0 +1,391 @@
+//! Reading and writing the file: type and owner checks before opening, the advisory lock for
+//! read-modify-write, exclusive temporary files, and the atomic replace.
+
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::{MAX_FILE_SIZE, Store, StoreError, StoreErrorKind};
+
+/// The owner of a file, where the platform has one.
+#[cfg(unix)]
+fn owner(meta: &fs::Metadata) -> Option<u32> {
+    Some(std::os::unix::fs::MetadataExt::uid(meta))
+}
+
+#[cfg(not(unix))]
+fn owner(_meta: &fs::Metadata) -> Option<u32> {
+    None
+}
+
+/// The current user: the owner of a file this process has just created. Only asked for when
+/// a symbolic link is met on a read (a write learns it from its temporary file).
+fn current_user_by_probe() -> Result<Option<u32>, StoreError> {
+    if cfg!(not(unix)) {
+        return Ok(None);
+    }
+    let probe = std::env::temp_dir().join(temp_name(OsStr::new("mastolite-uid"), "probe"));
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| StoreError::io("learn the current user to check the link to", e))?;
+    let meta = file.metadata();
+    let _ = fs::remove_file(&probe);
+    let meta =
+        meta.map_err(|e| StoreError::io("learn the current user to check the link to", e))?;
+    Ok(owner(&meta))
+}
+
+/// The file a path leads to through symbolic links (even a dangling one), with the owners of
+/// the links met on the way.
+struct Resolved {
+    target: PathBuf,
+    link_owners: Vec<u32>,
+}
+
+fn resolve(path: &Path) -> Result<Resolved, StoreError> {
+    let mut p = path.to_path_buf();
+    let mut link_owners = Vec::new();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                link_owners.extend(owner(&m));
+                let target = fs::read_link(&p).map_err(|e| StoreError::io("follow the link", e))?;
+                // An absolute target replaces the folder; a relative one is taken from it.
+                p = match p.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                };
+            }
+            _ => {
+                return Ok(Resolved {
+                    target: p,
+                    link_owners,
+                });
+            }
+        }
+    }
+    Err(StoreError::unsafe_path("too many levels of symbolic links"))
+}
+
+/// Refuses links that belong to anyone but `me` or root.
+fn check_links(resolved: &Resolved, me: Option<u32>) -> Result<(), StoreError> {
+    let Some(me) = me else { return Ok(()) };
+    if resolved.link_owners.iter().any(|&o| o != me && o != 0) {
+        return Err(StoreError::unsafe_path(
+            "it is a symbolic link owned by another user, who could point it anywhere",
+        ));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Reads a credentials file, refusing one that group or others can read or change (Unix),
+    /// anything but a regular file, and a symbolic link that another user (not root) owns.
+    /// Takes no lock, so a read-only file works.
+    ///
+    /// ```no_run
+    /// let store = mastolite::store::Store::load(mastolite::store::default_path()?)?;
+    /// for server in store.servers() {
+    ///     println!("{}", server.origin());
+    /// }
+    /// # Ok::<(), mastolite::store::StoreError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`StoreErrorKind::NotFound`], [`Io`](StoreErrorKind::Io),
+    /// [`TooOpen`](StoreErrorKind::TooOpen) (the message says `chmod 600 <path>`),
+    /// [`Unsafe`](StoreErrorKind::Unsafe), [`Corrupt`](StoreErrorKind::Corrupt) (also for a
+    /// file over [`MAX_FILE_SIZE`]) or [`UnsupportedVersion`](StoreErrorKind::UnsupportedVersion).
+    pub fn load(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref();
+        read(path, true, None).map_err(|e| e.at(path))
+    }
+
+    /// Reads a credentials file without checking its mode and the owners of links to it: only
+    /// for files that are protected otherwise (a secrets mount, a private container). A file
+    /// that is not a regular one is still refused.
+    ///
+    /// # Errors
+    /// As [`load`](Self::load), without `TooOpen` and the owner checks.
+    ///
+    /// ```no_run
+    /// let store = mastolite::store::Store::load_ignoring_permissions("/run/secrets/mastolite")?;
+    /// # let _ = store;
+    /// # Ok::<(), mastolite::store::StoreError>(())
+    /// ```
+    pub fn load_ignoring_permissions(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref();
+        read(path, false, None).map_err(|e| e.at(path))
+    }
+
+    /// Writes the store, replacing the file: under the lock, as [`update`](Self::update) does,
+    /// but without reading the file first. Prefer `update`, which keeps what other programs
+    /// stored meanwhile.
+    ///
+    /// ```no_run
+    /// let path = mastolite::store::default_path()?;
+    /// mastolite::store::Store::new().save(&path)?;
+    /// # Ok::<(), mastolite::store::StoreError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`StoreErrorKind::Io`] when the folder, the lock, the temporary file or the rename fails
+    /// (the temporary file is removed then), [`Unsafe`](StoreErrorKind::Unsafe) for a link or
+    /// file that belongs to another user.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), StoreError> {
+        let path = path.as_ref();
+        let locked = Locked::take(path).map_err(|e| e.at(path))?;
+        locked.write(self).map_err(|e| e.at(path))
+    }
+
+    /// Read-modify-write: takes an exclusive advisory lock on a sibling lock file (waiting
+    /// for other writers), reads the file (an empty store when there is none), applies
+    /// `change`, and writes the result when `change` succeeds. Two programs that change
+    /// different entries at the same time both keep their change.
+    ///
+    /// ```no_run
+    /// use mastolite::store::{self, Store};
+    /// let removed = Store::update(store::default_path()?, |s| {
+    ///     Ok::<_, store::StoreError>(s.remove_app_token("https://mastodon.example").is_some())
+    /// })?;
+    /// # let _ = removed;
+    /// # Ok::<(), mastolite::store::StoreError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// What `change` returns, or the errors of [`load`](Self::load) (except `NotFound`) and
+    /// [`save`](Self::save), converted into `E`. Nothing is written then.
+    pub fn update<T, E>(
+        path: impl AsRef<Path>,
+        change: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let path = path.as_ref();
+        let locked = Locked::take(path).map_err(|e| e.at(path))?;
+        let mut store = match read(path, true, None) {
+            Ok(s) => s,
+            Err(e) if e.kind() == StoreErrorKind::NotFound => Store::new(),
+            Err(e) => return Err(e.at(path).into()),
+        };
+        let out = change(&mut store)?;
+        locked.write(&store).map_err(|e| e.at(path))?;
+        Ok(out)
+    }
+}
+
+/// Checks the path's links and type before opening it (a FIFO is never opened), then reads at
+/// most [`MAX_FILE_SIZE`] bytes.
+fn read(path: &Path, check: bool, me: Option<u32>) -> Result<Store, StoreError> {
+    let resolved = resolve(path)?;
+    if check && !resolved.link_owners.is_empty() {
+        let me = match me {
+            Some(me) => Some(me),
+            None => current_user_by_probe()?,
+        };
+        check_links(&resolved, me)?;
+    }
+    let meta = match fs::metadata(&resolved.target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(StoreError::new(StoreErrorKind::NotFound, ""));
+        }
+        Err(e) => return Err(StoreError::io("read", e)),
+    };
+    if !meta.is_file() {
+        return Err(StoreError::unsafe_path("it is not a regular file"));
+    }
+    let file = fs::File::open(&resolved.target).map_err(|e| StoreError::io("read", e))?;
+    // The path may have changed between the check and the open: check what was opened.
+    let meta = file.metadata().map_err(|e| StoreError::io("read", e))?;
+    if !meta.is_file() {
+        return Err(StoreError::unsafe_path("it is not a regular file"));
+    }
+    #[cfg(unix)]
+    if check {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(StoreError::new(
+                StoreErrorKind::TooOpen,
+                format!("{mode:04o}"),
+            ));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| StoreError::io("read", e))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(StoreError::corrupt("it is larger than 1 MiB"));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| StoreError::corrupt("it is not UTF-8 text"))?;
+    Store::from_json(&text)
+}
+
+/// The exclusive lock on `.<name>.lock` beside the file a path leads to, held until dropped,
+/// with what a write needs to know.
+struct Locked {
+    _lock: fs::File,
+    resolved: Resolved,
+    dir: PathBuf,
+    name: OsString,
+}
+
+impl Locked {
+    fn take(path: &Path) -> Result<Locked, StoreError> {
+        let resolved = resolve(path)?;
+        let Some(name) = resolved.target.file_name().map(OsStr::to_os_string) else {
+            let e = io::Error::new(io::ErrorKind::InvalidInput, "the path names no file");
+            return Err(StoreError::io("write", e));
+        };
+        let dir = match resolved.target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            create_private_dir(&dir).map_err(|e| StoreError::io("create the folder of", e))?;
+        }
+        let mut lock_name = OsString::from(".");
+        lock_name.push(&name);
+        lock_name.push(".lock");
+        let lock_path = dir.join(lock_name);
+        // Never follow a link at the lock's path: it would let someone else pick the file.
+        if let Ok(m) = fs::symlink_metadata(&lock_path)
+            && !m.file_type().is_file()
+        {
+            return Err(StoreError::unsafe_path(
+                "its lock file is a symbolic link or not a regular file",
+            ));
+        }
+        let mut options = fs::OpenOptions::new();
+        options.read(true).write(true).create(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let lock = options
+            .open(&lock_path)
+            .map_err(|e| StoreError::io("lock", e))?;
+        lock.lock().map_err(|e| StoreError::io("lock", e))?;
+        Ok(Locked {
+            _lock: lock,
+            resolved,
+            dir,
+            name,
+        })
+    }
+
+    /// Writes `store` through an exclusive temporary file renamed over the target, after
+    /// removing temporary files that killed runs left behind.
+    fn write(self, store: &Store) -> Result<(), StoreError> {
+        self.remove_stale_temporaries();
+        let tmp = self.dir.join(temp_name(&self.name, "tmp"));
+        let mut text = store.to_json();
+        text.push('\n');
+        let result = self.write_through(&tmp, text.as_bytes());
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn write_through(&self, tmp: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+        let me = write_private(tmp, bytes).map_err(|e| StoreError::io("write", e))?;
+        check_links(&self.resolved, me)?;
+        if let Ok(m) = fs::symlink_metadata(&self.resolved.target) {
+            if me.is_some_and(|me| owner(&m).is_some_and(|o| o != me)) {
+                return Err(StoreError::unsafe_path(
+                    "the file it leads to belongs to another user",
+                ));
+            }
+            if !m.is_file() {
+                return Err(StoreError::unsafe_path("it is not a regular file"));
+            }
+        }
+        fs::rename(tmp, &self.resolved.target).map_err(|e| StoreError::io("write", e))?;
+        // Make the rename itself durable; not every platform can sync a folder.
+        if let Ok(d) = fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Under the lock no other writer is at work, so every `.<name>.<pid>.<n>.tmp` is left
+    /// over from a run that was killed while saving.
+    fn remove_stale_temporaries(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        let Some(name) = self.name.to_str() else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let Some(rest) = file_name
+                .to_str()
+                .and_then(|f| f.strip_prefix('.'))
+                .and_then(|f| f.strip_prefix(name))
+                .and_then(|f| f.strip_prefix('.'))
+                .and_then(|f| f.strip_suffix(".tmp"))
+            else {
+                continue;
+            };
+            let numbers = rest.split('.').collect::<Vec<_>>();
+            let ours = numbers.len() == 2
+                && numbers
+                    .iter()
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            let regular = entry.file_type().is_ok_and(|t| t.is_file());
+            if ours && regular {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// `.<name>.<pid>.<n>.<suffix>`: unique in this process, and recognisable as ours.
+fn temp_name(name: &OsStr, suffix: &str) -> OsString {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let n = u64::from(nanos) << 16 | u64::from(COUNTER.fetch_add(1, Ordering::Relaxed) & 0xffff);
+    let mut out = OsString::from(".");
+    out.push(name);
+    out.push(format!(".{}.{n}.{suffix}", std::process::id()));
+    out
+}
+
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates `path` (which must not exist) with mode 0600, writes `bytes`, and syncs it.
+/// Returns the file's owner: the current user.
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<Option<u32>> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        // The umask may have taken bits away, never added any; set the mode exactly.
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    }
+    let me = owner(&file.metadata()?);
+    file.write_all(bytes)?;
+    file.flush()?;
+    file.sync_all()?;
+    Ok(me)
+}
