@@ -21,7 +21,18 @@ pub struct Global {
     pub server: Option<String>,
     pub store: Option<PathBuf>,
     pub json: bool,
+    pub format: Format,
     pub timeout: Duration,
+}
+
+/// `--format`: how results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+    /// node_exporter's textfile-collector format (`check`).
+    Prometheus,
 }
 
 /// Which stored token a command uses.
@@ -60,7 +71,11 @@ pub enum Command {
         lang: Option<String>,
     },
     Verify(Which),
-    Check,
+    Check {
+        all: bool,
+        jobs: usize,
+        output: Option<PathBuf>,
+    },
     Revoke(Which),
     Followers(List),
     Following(List),
@@ -128,6 +143,11 @@ const GLOBAL_OPTIONS: &[Opt] = &[
         "--json",
         None,
         "print one JSON document on stdout (errors stay one line on stderr)",
+    ),
+    (
+        "--format",
+        Some("FORMAT"),
+        "text (default), json (as --json), jsonl (one JSON object a line), or prometheus (check)",
     ),
     (
         "--timeout",
@@ -219,9 +239,21 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "check",
-        args: "",
-        about: "For cron: checks the token (the user token when the store holds one, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. Falls back to GET /api/v1/accounts/verify_credentials where the app endpoint is missing (404), and never runs longer than --timeout plus one second.",
-        options: &[],
+        args: "[--all [--jobs N]] [--output FILE]",
+        about: "For cron: checks the token (the user token when the store holds one, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. Falls back to GET /api/v1/accounts/verify_credentials where the app endpoint is missing (404), and never runs longer than --timeout plus one second. With --all, checks every stored token, several at once, and prints one line each: server, kind, account, result (ok, rejected, expired, unavailable, refused, error), latency; exit status 1 if any is rejected or expired, else 3 if any could not be checked, else 4 if any was refused, else 2 if any server was unavailable. --format json, jsonl or prometheus (node_exporter textfile collector) for machines.",
+        options: &[
+            ("--all", None, "check every stored token"),
+            (
+                "--jobs",
+                Some("N"),
+                "with --all: how many tokens to check at once (default 8)",
+            ),
+            (
+                "--output",
+                Some("FILE"),
+                "write the results to FILE (atomically, mode 0644) instead of stdout",
+            ),
+        ],
     },
     Spec {
         name: "revoke",
@@ -341,6 +373,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
         server: None,
         store: None,
         json: false,
+        format: Format::Text,
         timeout: DEFAULT_TIMEOUT,
     };
     let mut command: Option<&'static Spec> = None;
@@ -449,7 +482,22 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
 
 fn set_global(global: &mut Global, name: &str, value: Option<String>) -> Result<(), String> {
     match (name, value) {
-        ("--json", _) => global.json = true,
+        ("--json", _) => (global.json, global.format) = (true, Format::Json),
+        ("--format", Some(v)) => {
+            global.format = match v.as_str() {
+                "text" => Format::Text,
+                "json" => Format::Json,
+                "jsonl" => Format::Jsonl,
+                "prometheus" => Format::Prometheus,
+                _ => {
+                    return Err(format!(
+                        "--format takes text, json, jsonl or prometheus, not {:?}",
+                        shown(&v)
+                    ));
+                }
+            };
+            global.json = matches!(global.format, Format::Json | Format::Jsonl);
+        }
         ("--server", Some(v)) if !v.trim().is_empty() => global.server = Some(v),
         ("--store", Some(v)) if !v.is_empty() => global.store = Some(PathBuf::from(v)),
         ("--timeout", Some(v)) => global.timeout = parse_timeout(&v)?,
@@ -542,7 +590,20 @@ fn build(spec: &Spec, seen: &[Seen], mut positional: Vec<String>) -> Result<Comm
             lang: value("--lang"),
         },
         "verify" => Command::Verify(which()?),
-        "check" => Command::Check,
+        "check" => {
+            let all = flag("--all");
+            if !all && flag("--jobs") {
+                return Err("--jobs goes with --all".into());
+            }
+            Command::Check {
+                all,
+                jobs: value("--jobs")
+                    .map(|v| positive("--jobs", &v))
+                    .transpose()?
+                    .unwrap_or(8),
+                output: value("--output").map(PathBuf::from),
+            }
+        }
         "revoke" => Command::Revoke(which()?),
         "followers" => Command::Followers(list(positional)?),
         "following" => Command::Following(list(positional)?),
@@ -579,7 +640,38 @@ mod tests {
             "--store",
             "/tmp/c.json",
         ]);
-        assert_eq!(c, Command::Check);
+        assert_eq!(
+            c,
+            Command::Check {
+                all: false,
+                jobs: 8,
+                output: None
+            }
+        );
+        let (g2, c2) = command(&[
+            "check",
+            "--all",
+            "--jobs",
+            "3",
+            "--output",
+            "/tmp/m.prom",
+            "--format",
+            "prometheus",
+        ]);
+        assert_eq!(
+            c2,
+            Command::Check {
+                all: true,
+                jobs: 3,
+                output: Some(PathBuf::from("/tmp/m.prom"))
+            }
+        );
+        assert_eq!(g2.format, Format::Prometheus);
+        assert_eq!(
+            command(&["--format=jsonl", "check"]).0.format,
+            Format::Jsonl
+        );
+        assert_eq!(command(&["check", "--json"]).0.format, Format::Json);
         assert_eq!(g.server.as_deref(), Some("https://m.example"));
         assert!(g.json);
         assert_eq!(g.timeout, Duration::from_millis(2500));
@@ -743,6 +835,21 @@ mod tests {
             ),
             (&["--server", ""], "--server needs a non-empty value", None),
             (&["help", "nope"], "no command \"nope\"", None),
+            (
+                &["check", "--jobs", "2"],
+                "--jobs goes with --all",
+                Some("check"),
+            ),
+            (
+                &["check", "--all", "--jobs", "0"],
+                "--jobs takes a whole number",
+                Some("check"),
+            ),
+            (
+                &["check", "--format", "xml"],
+                "--format takes text, json, jsonl or prometheus",
+                Some("check"),
+            ),
         ];
         for (args, words, command) in cases {
             let e = run(args).expect_err(&format!("{args:?}"));
