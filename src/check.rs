@@ -262,21 +262,17 @@ impl Target {
 ///
 /// ```
 /// use mastolite::check::{Kind, targets_from_store};
-/// use mastolite::store::{Store, StoredToken};
-/// let mut store = Store::new("https://m.example");
-/// let token = |t: &str| StoredToken {
-///     access_token: mastolite::AccessToken::new(t),
-///     scope: None,
-///     created_at: None,
-///     expires_at: None,
-///     acct: None,
-/// };
-/// store.app_token = Some(token("a"));
-/// store.user_token = Some(token("u").with_acct("Alice"));
+/// let store = mastolite::store::Store::from_json(
+///     r#"{"version":1,"server":"https://m.example","app":null,"tokens":{
+///         "app":{"access_token":"a","scope":"read","created_at":null,"expires_at":null,"acct":null},
+///         "user":{"access_token":"u","scope":"read","created_at":null,"expires_at":1900000000,"acct":"Alice"}}}"#,
+/// )?;
 /// let targets = targets_from_store(&store);
 /// assert_eq!(targets.len(), 2);
 /// assert_eq!(targets[0].kind, Kind::App);
 /// assert_eq!(targets[1].account.as_deref(), Some("alice@m.example"));
+/// assert_eq!(targets[1].expires_at, Some(1_900_000_000));
+/// # Ok::<(), mastolite::Error>(())
 /// ```
 pub fn targets_from_store(store: &Store) -> Vec<Target> {
     let host = store
