@@ -497,25 +497,27 @@ impl Checker {
         }
         let next = AtomicUsize::new(0);
         let (tx, rx) = mpsc::channel();
-        std::thread::scope(|s| {
-            for _ in 0..self.jobs.min(order.len()) {
-                let tx = tx.clone();
-                let (next, order, clients, client_of) = (&next, &order, &clients, &client_of);
-                s.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let (Some(t), Some(&c)) = (order.get(i), client_of.get(i)) else {
-                            break;
-                        };
-                        let report = self.check_on(clients[c].as_ref(), t);
-                        if tx.send((i, report)).is_err() {
-                            break;
-                        }
-                    }
-                });
+        // Each worker takes the next target until none is left.
+        let work = |tx: mpsc::Sender<(usize, Report)>| {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let (Some(t), Some(&c)) = (order.get(i), client_of.get(i)) else {
+                    break;
+                };
+                if tx.send((i, self.check_on(clients[c].as_ref(), t))).is_err() {
+                    break;
+                }
             }
+        };
+        std::thread::scope(|s| {
+            for _ in 1..self.jobs.min(order.len()) {
+                let tx = tx.clone();
+                // A thread the system cannot start leaves its share to the others.
+                let _ = std::thread::Builder::new().spawn_scoped(s, || work(tx));
+            }
+            // This thread works too, so the checks finish even if no thread could start.
+            work(tx);
         });
-        drop(tx);
         let mut reports: Vec<(usize, Report)> = rx.into_iter().collect();
         reports.sort_by_key(|(i, _)| *i);
         reports.into_iter().map(|(_, r)| r).collect()
@@ -569,7 +571,8 @@ impl Checker {
         const APP: &str = "GET /api/v1/apps/verify_credentials";
         const USER: &str = "GET /api/v1/accounts/verify_credentials";
         let get = |c: &Client, ep: &'static str| {
-            c.send(&Request::get(ep, ep[4..].to_owned(), Some(token)))
+            let path = ep.trim_start_matches("GET ");
+            c.send(&Request::get(ep, path.to_owned(), Some(token)))
         };
         let first = Attempt::of(get(client, APP), |r| {
             decode::<Application>(APP, "Application", &r.body, false)
