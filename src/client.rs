@@ -364,6 +364,8 @@ impl<'a> Request<'a> {
 /// A 2xx response, its body read under the cap.
 #[derive(Debug)]
 pub(crate) struct Reply {
+    /// The 2xx status.
+    pub(crate) status: u16,
     pub(crate) body: String,
     pub(crate) link: Option<String>,
     pub(crate) rate_limit: Option<RateLimit>,
@@ -592,6 +594,7 @@ impl Client {
                 })
             })?;
             return Ok(Reply {
+                status,
                 body,
                 link,
                 rate_limit,

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod apps;
+pub mod check;
 mod client;
 mod encode;
 pub mod entities;

@@ -919,7 +919,7 @@ fn check_reports_rejected_transient_and_refused_by_exit_status() {
     assert_eq!(out.code, 4);
     assert!(
         out.stdout
-            .starts_with("{\"status\":\"unavailable\",\"http_status\":404,"),
+            .starts_with("{\"status\":\"refused\",\"http_status\":404,"),
         "{out:?}"
     );
     both.assert_calls(2);
@@ -950,7 +950,7 @@ fn check_falls_back_to_the_account_endpoint_where_the_app_one_is_missing() {
 }
 
 #[test]
-fn check_reports_an_expired_stored_token_as_rejected_without_asking() {
+fn check_reports_an_expired_stored_token_without_asking() {
     let server = MockServer::start();
     let mut any = catch_all(&server);
     let home = Home::new("check-expired");
@@ -965,12 +965,12 @@ fn check_reports_an_expired_stored_token_as_rejected_without_asking() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr,
-        "mastolite: rejected: the app token expired at 2001-09-09 01:46:40 UTC\n"
+        "mastolite: expired: the app token expired at 2001-09-09 01:46:40 UTC\n"
     );
     let out = home.run(&["--store", &home.store_arg(), "--json", "check"]);
     assert_eq!(
         out.stdout,
-        "{\"status\":\"rejected\",\"http_status\":null,\"error\":\"the app token expired at 2001-09-09 01:46:40 UTC\"}\n"
+        "{\"status\":\"expired\",\"http_status\":null,\"error\":\"the app token expired at 2001-09-09 01:46:40 UTC\"}\n"
     );
     // verify says the same.
     let out = home.run(&["--store", &home.store_arg(), "verify"]);

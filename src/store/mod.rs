@@ -247,6 +247,12 @@ impl StoredToken {
         Ok(&self.access_token)
     }
 
+    /// The token, for code in this crate that keeps it together with [`origin`](Self::origin)
+    /// and sends it only there (the token checks of [`crate::check`]).
+    pub(crate) fn bound_token(&self) -> &AccessToken {
+        &self.access_token
+    }
+
     /// The granted scopes (empty when the server did not say).
     pub fn scopes(&self) -> Scopes {
         self.scope

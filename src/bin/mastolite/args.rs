@@ -308,19 +308,19 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "check",
-        args: "[--all] [--jobs N] [--output FILE]",
-        about: "For cron: checks the token (the user token when the store holds one, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. Falls back to GET /api/v1/accounts/verify_credentials where the app endpoint is missing (404), and never runs longer than --timeout plus one second.",
+        args: "[--all [--jobs N]] [--output FILE]",
+        about: "For cron: checks the token (the selected user token, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. Falls back to GET /api/v1/accounts/verify_credentials where the app endpoint is missing (404), and never runs longer than --timeout plus one second. With --all, checks every stored token, several at once, and prints one line each: server, kind, account, result (ok, rejected, expired, unavailable, refused, error), latency; exit status 1 if any is rejected or expired, else 3 if any could not be checked, else 4 if any was refused, else 2 if any server was unavailable. --format json, jsonl or prometheus (node_exporter textfile collector) for machines.",
         options: &[
-            ("--all", None, "every stored token"),
+            ("--all", None, "check every stored token"),
             (
                 "--jobs",
                 Some("N"),
-                "checks at the same time with --all (default 8)",
+                "with --all: how many tokens to check at once (default 8)",
             ),
             (
                 "--output",
                 Some("FILE"),
-                "write the report to FILE atomically instead of stdout",
+                "write the results to FILE (atomically, mode 0644) instead of stdout",
             ),
         ],
     },
@@ -678,14 +678,20 @@ fn build(spec: &Spec, seen: &[Seen], mut positional: Vec<String>) -> Result<Comm
             lang: value("--lang"),
         },
         "verify" => Command::Verify(which()?),
-        "check" => Command::Check {
-            all: flag("--all"),
-            jobs: value("--jobs")
-                .map(|v| positive("--jobs", &v))
-                .transpose()?
-                .unwrap_or(DEFAULT_JOBS),
-            output: value("--output").map(PathBuf::from),
-        },
+        "check" => {
+            let all = flag("--all");
+            if !all && flag("--jobs") {
+                return Err("--jobs goes with --all".into());
+            }
+            Command::Check {
+                all,
+                jobs: value("--jobs")
+                    .map(|v| positive("--jobs", &v))
+                    .transpose()?
+                    .unwrap_or(DEFAULT_JOBS),
+                output: value("--output").map(PathBuf::from),
+            }
+        }
         "logout" | "revoke" => Command::Logout {
             which: which()?,
             local: flag("--local"),
@@ -953,7 +959,7 @@ mod tests {
                 Some("accounts"),
             ),
             (
-                &["check", "--jobs", "0"],
+                &["check", "--all", "--jobs", "0"],
                 "--jobs takes a whole number",
                 Some("check"),
             ),
@@ -963,6 +969,11 @@ mod tests {
                 Some("logout"),
             ),
             (&["help", "nope"], "no command \"nope\"", None),
+            (
+                &["check", "--jobs", "2"],
+                "--jobs goes with --all",
+                Some("check"),
+            ),
         ];
         for (args, words, command) in cases {
             let e = run(args).expect_err(&format!("{args:?}"));

@@ -2,7 +2,6 @@
 
 use std::io::{BufRead, Read};
 use std::path::Path;
-use std::time::Instant;
 
 use mastolite::accounts::{self, AccountRef};
 use mastolite::oauth::{self, AuthorizeOptions};
@@ -10,9 +9,9 @@ use mastolite::store::{Store, StoredApp, StoredToken};
 use mastolite::terminal::sanitize;
 use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance};
 
-use crate::args::{Command, Format, List, Which};
+use crate::args::{Command, List, Which};
 use crate::views::{self, printable};
-use crate::{Ctx, Failure, LOCAL, REJECTED, exit_code, local, now, one_line};
+use crate::{Ctx, Failure, LOCAL, REJECTED, local, now, one_line};
 
 /// Runs a parsed command.
 pub fn run(ctx: &Ctx, command: Command) -> Result<(), Failure> {
@@ -35,15 +34,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<(), Failure> {
             lang,
         } => login(ctx, scopes, force_login, lang),
         Command::Verify(which) => verify(ctx, which),
-        Command::Check { all, jobs, output } => {
-            if all || output.is_some() || ctx.global.format == Format::Prometheus {
-                let _ = jobs;
-                return Err(local(
-                    "check --all, --output and --format prometheus are not in this build",
-                ));
-            }
-            check(ctx)
-        }
+        Command::Check { all, jobs, output } => crate::check::run(ctx, all, jobs, output),
         Command::Logout { which, local } => logout(ctx, which, local),
         Command::Accounts => list_accounts(ctx),
         Command::Followers(list) => accounts_list(ctx, &list, true),
@@ -358,7 +349,7 @@ fn login(
 }
 
 /// The credentials file for commands that need a token: optional when `MASTOLITE_TOKEN` is set.
-fn store_for_token(ctx: &Ctx) -> Result<Option<Store>, Failure> {
+pub fn store_for_token(ctx: &Ctx) -> Result<Option<Store>, Failure> {
     if ctx.env_token().is_some() {
         ctx.load_optional()
     } else {
@@ -413,91 +404,6 @@ fn name_unnamed(
         }
         Ok(())
     })
-}
-
-/// For cron: one line (`ok`, or the reason on stderr), and the exit status. Bounded by the
-/// timeout in all, both requests included.
-fn check(ctx: &Ctx) -> Result<(), Failure> {
-    let started = Instant::now();
-    let store = store_for_token(ctx)?;
-    let picked = match ctx.pick(Which::Default, store.as_ref()) {
-        Ok(p) => p,
-        Err(Failure::Msg(REJECTED, reason)) => {
-            return check_failed(ctx, REJECTED, None, &reason);
-        }
-        Err(f) => return Err(f),
-    };
-    let server = picked.client.origin();
-    let limit = ctx.global.timeout;
-    let client = Client::builder(server)
-        .timeout(limit)
-        .total_timeout(limit)
-        .allow_plain_http(ctx.global.allow_http)
-        .build()?;
-    let result = match apps::verify_credentials(&client, &picked.token) {
-        Ok(_) => Ok(()),
-        // GoToSocial has no app endpoint: ask for the account instead, in the time left.
-        Err(e) if e.status() == Some(404) => {
-            let left = limit.saturating_sub(started.elapsed());
-            let fallback = Client::builder(server)
-                .agent(client.agent().clone())
-                .timeout(left)
-                .total_timeout(left)
-                .allow_plain_http(ctx.global.allow_http)
-                .build()?;
-            match accounts::verify_credentials(&fallback, &picked.token) {
-                Ok(_) => Ok(()),
-                // 422 "requires an authenticated user": the token is valid, and is an app token.
-                Err(e) if e.status() == Some(422) => Ok(()),
-                Err(e) => Err(e),
-            }
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => {
-            let out = if ctx.global.json() {
-                views::json(&views::CheckReport {
-                    status: "ok".into(),
-                    http_status: Some(200),
-                    error: None,
-                })
-            } else {
-                views::line("ok")
-            };
-            emitted(out)
-        }
-        Err(e) => {
-            let code = exit_code(&e);
-            if code == LOCAL {
-                return Err(e.into());
-            }
-            check_failed(ctx, code, e.status(), &format!("{}: {e}", picked.label))
-        }
-    }
-}
-
-fn check_failed(
-    ctx: &Ctx,
-    code: u8,
-    http_status: Option<u16>,
-    reason: &str,
-) -> Result<(), Failure> {
-    let status = if code == REJECTED {
-        "rejected"
-    } else {
-        "unavailable"
-    };
-    let reason = one_line(reason);
-    if ctx.global.json() {
-        views::json(&views::CheckReport {
-            status: status.into(),
-            http_status,
-            error: Some(reason.clone()),
-        });
-    }
-    eprintln!("mastolite: {status}: {reason}");
-    Err(Failure::Quiet(code))
 }
 
 /// `logout` (and `revoke`): revoke at the server with the app's credentials, then forget. A

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod check;
 mod commands;
 mod views;
 
@@ -132,6 +133,8 @@ pub struct Picked {
     pub account: Option<String>,
     /// True for a stored user token that has no account name yet.
     pub unnamed: bool,
+    /// When a stored token expires (Unix seconds), where known.
+    pub expires_at: Option<i64>,
 }
 
 /// Seconds since the Unix epoch.
@@ -311,6 +314,18 @@ impl Ctx {
     /// the stored one, handed out by the store only for its own server. An expired stored
     /// token is a rejection (status 1), reported without asking the server.
     pub fn pick(&self, which: Which, store: Option<&Store>) -> Result<Picked, Failure> {
+        let picked = self.pick_unchecked(which, store)?;
+        match picked.expires_at {
+            Some(at) if at <= now() => Err(Failure::Msg(
+                REJECTED,
+                format!("{} expired at {}", picked.label, views::utc(at)),
+            )),
+            _ => Ok(picked),
+        }
+    }
+
+    /// [`pick`](Self::pick), without the expiry check.
+    pub fn pick_unchecked(&self, which: Which, store: Option<&Store>) -> Result<Picked, Failure> {
         if let Some(token) = self.env_token() {
             let client = self.client(&self.env_token_server(store)?)?;
             return Ok(Picked {
@@ -324,6 +339,7 @@ impl Ctx {
                 label: "MASTOLITE_TOKEN".into(),
                 account: None,
                 unnamed: false,
+                expires_at: None,
             });
         }
         let Some(store) = store else {
@@ -360,7 +376,6 @@ impl Ctx {
             (Which::User, None) => "the user token".to_owned(),
             _ => "the app token".to_owned(),
         };
-        check_expiry(stored, &label)?;
         let token = stored.access_token_for(&client)?.clone();
         Ok(Picked {
             client,
@@ -369,17 +384,7 @@ impl Ctx {
             label,
             account: name.map(str::to_owned),
             unnamed: which == Which::User && name.is_none(),
+            expires_at: stored.expires_at,
         })
-    }
-}
-
-/// A stored token past its `expires_at` is reported as rejected.
-fn check_expiry(stored: &StoredToken, label: &str) -> Result<(), Failure> {
-    match stored.expires_at {
-        Some(at) if stored.is_expired_at(now()) => Err(Failure::Msg(
-            REJECTED,
-            format!("{label} expired at {}", views::utc(at)),
-        )),
-        _ => Ok(()),
     }
 }

@@ -93,7 +93,7 @@ impl TokenView {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
 pub struct CheckReport {
-    /// `ok`, `rejected` or `unavailable`.
+    /// `ok`, `rejected`, `expired`, `unavailable`, `refused` or `error`.
     pub status: String,
     pub http_status: Option<u16>,
     pub error: Option<String>,

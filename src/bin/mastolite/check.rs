@@ -1,0 +1,307 @@
+//! `check`: one token, or every stored token (`--all`), printed as text, JSON, JSON lines or
+//! node_exporter textfile-collector metrics, on stdout or atomically into a file.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use mastolite::RetryPolicy;
+use mastolite::check::{self, Checker, Kind, Outcome, Report, Target};
+use mastolite::store::Store;
+use mastolite::terminal::sanitize;
+
+use crate::args::{Format, Which};
+use crate::commands::store_for_token;
+use crate::views::{self, utc};
+use crate::{Ctx, Failure, LOCAL, one_line};
+
+/// `check [--all [--jobs N]] [--output FILE]`.
+pub fn run(ctx: &Ctx, all: bool, jobs: usize, output: Option<PathBuf>) -> Result<(), Failure> {
+    if all {
+        check_all(ctx, jobs, output.as_deref())
+    } else {
+        check_one(ctx, output.as_deref())
+    }
+}
+
+/// The token a plain `check` uses, picked as every command picks one (`MASTOLITE_TOKEN`, else
+/// the selected stored token), with how messages name it. An expired stored token is not an
+/// error here: the checker reports it as `expired` without a request.
+fn one_target(ctx: &Ctx, store: Option<&Store>) -> Result<(Target, String), Failure> {
+    let picked = ctx.pick_unchecked(Which::Default, store)?;
+    let kind = if picked.which == Which::User {
+        Kind::User
+    } else {
+        Kind::App
+    };
+    let mut t =
+        Target::new(picked.client.origin(), kind, picked.token).expires_at(picked.expires_at);
+    t.account = picked.account;
+    Ok((t, picked.label))
+}
+
+/// For cron: `ok`, or the reason on stderr; the exit status. Bounded by `--timeout` in all,
+/// the fallback request included.
+fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
+    let store = store_for_token(ctx)?;
+    let (target, label) = one_target(ctx, store.as_ref())?;
+    let limit = ctx.global.timeout;
+    let mut report = Checker::new()
+        .timeout(limit)
+        .budget(limit)
+        .allow_plain_http(ctx.global.allow_http)
+        .check(&target);
+    explain_expiry(&mut report);
+    let sep = if report.status == Outcome::Expired {
+        " "
+    } else {
+        ": "
+    };
+    report.error = report.error.map(|e| format!("{label}{sep}{e}"));
+    let text = match ctx.global.format {
+        Format::Text if report.status == Outcome::Ok => "ok\n".to_owned(),
+        Format::Text => String::new(),
+        Format::Json | Format::Jsonl => {
+            let view = views::CheckReport {
+                status: report.status.as_str().into(),
+                http_status: report.http_status,
+                error: report.error.clone(),
+            };
+            mastolite::to_json(&view) + "\n"
+        }
+        Format::Prometheus => prometheus(std::slice::from_ref(&report)),
+    };
+    emit(&text, output)?;
+    if report.status == Outcome::Ok {
+        return Ok(());
+    }
+    eprintln!(
+        "mastolite: {}: {}",
+        report.status,
+        one_line(report.error.as_deref().unwrap_or("failed"))
+    );
+    Err(Failure::Quiet(report.status.exit_status()))
+}
+
+/// Every stored token, `--jobs` at a time; one line (or object, or metric set) each.
+fn check_all(ctx: &Ctx, jobs: usize, output: Option<&Path>) -> Result<(), Failure> {
+    let (path, store) = ctx.load()?;
+    let targets = check::targets_from_store(&store);
+    if targets.is_empty() {
+        return Err(Failure::Msg(
+            LOCAL,
+            format!(
+                "the credentials file {} holds no token to check; run `mastolite token` or `mastolite login`",
+                path.display()
+            ),
+        ));
+    }
+    // One attempt per request: a monitor reports the state now, and runs again later.
+    let mut reports = Checker::new()
+        .timeout(ctx.global.timeout)
+        .jobs(jobs)
+        .retry(RetryPolicy::none())
+        .allow_plain_http(ctx.global.allow_http)
+        .check_all(&targets);
+    reports.iter_mut().for_each(explain_expiry);
+    let text = match ctx.global.format {
+        Format::Text => reports.iter().map(text_line).collect(),
+        Format::Json => mastolite::to_json(&reports) + "\n",
+        Format::Jsonl => reports
+            .iter()
+            .map(|r| mastolite::to_json(r) + "\n")
+            .collect(),
+        Format::Prometheus => prometheus(&reports),
+    };
+    emit(&text, output)?;
+    let failed: Vec<String> = reports
+        .iter()
+        .filter(|r| r.status != Outcome::Ok)
+        .map(|r| format!("{} {} {}", sanitize(&r.server), who(r), r.status))
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    eprintln!(
+        "mastolite: {} of {} tokens failed: {}",
+        failed.len(),
+        reports.len(),
+        one_line(&failed.join(", "))
+    );
+    Err(Failure::Quiet(check::exit_status(
+        reports.iter().map(|r| r.status),
+    )))
+}
+
+/// An expired token's error says when it expired.
+fn explain_expiry(r: &mut Report) {
+    if let (Outcome::Expired, Some(at)) = (r.status, r.expires_at) {
+        r.error = Some(format!("expired at {}", utc(at)));
+    }
+}
+
+/// The kind and the account: `app`, `user alice@host`, or `user (unnamed)`.
+fn who(r: &Report) -> String {
+    match (r.kind, &r.account) {
+        (Kind::App, _) => "app".into(),
+        (Kind::User, Some(a)) => format!("user {}", sanitize(a)),
+        (Kind::User, None) => "user (unnamed)".into(),
+    }
+}
+
+/// `server kind account result latency [error]`, the account `-` for an app token.
+fn text_line(r: &Report) -> String {
+    let who = match r.kind {
+        Kind::App => "app -".to_owned(),
+        Kind::User => who(r),
+    };
+    let mut line = format!(
+        "{} {who} {} {}ms",
+        sanitize(&r.server),
+        r.status,
+        r.latency_ms
+    );
+    if let Some(e) = &r.error {
+        line.push(' ');
+        line.push_str(&one_line(&sanitize(e)));
+    }
+    line.push('\n');
+    line
+}
+
+/// A label value in the exposition format: backslash, double quote and newline escaped.
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// The reports as node_exporter textfile-collector metrics: each family's `# HELP` and
+/// `# TYPE` lines, then one sample per token (where the value is known).
+fn prometheus(reports: &[Report]) -> String {
+    type Value = fn(&Report) -> Option<String>;
+    let families: [(&str, &str, Value); 6] = [
+        (
+            "mastolite_token_up",
+            "Whether the server accepted the token (1) or not (0).",
+            |r| Some(u8::from(r.status == Outcome::Ok).to_string()),
+        ),
+        (
+            "mastolite_check_status_code",
+            "HTTP status of the check's last answer (0 when no answer came).",
+            |r| Some(r.http_status.unwrap_or(0).to_string()),
+        ),
+        (
+            "mastolite_check_duration_seconds",
+            "How long the check took.",
+            |r| {
+                Some(format!(
+                    "{}.{:03}",
+                    r.latency_ms / 1000,
+                    r.latency_ms % 1000
+                ))
+            },
+        ),
+        (
+            "mastolite_ratelimit_remaining",
+            "Requests left in the server's rate-limit window.",
+            |r| r.rate_limit_remaining.map(|n| n.to_string()),
+        ),
+        (
+            "mastolite_token_expiry_timestamp_seconds",
+            "When the token expires, as a Unix timestamp.",
+            |r| r.expires_at.map(|t| t.to_string()),
+        ),
+        (
+            "mastolite_check_timestamp_seconds",
+            "When the check ended, as a Unix timestamp.",
+            |r| Some(r.checked_at.to_string()),
+        ),
+    ];
+    let mut out = String::new();
+    for (name, help, value) in families {
+        let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n");
+        for r in reports {
+            if let Some(v) = value(r) {
+                let _ = writeln!(
+                    out,
+                    "{name}{{server=\"{}\",kind=\"{}\",account=\"{}\"}} {v}",
+                    label(&r.server),
+                    r.kind,
+                    label(r.account.as_deref().unwrap_or(""))
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Prints `text` on stdout, or writes it to `output`.
+fn emit(text: &str, output: Option<&Path>) -> Result<(), Failure> {
+    match output {
+        Some(path) => write_atomically(path, text)
+            .map_err(|e| Failure::Msg(LOCAL, format!("cannot write {}: {e}", path.display()))),
+        None => {
+            // A closed stdout leaves the exit status to the results.
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+            Ok(())
+        }
+    }
+}
+
+/// Writes `path` as node_exporter's textfile collector needs: a temp file in the same folder
+/// (a dot file, which the collector skips), synced, mode 0644 (the collector runs as another
+/// user; the file holds no secret), then renamed over `path`. The temp file never stays.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut n = 0u32;
+    let (tmp, mut file) = loop {
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".{}.{n}.tmp", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let written = (|| {
+        file.write_all(text.as_bytes())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+        assert_eq!(label("alice@m.example"), "alice@m.example");
+    }
+}

@@ -1,0 +1,702 @@
+//! Token checks, for cron jobs and monitoring: is each stored token still accepted by its server?
+//!
+//! A [`Target`] is one token and the server that issued it. [`Checker::check`] asks that server
+//! once (`GET /api/v1/apps/verify_credentials`, and `GET /api/v1/accounts/verify_credentials`
+//! where the first is missing, as on GoToSocial) and returns a [`Report`]: the [`Outcome`], the
+//! HTTP status, the latency, the rate limit left, and an error text with every secret removed.
+//! [`Checker::check_all`] checks many targets on a bounded number of plain `std::thread`s, with
+//! one client per server so that connections are reused, and returns the reports in a stable
+//! order. [`exit_status`] is the one place where outcomes become the CLI's exit statuses.
+//!
+//! ```no_run
+//! use mastolite::check::{Checker, Kind, Target, exit_status};
+//! use mastolite::AccessToken;
+//!
+//! let targets = vec![
+//!     Target::new("https://a.example", Kind::App, AccessToken::new("…")),
+//!     Target::new("https://b.example", Kind::User, AccessToken::new("…"))
+//!         .account("alice@b.example"),
+//! ];
+//! let reports = Checker::new().jobs(4).check_all(&targets);
+//! for r in &reports {
+//!     println!("{} {} {}", r.server, r.kind, r.status);
+//! }
+//! std::process::exit(exit_status(reports.iter().map(|r| r.status)).into());
+//! ```
+
+use std::fmt;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::client::{Client, DEFAULT_TIMEOUT, Reply, Request, RetryPolicy, decode};
+use crate::entities::{Application, CredentialAccount};
+use crate::error::Error;
+use crate::secret::AccessToken;
+use crate::store::Store;
+
+/// The number of threads [`Checker::check_all`] uses unless told otherwise.
+pub const DEFAULT_JOBS: usize = 8;
+
+/// Whether a token is an app token (client credentials) or a user token.
+///
+/// Shown as `app` or `user`, and ordered apps first.
+///
+/// ```
+/// use mastolite::check::Kind;
+/// assert_eq!(Kind::User.to_string(), "user");
+/// assert!(Kind::App < Kind::User);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// An app token.
+    App,
+    /// A user token.
+    User,
+}
+
+impl Kind {
+    /// `"app"` or `"user"`.
+    ///
+    /// ```
+    /// assert_eq!(mastolite::check::Kind::App.as_str(), "app");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::App => "app",
+            Kind::User => "user",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a check found.
+///
+/// ```
+/// use mastolite::check::Outcome;
+/// assert_eq!(Outcome::Unavailable.to_string(), "unavailable");
+/// assert_eq!(Outcome::Rejected.exit_status(), 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// The server accepted the token.
+    Ok,
+    /// The server rejected the token: 401, 403, or an OAuth `invalid_client`.
+    Rejected,
+    /// The token is known to have expired; no request was made.
+    Expired,
+    /// The server could not be asked right now: a transport failure or timeout, 429, a 5xx,
+    /// or an answer that is not the expected JSON.
+    Unavailable,
+    /// The server refused the request for another reason: another 4xx, or a redirect.
+    Refused,
+    /// The check could not be tried here: https without TLS built in, or invalid input (a bad
+    /// server address, a token that cannot be sent in a header).
+    Error,
+}
+
+impl Outcome {
+    /// `ok`, `rejected`, `expired`, `unavailable`, `refused` or `error`.
+    ///
+    /// ```
+    /// assert_eq!(mastolite::check::Outcome::Expired.as_str(), "expired");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Rejected => "rejected",
+            Outcome::Expired => "expired",
+            Outcome::Unavailable => "unavailable",
+            Outcome::Refused => "refused",
+            Outcome::Error => "error",
+        }
+    }
+
+    /// The exit status of this outcome alone: [`exit_status`] of a set that holds only it.
+    ///
+    /// ```
+    /// use mastolite::check::Outcome;
+    /// assert_eq!(Outcome::Ok.exit_status(), 0);
+    /// assert_eq!(Outcome::Expired.exit_status(), 1);
+    /// assert_eq!(Outcome::Unavailable.exit_status(), 2);
+    /// assert_eq!(Outcome::Error.exit_status(), 3);
+    /// assert_eq!(Outcome::Refused.exit_status(), 4);
+    /// ```
+    pub fn exit_status(self) -> u8 {
+        exit_status([self])
+    }
+
+    /// The outcome of a failed call, by the kind of its error.
+    fn of(e: &Error) -> Outcome {
+        match e {
+            Error::Api(api) if api.is_unauthorized() => Outcome::Rejected,
+            Error::Api(api) if api.status == 429 || api.status >= 500 => Outcome::Unavailable,
+            Error::Api(_) | Error::Redirect(_) | Error::ForeignUrl(_) => Outcome::Refused,
+            Error::Transport(_) | Error::Decode(_) => Outcome::Unavailable,
+            _ => Outcome::Error,
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The exit status of a set of outcomes, as the `mastolite` CLI returns it: the one place
+/// where outcomes become exit statuses.
+///
+/// - 1 if any token is rejected or expired; else
+/// - 3 if any could not be checked here ([`Outcome::Error`]), or the set is empty; else
+/// - 4 if any was refused; else
+/// - 2 if any server was unavailable; else
+/// - 0: every token is fine.
+///
+/// ```
+/// use mastolite::check::{Outcome::*, exit_status};
+/// assert_eq!(exit_status([Ok, Ok]), 0);
+/// assert_eq!(exit_status([Ok, Unavailable, Refused]), 4);
+/// assert_eq!(exit_status([Refused, Error, Unavailable]), 3);
+/// assert_eq!(exit_status([Error, Expired]), 1);
+/// assert_eq!(exit_status([]), 3);
+/// ```
+pub fn exit_status(outcomes: impl IntoIterator<Item = Outcome>) -> u8 {
+    let (mut any, mut rejected, mut error, mut refused, mut unavailable) =
+        (false, false, false, false, false);
+    for o in outcomes {
+        any = true;
+        match o {
+            Outcome::Ok => {}
+            Outcome::Rejected | Outcome::Expired => rejected = true,
+            Outcome::Error => error = true,
+            Outcome::Refused => refused = true,
+            Outcome::Unavailable => unavailable = true,
+        }
+    }
+    if rejected {
+        1
+    } else if error || !any {
+        3
+    } else if refused {
+        4
+    } else if unavailable {
+        2
+    } else {
+        0
+    }
+}
+
+/// One token to check, and the server that issued it: the token is sent to that origin only.
+///
+/// `Debug` shows everything but the token.
+///
+/// ```
+/// use mastolite::check::{Kind, Target};
+/// let t = Target::new("https://b.example", Kind::User, mastolite::AccessToken::new("s3cret"))
+///     .account("alice@b.example")
+///     .expires_at(Some(1_900_000_000));
+/// assert_eq!(t.account.as_deref(), Some("alice@b.example"));
+/// assert!(!format!("{t:?}").contains("s3cret"));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Target {
+    /// The server's origin (`https://host[:port]`).
+    pub origin: String,
+    /// App or user token.
+    pub kind: Kind,
+    /// The account of a user token (`alice@host`), when known.
+    pub account: Option<String>,
+    /// The token.
+    pub token: AccessToken,
+    /// When the token expires (Unix seconds), when known. A target at or past it is reported
+    /// [`Outcome::Expired`] without a request.
+    pub expires_at: Option<i64>,
+}
+
+impl Target {
+    /// A token of `kind` issued by the server at `origin`, with no account and no known expiry.
+    ///
+    /// ```
+    /// use mastolite::check::{Kind, Target};
+    /// let t = Target::new("https://a.example", Kind::App, mastolite::AccessToken::new("x"));
+    /// assert_eq!((t.kind, t.account, t.expires_at), (Kind::App, None, None));
+    /// ```
+    pub fn new(origin: impl Into<String>, kind: Kind, token: AccessToken) -> Self {
+        Target {
+            origin: origin.into(),
+            kind,
+            account: None,
+            token,
+            expires_at: None,
+        }
+    }
+
+    /// Names the account the token belongs to.
+    #[must_use]
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+
+    /// Sets when the token expires (Unix seconds), or that it is not known.
+    #[must_use]
+    pub fn expires_at(mut self, at: Option<i64>) -> Self {
+        self.expires_at = at;
+        self
+    }
+
+    fn sort_key(&self) -> (&str, Kind, Option<&str>) {
+        (&self.origin, self.kind, self.account.as_deref())
+    }
+}
+
+/// Every token of a credentials file, as targets: for each server in order, its app token, then
+/// its user tokens (named `username@host[:port]`, or unnamed for a token from a version-1 file
+/// that did not know its account). Each target keeps the origin its token was issued for.
+///
+/// ```
+/// use mastolite::check::{Kind, targets_from_store};
+/// let store = mastolite::store::Store::from_json(
+///     r#"{"version":1,"server":"https://m.example","app":null,"tokens":{
+///         "app":{"access_token":"a","scope":"read","created_at":null,"expires_at":null,"acct":null},
+///         "user":{"access_token":"u","scope":"read","created_at":null,"expires_at":1900000000,"acct":"Alice"}}}"#,
+/// )?;
+/// let targets = targets_from_store(&store);
+/// assert_eq!(targets.len(), 2);
+/// assert_eq!(targets[0].kind, Kind::App);
+/// assert_eq!(targets[1].account.as_deref(), Some("alice@m.example"));
+/// assert_eq!(targets[1].expires_at, Some(1_900_000_000));
+/// # Ok::<(), mastolite::StoreError>(())
+/// ```
+pub fn targets_from_store(store: &Store) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for entry in store.servers() {
+        let tokens = entry
+            .app_token()
+            .map(|t| (Kind::App, None, t))
+            .into_iter()
+            .chain(entry.users().map(|(name, t)| (Kind::User, name, t)));
+        for (kind, name, stored) in tokens {
+            // Each target carries the origin its token was issued for, and the checker sends
+            // the token only there.
+            let mut t = Target::new(stored.origin(), kind, stored.bound_token().clone())
+                .expires_at(stored.expires_at);
+            t.account = name.map(str::to_owned);
+            targets.push(t);
+        }
+    }
+    targets
+}
+
+/// What one check found. Holds no secret.
+///
+/// With the `serde` or `miniserde` feature it encodes (with [`to_json`](crate::to_json)) as an
+/// object with the fields below, `kind` and `status` as their names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
+#[non_exhaustive]
+pub struct Report {
+    /// The target's origin.
+    pub server: String,
+    /// App or user token.
+    pub kind: Kind,
+    /// The target's account, when known.
+    pub account: Option<String>,
+    /// What the check found.
+    pub status: Outcome,
+    /// The HTTP status of the last answer; `None` when no answer came (no request, or a
+    /// transport failure).
+    pub http_status: Option<u16>,
+    /// How long the check took, in milliseconds (both requests where there were two).
+    pub latency_ms: u64,
+    /// `X-RateLimit-Remaining` of the last answer, when it had one.
+    pub rate_limit_remaining: Option<u64>,
+    /// Why the check failed, on one line, with every secret removed; `None` when it did not.
+    /// For [`Outcome::Expired`], see [`expires_at`](Self::expires_at).
+    pub error: Option<String>,
+    /// The target's expiry (Unix seconds), when known.
+    pub expires_at: Option<i64>,
+    /// When the check ended (Unix seconds).
+    pub checked_at: i64,
+}
+
+/// Checks tokens: the timeouts, the retry policy, and how many threads.
+///
+/// ```
+/// use std::time::Duration;
+/// use mastolite::check::Checker;
+/// let checker = Checker::new()
+///     .timeout(Duration::from_secs(10))
+///     .jobs(4)
+///     .retry(mastolite::RetryPolicy::none());
+/// # let _ = checker;
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Checker {
+    timeout: Duration,
+    budget: Option<Duration>,
+    jobs: usize,
+    retry: RetryPolicy,
+    allow_plain_http: bool,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker {
+            timeout: DEFAULT_TIMEOUT,
+            budget: None,
+            jobs: DEFAULT_JOBS,
+            retry: RetryPolicy::default(),
+            allow_plain_http: false,
+        }
+    }
+}
+
+/// The last answer of a check: its status and rate limit, and the result.
+struct Attempt {
+    status: Option<u16>,
+    remaining: Option<u64>,
+    result: Result<(), Error>,
+}
+
+impl Attempt {
+    fn of<T>(
+        reply: Result<Reply, Error>,
+        decoded: impl FnOnce(&Reply) -> Result<T, Error>,
+    ) -> Self {
+        match reply {
+            Ok(r) => Attempt {
+                status: Some(r.status),
+                remaining: r.rate_limit.and_then(|l| l.remaining),
+                result: decoded(&r).map(drop),
+            },
+            Err(e) => Attempt {
+                status: e.status(),
+                remaining: e.rate_limit().and_then(|l| l.remaining),
+                result: Err(e),
+            },
+        }
+    }
+}
+
+impl Checker {
+    /// The defaults: 30 s per request, no bound on a whole check besides that, the default
+    /// [`RetryPolicy`], [`DEFAULT_JOBS`] threads, https only (plain http on loopback).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The timeout of each request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Bounds each token's whole check, both requests and any retries included (default:
+    /// none besides the timeout of each request).
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// How many tokens [`check_all`](Self::check_all) checks at once (default 8; 0 counts
+    /// as 1).
+    pub fn jobs(mut self, jobs: usize) -> Self {
+        self.jobs = jobs.max(1);
+        self
+    }
+
+    /// The retry policy of each request (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Allows plain `http://` to servers that are not loopback, as
+    /// [`ClientBuilder::allow_plain_http`](crate::ClientBuilder::allow_plain_http).
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_plain_http = allow;
+        self
+    }
+
+    fn client(
+        &self,
+        origin: &str,
+        agent: Option<&ureq::Agent>,
+        timeout: Duration,
+        total: Option<Duration>,
+    ) -> Result<Client, Error> {
+        let mut b = Client::builder(origin)
+            .timeout(timeout)
+            .retry(self.retry)
+            .allow_plain_http(self.allow_plain_http);
+        if let Some(total) = total {
+            b = b.total_timeout(total);
+        }
+        if let Some(a) = agent {
+            b = b.agent(a.clone());
+        }
+        b.build()
+    }
+
+    /// Checks one token, with a client of its own.
+    ///
+    /// ```no_run
+    /// use mastolite::check::{Checker, Kind, Outcome, Target};
+    /// let target = Target::new("https://m.example", Kind::App, mastolite::AccessToken::new("…"));
+    /// let report = Checker::new().check(&target);
+    /// if report.status != Outcome::Ok {
+    ///     eprintln!("{}: {}", report.status, report.error.unwrap_or_default());
+    /// }
+    /// ```
+    pub fn check(&self, target: &Target) -> Report {
+        let client = self.client(&target.origin, None, self.timeout, self.budget);
+        self.check_on(client.as_ref(), target)
+    }
+
+    /// Checks every target, at most [`jobs`](Self::jobs) at a time on plain threads, with one
+    /// client (and so one connection pool) per server. The reports come sorted by server, kind
+    /// (apps first) and account, whatever order the checks finished in.
+    ///
+    /// ```no_run
+    /// use mastolite::check::{Checker, targets_from_store};
+    /// let store = mastolite::store::Store::load(&mastolite::store::default_path()?)?;
+    /// let reports = Checker::new().check_all(&targets_from_store(&store));
+    /// # let _ = reports;
+    /// # Ok::<(), mastolite::StoreError>(())
+    /// ```
+    pub fn check_all(&self, targets: &[Target]) -> Vec<Report> {
+        // A stable binary-insertion sort: n log n comparisons, and much less code in a small
+        // binary than a generic sort.
+        let mut order: Vec<&Target> = Vec::with_capacity(targets.len());
+        for t in targets {
+            let at = order.partition_point(|o| o.sort_key() <= t.sort_key());
+            order.insert(at, t);
+        }
+        // One client per server, built once: its agent's connections are reused.
+        let mut clients: Vec<Result<Client, Error>> = Vec::new();
+        let mut client_of = Vec::with_capacity(order.len());
+        for (i, t) in order.iter().enumerate() {
+            if i == 0 || order[i - 1].origin != t.origin {
+                clients.push(self.client(&t.origin, None, self.timeout, self.budget));
+            }
+            client_of.push(clients.len() - 1);
+        }
+        let next = AtomicUsize::new(0);
+        let mut empty = Vec::new();
+        empty.resize_with(order.len(), || None);
+        let slots: Mutex<Vec<Option<Report>>> = Mutex::new(empty);
+        // Each worker takes the next target until none is left, and puts its report in its slot.
+        let work = || {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let (Some(t), Some(&c)) = (order.get(i), client_of.get(i)) else {
+                    break;
+                };
+                let report = self.check_on(clients[c].as_ref(), t);
+                let mut slots = slots.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some(report);
+                }
+            }
+        };
+        std::thread::scope(|s| {
+            for _ in 1..self.jobs.min(order.len()) {
+                // A thread the system cannot start leaves its share to the others.
+                let _ = std::thread::Builder::new().spawn_scoped(s, work);
+            }
+            // This thread works too, so the checks finish even if no thread could start.
+            work();
+        });
+        let slots = slots.into_inner().unwrap_or_else(|e| e.into_inner());
+        slots.into_iter().flatten().collect()
+    }
+
+    fn check_on(&self, client: Result<&Client, &Error>, target: &Target) -> Report {
+        let started = Instant::now();
+        let now = unix_now();
+        let mut report = Report {
+            server: target.origin.clone(),
+            kind: target.kind,
+            account: target.account.clone(),
+            status: Outcome::Ok,
+            http_status: None,
+            latency_ms: 0,
+            rate_limit_remaining: None,
+            error: None,
+            expires_at: target.expires_at,
+            checked_at: now,
+        };
+        if target.expires_at.is_some_and(|at| now >= at) {
+            report.status = Outcome::Expired;
+            return report;
+        }
+        let attempt = match client {
+            Ok(c) => self.verify(c, &target.token, started),
+            // Building a client fails only on invalid input (the address).
+            Err(e) => Attempt {
+                status: None,
+                remaining: None,
+                result: Err(match e {
+                    Error::InvalidInput(m) => Error::InvalidInput(m.clone()),
+                    e => Error::invalid(e.to_string()),
+                }),
+            },
+        };
+        report.latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        report.checked_at = unix_now();
+        report.http_status = attempt.status;
+        report.rate_limit_remaining = attempt.remaining;
+        if let Err(e) = attempt.result {
+            report.status = Outcome::of(&e);
+            report.error = Some(redact(&e.to_string(), target.token.secret()));
+        }
+        report
+    }
+
+    /// `apps/verify_credentials`, and `accounts/verify_credentials` where the first is missing
+    /// (GoToSocial), in the time left of the budget.
+    fn verify(&self, client: &Client, token: &AccessToken, started: Instant) -> Attempt {
+        const APP: &str = "GET /api/v1/apps/verify_credentials";
+        const USER: &str = "GET /api/v1/accounts/verify_credentials";
+        let get = |c: &Client, ep: &'static str| {
+            let path = ep.trim_start_matches("GET ");
+            c.send(&Request::get(ep, path.to_owned(), Some(token)))
+        };
+        let first = Attempt::of(get(client, APP), |r| {
+            decode::<Application>(APP, "Application", &r.body, false)
+        });
+        if first.status != Some(404) {
+            return first;
+        }
+        let fallback;
+        let client = match self.budget {
+            Some(budget) => {
+                let left = budget.saturating_sub(started.elapsed());
+                fallback = match self.client(
+                    client.origin(),
+                    Some(client.agent()),
+                    left.min(self.timeout),
+                    Some(left),
+                ) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        return Attempt {
+                            status: None,
+                            remaining: None,
+                            result: Err(e),
+                        };
+                    }
+                };
+                &fallback
+            }
+            None => client,
+        };
+        let mut second = Attempt::of(get(client, USER), |r| {
+            decode::<CredentialAccount>(USER, "CredentialAccount", &r.body, false)
+        });
+        // 422 "requires an authenticated user": the token is valid, and is an app token.
+        if second.status == Some(422) {
+            second.result = Ok(());
+        }
+        second
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Error text on one line, without the token in raw, percent-encoded or JSON-escaped form.
+fn redact(text: &str, secret: &str) -> String {
+    let mut text = text.replace(['\n', '\r'], " ");
+    if !secret.is_empty() {
+        let percent =
+            percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        let json = secret.replace('\\', "\\\\").replace('"', "\\\"");
+        for form in [secret, &percent, &json] {
+            text = text.replace(form, "[redacted]");
+        }
+    }
+    crate::terminal::sanitize(&text).into_owned()
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "miniserde")]
+impl miniserde::Serialize for Kind {
+    fn begin(&self) -> miniserde::ser::Fragment<'_> {
+        miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(self.as_str()))
+    }
+}
+
+#[cfg(feature = "miniserde")]
+impl miniserde::Serialize for Outcome {
+    fn begin(&self) -> miniserde::ser::Fragment<'_> {
+        miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(self.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_removes_every_form_of_the_secret() {
+        let s = "a/b\"c";
+        let text = format!("x {s} y a%2Fb%22c z a/b\\\"c\nnext");
+        assert_eq!(
+            redact(&text, s),
+            "x [redacted] y [redacted] z [redacted] next"
+        );
+    }
+
+    #[test]
+    fn outcomes_of_errors() {
+        let api = |status, error: Option<&str>| {
+            Error::Api(Box::new(crate::error::ApiError {
+                endpoint: "GET /x",
+                status,
+                error: error.map(str::to_owned),
+                description: None,
+                rate_limit: None,
+                retry_after: None,
+            }))
+        };
+        assert_eq!(Outcome::of(&api(401, None)), Outcome::Rejected);
+        assert_eq!(Outcome::of(&api(403, None)), Outcome::Rejected);
+        assert_eq!(
+            Outcome::of(&api(400, Some("invalid_client"))),
+            Outcome::Rejected
+        );
+        assert_eq!(Outcome::of(&api(429, None)), Outcome::Unavailable);
+        assert_eq!(Outcome::of(&api(502, None)), Outcome::Unavailable);
+        assert_eq!(Outcome::of(&api(404, None)), Outcome::Refused);
+        assert_eq!(Outcome::of(&Error::TlsUnavailable), Outcome::Error);
+        assert_eq!(Outcome::of(&Error::invalid("x")), Outcome::Error);
+    }
+}

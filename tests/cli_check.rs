@@ -1,0 +1,534 @@
+//! `mastolite check --all` and `check --format …` as a process against httpmock: one line per
+//! token in a stable order, every result and the exit-status order, `--json`, `jsonl`, the
+//! Prometheus text parsed line by line, and the atomic `--output` file.
+#![cfg(feature = "cli")]
+
+mod tmpdir;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use httpmock::prelude::*;
+use mastolite::store::Store;
+use tmpdir::{TempDir, mode, names, set_mode};
+
+const APP_TOKEN: &str = "SECRET_app_tok";
+const USER_TOKEN: &str = "SECRET_user_tok";
+/// A token that cannot be sent in a header: the check cannot be tried.
+const BAD_TOKEN: &str = "SECRET_bad\ntok";
+const APP: &str = r#"{"id":"5","name":"bot","website":null,"scopes":["read"],"redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"redirect_uri":"urn:ietf:wg:oauth:2.0:oob","vapid_key":"BCk"}"#;
+const PATH: &str = "/api/v1/apps/verify_credentials";
+
+#[derive(Debug)]
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+struct Home {
+    dir: TempDir,
+}
+
+impl Home {
+    fn new(label: &str) -> Home {
+        Home {
+            dir: TempDir::new(&format!("cli-check-{label}")),
+        }
+    }
+
+    fn store(&self) -> PathBuf {
+        self.dir.join("credentials.json")
+    }
+
+    /// Runs `mastolite --store <home>/credentials.json ARGS`, with no MASTOLITE_* variable.
+    fn run(&self, args: &[&str]) -> Out {
+        let output = Command::new(env!("CARGO_BIN_EXE_mastolite"))
+            .arg("--store")
+            .arg(self.store())
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("MASTOLITE_STORE")
+            .env_remove("MASTOLITE_SERVER")
+            .env_remove("MASTOLITE_TOKEN")
+            .output()
+            .expect("run mastolite");
+        let out = Out {
+            code: output.status.code().expect("exited"),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        };
+        for secret in ["SECRET", "[redacted]"] {
+            assert!(!out.stdout.contains(secret), "{args:?}: {out:?}");
+            assert!(!out.stderr.contains(secret), "{args:?}: {out:?}");
+        }
+        if out.code != 0 {
+            assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {out:?}");
+        }
+        out
+    }
+
+    /// A credentials file for `server` with an app token and a user token (of `acct`).
+    fn write(&self, server: &str, app: Option<(&str, Option<i64>)>, user: Option<(&str, &str)>) {
+        let token = |t: &str, expires_at: Option<i64>, acct: Option<&str>| {
+            let json = |v: Option<&str>| v.map_or("null".to_owned(), mastolite::to_json);
+            format!(
+                r#"{{"access_token":{},"scope":"read","created_at":1700000000,"expires_at":{},"acct":{}}}"#,
+                mastolite::to_json(t),
+                expires_at.map_or("null".to_owned(), |e| e.to_string()),
+                json(acct)
+            )
+        };
+        let app = app.map_or("null".to_owned(), |(t, e)| token(t, e, None));
+        let user = user.map_or("null".to_owned(), |(t, a)| token(t, None, Some(a)));
+        let text = format!(
+            r#"{{"version":1,"server":"{server}","app":null,"tokens":{{"app":{app},"user":{user}}}}}"#
+        );
+        let store = Store::from_json(&text).unwrap();
+        store.save(&self.store()).unwrap();
+    }
+}
+
+/// Answers `token` at the app endpoint with `status` and `body`.
+fn answer<'a>(server: &'a MockServer, token: &str, status: u16, body: &str) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(GET)
+            .path(PATH)
+            .header("authorization", format!("Bearer {token}"));
+        then.status(status)
+            .header("x-ratelimit-remaining", "299")
+            .body(body);
+    })
+}
+
+/// `host:port` of an httpmock server.
+fn host(server: &MockServer) -> String {
+    server.base_url().trim_start_matches("http://").to_owned()
+}
+
+/// The lines with each latency (`12ms`) written as `Nms`.
+fn without_latency(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            l.split(' ')
+                .map(|w| match w.strip_suffix("ms") {
+                    Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => "Nms",
+                    _ => w,
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// JSON with the values of `latency_ms` and `checked_at` written as 0.
+fn without_times(json: &str) -> String {
+    let mut out = json.to_owned();
+    for key in ["\"latency_ms\":", "\"checked_at\":"] {
+        let mut from = 0;
+        while let Some(i) = out[from..].find(key) {
+            let start = from + i + key.len();
+            let end = start + out[start..].bytes().take_while(u8::is_ascii_digit).count();
+            out.replace_range(start..end, "0");
+            from = start;
+        }
+    }
+    out
+}
+
+#[test]
+fn every_token_one_line_in_a_stable_order() {
+    let server = MockServer::start();
+    let app = answer(&server, APP_TOKEN, 200, APP);
+    let user = answer(&server, USER_TOKEN, 200, APP);
+    let home = Home::new("ok");
+    home.write(
+        &server.base_url(),
+        Some((APP_TOKEN, None)),
+        Some((USER_TOKEN, "Alice")),
+    );
+    for jobs in ["1", "8"] {
+        let out = home.run(&["check", "--all", "--jobs", jobs]);
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{out:?}");
+        let base = server.base_url();
+        let h = host(&server);
+        assert_eq!(
+            without_latency(&out.stdout),
+            [
+                format!("{base} app - ok Nms"),
+                format!("{base} user alice@{h} ok Nms"),
+            ]
+        );
+    }
+    app.assert_calls(2);
+    user.assert_calls(2);
+}
+
+/// (app token's answer, user token's answer, exit status); `None` for an expired app token.
+type Case = (
+    Option<(u16, &'static str)>,
+    (u16, &'static str),
+    i32,
+    [&'static str; 2],
+);
+
+#[test]
+fn each_result_and_the_exit_status_order() {
+    let cases: &[Case] = &[
+        (
+            Some((401, r#"{"error":"revoked"}"#)),
+            (200, APP),
+            1,
+            ["rejected", "ok"],
+        ),
+        (None, (503, "down"), 1, ["expired", "unavailable"]),
+        (Some((0, "")), (404, "{}"), 3, ["error", "refused"]),
+        (Some((0, "")), (401, "{}"), 1, ["error", "rejected"]),
+        (Some((400, "{}")), (503, ""), 4, ["refused", "unavailable"]),
+        (Some((429, "{}")), (200, APP), 2, ["unavailable", "ok"]),
+        (Some((200, "<html>")), (200, APP), 2, ["unavailable", "ok"]),
+        (Some((302, "")), (200, APP), 4, ["refused", "ok"]),
+        (Some((200, APP)), (200, APP), 0, ["ok", "ok"]),
+    ];
+    for (app, user, code, results) in cases {
+        let server = MockServer::start();
+        let home = Home::new("results");
+        let app_token = match app {
+            None => Some((APP_TOKEN, Some(1_000_000_000))),
+            Some((0, _)) => Some((BAD_TOKEN, None)),
+            Some(_) => Some((APP_TOKEN, None)),
+        };
+        home.write(&server.base_url(), app_token, Some((USER_TOKEN, "bob")));
+        if let Some((status, body)) = app.filter(|(s, _)| *s != 0) {
+            answer(&server, APP_TOKEN, status, body);
+        }
+        answer(&server, USER_TOKEN, user.0, user.1);
+        let out = home.run(&["check", "--all"]);
+        assert_eq!(out.code, *code, "{results:?}: {out:?}");
+        let got: Vec<&str> = out
+            .stdout
+            .lines()
+            .map(|l| l.split(' ').nth(3).unwrap())
+            .collect();
+        assert_eq!(got, results, "{out:?}");
+        let failed = results.iter().filter(|r| **r != "ok").count();
+        if failed == 0 {
+            assert_eq!(out.stderr, "");
+            continue;
+        }
+        let base = server.base_url();
+        let mut parts = Vec::new();
+        if results[0] != "ok" {
+            parts.push(format!("{base} app {}", results[0]));
+        }
+        if results[1] != "ok" {
+            parts.push(format!("{base} user bob@{} {}", host(&server), results[1]));
+        }
+        assert_eq!(
+            out.stderr,
+            format!(
+                "mastolite: {failed} of 2 tokens failed: {}\n",
+                parts.join(", ")
+            )
+        );
+    }
+}
+
+#[test]
+fn lines_keep_server_text_printable_and_say_when_a_token_expired() {
+    let server = MockServer::start();
+    answer(
+        &server,
+        USER_TOKEN,
+        401,
+        "{\"error\":\"bad \\u001b[2J\\u202e token\"}",
+    );
+    let home = Home::new("text");
+    home.write(
+        &server.base_url(),
+        Some((APP_TOKEN, Some(1_000_000_000))),
+        Some((USER_TOKEN, "bob")),
+    );
+    let out = home.run(&["check", "--all"]);
+    assert_eq!(out.code, 1);
+    assert!(!out.stdout.contains(['\u{1b}', '\u{202e}']), "{out:?}");
+    let base = server.base_url();
+    assert_eq!(
+        without_latency(&out.stdout),
+        [
+            format!("{base} app - expired Nms expired at 2001-09-09 01:46:40 UTC"),
+            format!(
+                "{base} user bob@{} rejected Nms GET /api/v1/apps/verify_credentials failed with status 401: bad  [2J  token",
+                host(&server)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn json_and_jsonl() {
+    let server = MockServer::start();
+    answer(&server, APP_TOKEN, 200, APP);
+    answer(&server, USER_TOKEN, 503, "");
+    let home = Home::new("json");
+    home.write(
+        &server.base_url(),
+        Some((APP_TOKEN, None)),
+        Some((USER_TOKEN, "bob")),
+    );
+    let base = server.base_url();
+    let h = host(&server);
+    let app = format!(
+        r#"{{"server":"{base}","kind":"app","account":null,"status":"ok","http_status":200,"latency_ms":0,"rate_limit_remaining":299,"error":null,"expires_at":null,"checked_at":0}}"#
+    );
+    let user = format!(
+        r#"{{"server":"{base}","kind":"user","account":"bob@{h}","status":"unavailable","http_status":503,"latency_ms":0,"rate_limit_remaining":299,"error":"GET /api/v1/apps/verify_credentials failed with status 503 and no error message","expires_at":null,"checked_at":0}}"#
+    );
+    for args in [
+        &["check", "--all", "--json"][..],
+        &["--format", "json", "check", "--all"],
+    ] {
+        let out = home.run(args);
+        assert_eq!(out.code, 2);
+        assert_eq!(without_times(&out.stdout), format!("[{app},{user}]\n"));
+        assert!(out.stderr.starts_with("mastolite: 1 of 2 tokens failed: "));
+    }
+    let out = home.run(&["check", "--all", "--format", "jsonl"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(without_times(&out.stdout), format!("{app}\n{user}\n"));
+    // A single check stays one object.
+    let out = home.run(&["check", "--json"]);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{{\"status\":\"unavailable\",\"http_status\":503,\"error\":\"the user token of bob@{}: GET /api/v1/apps/verify_credentials failed with status 503 and no error message\"}}\n",
+            host(&server)
+        )
+    );
+}
+
+/// One sample line: name, labels (unescaped) and value.
+#[derive(Debug, PartialEq)]
+struct Sample {
+    name: String,
+    labels: Vec<(String, String)>,
+    value: String,
+}
+
+/// Parses a sample line of the exposition format, unescaping label values.
+fn parse_sample(line: &str) -> Sample {
+    let open = line.find('{').expect("labels");
+    let name = line[..open].to_owned();
+    let mut labels = Vec::new();
+    let mut rest = &line[open + 1..];
+    loop {
+        let eq = rest.find("=\"").expect("label=\"");
+        let key = rest[..eq].to_owned();
+        let mut value = String::new();
+        let mut chars = rest[eq + 2..].char_indices();
+        let end = loop {
+            match chars.next().expect("closing quote") {
+                (_, '\\') => match chars.next().expect("escape").1 {
+                    'n' => value.push('\n'),
+                    c @ ('\\' | '"') => value.push(c),
+                    c => panic!("bad escape \\{c} in {line}"),
+                },
+                (i, '"') => break eq + 2 + i + 1,
+                (_, '\n') => panic!("raw newline in {line}"),
+                (_, c) => value.push(c),
+            }
+        };
+        labels.push((key, value));
+        rest = &rest[end..];
+        match rest.as_bytes().first() {
+            Some(b',') => rest = &rest[1..],
+            Some(b'}') => break,
+            _ => panic!("bad labels in {line}"),
+        }
+    }
+    let value = rest[1..]
+        .strip_prefix(' ')
+        .expect("space before the value")
+        .to_owned();
+    assert!(value.parse::<f64>().is_ok(), "{line}");
+    Sample {
+        name,
+        labels,
+        value,
+    }
+}
+
+const FAMILIES: [&str; 6] = [
+    "mastolite_token_up",
+    "mastolite_check_status_code",
+    "mastolite_check_duration_seconds",
+    "mastolite_ratelimit_remaining",
+    "mastolite_token_expiry_timestamp_seconds",
+    "mastolite_check_timestamp_seconds",
+];
+
+#[test]
+fn prometheus_text_line_by_line() {
+    let server = MockServer::start();
+    answer(&server, USER_TOKEN, 401, "{}");
+    let home = Home::new("prom");
+    // Account names are validated before they are stored (`[a-z0-9_.-]+@host`), so no label
+    // value here needs escaping; the escaping itself has a unit test in the binary.
+    let acct = "Alice";
+    home.write(
+        &server.base_url(),
+        Some((APP_TOKEN, Some(1_000_000_000))),
+        Some((USER_TOKEN, acct)),
+    );
+    let out = home.run(&["check", "--all", "--format", "prometheus"]);
+    assert_eq!(out.code, 1);
+    let account = format!("{}@{}", acct.to_lowercase(), host(&server));
+    let labels = |kind: &str, account: &str| {
+        vec![
+            ("server".to_owned(), server.base_url()),
+            ("kind".to_owned(), kind.to_owned()),
+            ("account".to_owned(), account.to_owned()),
+        ]
+    };
+    let mut lines = out.stdout.lines();
+    let mut samples = Vec::new();
+    for name in FAMILIES {
+        let help = lines.next().unwrap();
+        assert!(help.starts_with(&format!("# HELP {name} ")), "{help}");
+        assert!(help.len() > name.len() + 10, "{help}");
+        assert_eq!(lines.next().unwrap(), format!("# TYPE {name} gauge"));
+        // The app token expired: no request, so no rate limit for it; the user token has no
+        // known expiry.
+        let expected_kinds: &[&str] = match name {
+            "mastolite_ratelimit_remaining" => &["user"],
+            "mastolite_token_expiry_timestamp_seconds" => &["app"],
+            _ => &["app", "user"],
+        };
+        for kind in expected_kinds {
+            let s = parse_sample(lines.next().unwrap());
+            assert_eq!(s.name, name);
+            let account = if *kind == "app" { "" } else { &account };
+            assert_eq!(s.labels, labels(kind, account));
+            samples.push((name, *kind, s.value));
+        }
+    }
+    assert_eq!(lines.next(), None);
+    let value = |name: &str, kind: &str| {
+        samples
+            .iter()
+            .find(|(n, k, _)| *n == name && *k == kind)
+            .map(|(_, _, v)| v.clone())
+            .unwrap()
+    };
+    assert_eq!(value("mastolite_token_up", "app"), "0");
+    assert_eq!(value("mastolite_token_up", "user"), "0");
+    assert_eq!(value("mastolite_check_status_code", "app"), "0");
+    assert_eq!(value("mastolite_check_status_code", "user"), "401");
+    assert_eq!(value("mastolite_check_duration_seconds", "app"), "0.000");
+    assert_eq!(
+        value("mastolite_token_expiry_timestamp_seconds", "app"),
+        "1000000000"
+    );
+    assert_eq!(value("mastolite_ratelimit_remaining", "user"), "299");
+    let at: i64 = value("mastolite_check_timestamp_seconds", "user")
+        .parse()
+        .unwrap();
+    assert!(at > 1_700_000_000);
+
+    // Healthy: up 1 and the rate limit.
+    let server = MockServer::start();
+    answer(&server, APP_TOKEN, 200, APP);
+    home.write(&server.base_url(), Some((APP_TOKEN, None)), None);
+    let out = home.run(&["check", "--all", "--format=prometheus"]);
+    assert_eq!(out.code, 0);
+    let samples: Vec<Sample> = out
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(parse_sample)
+        .collect();
+    let names: Vec<&str> = samples.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            FAMILIES[0],
+            FAMILIES[1],
+            FAMILIES[2],
+            FAMILIES[3],
+            FAMILIES[5]
+        ]
+    );
+    assert_eq!(samples[0].value, "1");
+    assert_eq!(samples[1].value, "200");
+    assert_eq!(samples[3].value, "299");
+    // A single check speaks the same format.
+    let single = home.run(&["check", "--format", "prometheus"]);
+    assert_eq!(single.code, 0);
+    assert_eq!(single.stdout.lines().count(), out.stdout.lines().count());
+}
+
+#[test]
+fn output_file_is_replaced_atomically_and_readable_by_the_collector() {
+    let server = MockServer::start();
+    answer(&server, APP_TOKEN, 200, APP);
+    answer(&server, USER_TOKEN, 401, "{}");
+    let home = Home::new("output");
+    home.write(
+        &server.base_url(),
+        Some((APP_TOKEN, None)),
+        Some((USER_TOKEN, "bob")),
+    );
+    let metrics = home.dir.join("mastolite.prom");
+    std::fs::write(&metrics, "old").unwrap();
+    set_mode(&metrics, 0o600);
+    let path = metrics.to_str().unwrap();
+    let out = home.run(&["check", "--all", "--format", "prometheus", "--output", path]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.starts_with("mastolite: 1 of 2 tokens failed"));
+    let written = std::fs::read_to_string(&metrics).unwrap();
+    let shown = home
+        .run(&["check", "--all", "--format", "prometheus"])
+        .stdout;
+    let shape = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(|l| l.rsplit_once(' ').map_or(l, |(head, _)| head).to_owned())
+            .collect()
+    };
+    assert_eq!(shape(&written), shape(&shown));
+    assert!(written.contains("mastolite_token_up{"));
+    assert!(!written.contains("SECRET"));
+    assert_eq!(mode(&metrics), 0o644);
+    // No temp file stays beside it (the credentials file's lock file is not a temp file).
+    assert_eq!(
+        names(home.dir.path()),
+        [
+            ".credentials.json.lock",
+            "credentials.json",
+            "mastolite.prom"
+        ]
+    );
+
+    // A folder that does not exist: a local error, nothing left behind.
+    let missing = home.dir.join("nope/m.prom");
+    let out = home.run(&["check", "--all", "--output", missing.to_str().unwrap()]);
+    assert_eq!(out.code, 3);
+    assert!(out.stderr.contains("cannot write"), "{out:?}");
+    assert_eq!(
+        names(home.dir.path()),
+        ["credentials.json", "mastolite.prom"]
+    );
+}
+
+#[test]
+fn nothing_to_check_is_a_local_error() {
+    let home = Home::new("empty");
+    home.write("https://m.example", None, None);
+    let out = home.run(&["check", "--all"]);
+    assert_eq!((out.code, out.stdout.as_str()), (3, ""));
+    assert!(out.stderr.contains("holds no token to check"), "{out:?}");
+    let out = home.run(&["check", "--jobs", "2"]);
+    assert_eq!(out.code, 3);
+    assert!(out.stderr.contains("--jobs goes with --all"), "{out:?}");
+}
