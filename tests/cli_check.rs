@@ -517,7 +517,11 @@ fn output_file_is_replaced_atomically_and_readable_by_the_collector() {
     assert!(out.stderr.contains("cannot write"), "{out:?}");
     assert_eq!(
         names(home.dir.path()),
-        ["credentials.json", "mastolite.prom"]
+        [
+            ".credentials.json.lock",
+            "credentials.json",
+            "mastolite.prom"
+        ]
     );
 }
 
