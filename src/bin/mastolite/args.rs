@@ -20,8 +20,27 @@ const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 pub struct Global {
     pub server: Option<String>,
     pub store: Option<PathBuf>,
-    pub json: bool,
+    pub format: Format,
     pub timeout: Duration,
+}
+
+impl Global {
+    /// Whether the output is JSON (`json` or `jsonl`).
+    pub fn json(&self) -> bool {
+        matches!(self.format, Format::Json | Format::Jsonl)
+    }
+}
+
+/// `--format`: lists stream in every format; other commands print one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    /// One JSON document; a list is one array.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// The Prometheus text format (`check` only).
+    Prometheus,
 }
 
 /// Which stored token a command uses.
@@ -125,9 +144,19 @@ const GLOBAL_OPTIONS: &[Opt] = &[
         "the credentials file (default: $MASTOLITE_STORE, else $XDG_CONFIG_HOME/mastolite/credentials.json, else ~/.config/mastolite/credentials.json)",
     ),
     (
+        "--format",
+        Some("FORMAT"),
+        "text, json or jsonl (check also prometheus); lists are written as they arrive, and a failure leaves them cut short, with its line on stderr",
+    ),
+    (
         "--json",
         None,
-        "print one JSON document on stdout (errors stay one line on stderr)",
+        "short for --format json: one JSON document on stdout, a list as one array",
+    ),
+    (
+        "--jsonl",
+        None,
+        "short for --format jsonl: one JSON object per line",
     ),
     (
         "--timeout",
@@ -280,7 +309,7 @@ fn options_text(out: &mut String, options: &[Opt]) {
 pub fn main_help() -> String {
     let mut out = String::from(
         "mastolite: Mastodon client-app access for scripts and cron jobs\n\n\
-         usage: mastolite [--server URL] [--store PATH] [--json] [--timeout SECONDS] COMMAND [ARGS]\n\n\
+         usage: mastolite [--server URL] [--store PATH] [--format FORMAT] [--timeout SECONDS] COMMAND [ARGS]\n\n\
          commands:\n",
     );
     for s in SPECS {
@@ -340,7 +369,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
     let mut global = Global {
         server: None,
         store: None,
-        json: false,
+        format: Format::Text,
         timeout: DEFAULT_TIMEOUT,
     };
     let mut command: Option<&'static Spec> = None;
@@ -442,6 +471,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
     let Some(spec) = command else {
         return Err(err(None, "no command given".into()));
     };
+    if global.format == Format::Prometheus && spec.name != "check" {
+        return Err(err(command, "--format prometheus is only for check".into()));
+    }
     build(spec, &seen, positional)
         .map(|c| Parsed::Run(global, c))
         .map_err(|m| err(Some(spec), m))
@@ -449,7 +481,22 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
 
 fn set_global(global: &mut Global, name: &str, value: Option<String>) -> Result<(), String> {
     match (name, value) {
-        ("--json", _) => global.json = true,
+        ("--json", _) => global.format = Format::Json,
+        ("--jsonl", _) => global.format = Format::Jsonl,
+        ("--format", Some(v)) => {
+            global.format = match v.as_str() {
+                "text" => Format::Text,
+                "json" => Format::Json,
+                "jsonl" => Format::Jsonl,
+                "prometheus" => Format::Prometheus,
+                _ => {
+                    return Err(format!(
+                        "--format takes text, json, jsonl or prometheus, not {:?}",
+                        shown(&v)
+                    ));
+                }
+            }
+        }
         ("--server", Some(v)) if !v.trim().is_empty() => global.server = Some(v),
         ("--store", Some(v)) if !v.is_empty() => global.store = Some(PathBuf::from(v)),
         ("--timeout", Some(v)) => global.timeout = parse_timeout(&v)?,
@@ -581,12 +628,31 @@ mod tests {
         ]);
         assert_eq!(c, Command::Check);
         assert_eq!(g.server.as_deref(), Some("https://m.example"));
-        assert!(g.json);
+        assert_eq!(g.format, Format::Json);
         assert_eq!(g.timeout, Duration::from_millis(2500));
         assert_eq!(g.store, Some(PathBuf::from("/tmp/c.json")));
         let (g, _) = command(&["check"]);
         assert_eq!(g.timeout, DEFAULT_TIMEOUT);
-        assert!(!g.json);
+        assert_eq!(g.format, Format::Text);
+        assert!(!g.json());
+    }
+
+    #[test]
+    fn output_formats_and_their_short_forms() {
+        for (args, format) in [
+            (&["followers", "1", "--jsonl"][..], Format::Jsonl),
+            (&["--format", "jsonl", "followers", "1"], Format::Jsonl),
+            (&["--format=json", "account", "1"], Format::Json),
+            (
+                &["--json", "account", "1", "--format", "text"],
+                Format::Text,
+            ),
+            (&["check", "--format", "prometheus"], Format::Prometheus),
+        ] {
+            assert_eq!(command(args).0.format, format, "{args:?}");
+        }
+        assert!(command(&["--jsonl", "check"]).0.json());
+        assert!(!command(&["--format", "prometheus", "check"]).0.json());
     }
 
     #[test]
@@ -742,6 +808,16 @@ mod tests {
                 Some("token"),
             ),
             (&["--server", ""], "--server needs a non-empty value", None),
+            (
+                &["check", "--format", "yaml"],
+                "--format takes text, json, jsonl or prometheus, not \"yaml\"",
+                Some("check"),
+            ),
+            (
+                &["followers", "1", "--format", "prometheus"],
+                "--format prometheus is only for check",
+                Some("followers"),
+            ),
             (&["help", "nope"], "no command \"nope\"", None),
         ];
         for (args, words, command) in cases {

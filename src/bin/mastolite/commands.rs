@@ -6,9 +6,9 @@ use std::time::Instant;
 use mastolite::accounts::{self, AccountRef};
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::store::{Store, StoredApp, StoredToken};
-use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance};
+use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance, output};
 
-use crate::args::{Command, List, Which};
+use crate::args::{Command, Format, List, Which};
 use crate::views::{self, printable};
 use crate::{Ctx, Failure, LOCAL, REJECTED, exit_code, now, one_line};
 
@@ -105,8 +105,8 @@ fn register(
     let app = StoredApp::from_registration(&registered, &new_app);
     store.app = Some(app.clone());
     store.save(&path)?;
-    let out = if ctx.global.json {
-        views::json(&views::AppView::from(&app))
+    let out = if ctx.global.json() {
+        views::json(&output::AppView::from(&app))
     } else {
         views::line(&format!(
             "{} (client_id {})",
@@ -128,8 +128,8 @@ fn token(ctx: &Ctx, scopes: Option<String>) -> Result<(), Failure> {
     let token = oauth::client_credentials(&client, &app.credentials(), &scopes)?;
     store.app_token = Some(StoredToken::from_token(&token, now()));
     store.save(&path)?;
-    let out = if ctx.global.json {
-        views::json(&views::TokenView::new("app", &token, None))
+    let out = if ctx.global.json() {
+        views::json(&output::TokenView::new("app", &token, None))
     } else {
         views::line(&format!(
             "app token stored (scopes: {})",
@@ -220,8 +220,8 @@ fn login(
             .unwrap_or_default(),
         path.display()
     );
-    if ctx.global.json {
-        emitted(views::json(&views::TokenView::new("user", &token, acct)))?;
+    if ctx.global.json() {
+        emitted(views::json(&output::TokenView::new("user", &token, acct)))?;
     }
     Ok(())
 }
@@ -241,14 +241,14 @@ fn verify(ctx: &Ctx, which: Which) -> Result<(), Failure> {
     let client = ctx.client(&ctx.server(store.as_ref())?)?;
     let out = if picked.which == Which::User {
         let me = accounts::verify_credentials(&client, &picked.token)?;
-        if ctx.global.json {
+        if ctx.global.json() {
             views::json(&me)
         } else {
             views::line(&format!("@{}", printable(&me.acct, 200)))
         }
     } else {
         let app = apps::verify_credentials(&client, &picked.token)?;
-        if ctx.global.json {
+        if ctx.global.json() {
             views::json(&app)
         } else {
             views::line(&printable(&app.name, 100))
@@ -260,6 +260,12 @@ fn verify(ctx: &Ctx, which: Which) -> Result<(), Failure> {
 /// For cron: one line (`ok`, or the reason on stderr), and the exit status. Bounded by the
 /// timeout in all, both requests included.
 fn check(ctx: &Ctx) -> Result<(), Failure> {
+    if ctx.global.format == Format::Prometheus {
+        return Err(Failure::Msg(
+            LOCAL,
+            "check cannot write the prometheus format in this version".into(),
+        ));
+    }
     let started = Instant::now();
     let store = store_for_token(ctx)?;
     let server = ctx.server(store.as_ref())?;
@@ -296,8 +302,8 @@ fn check(ctx: &Ctx) -> Result<(), Failure> {
     };
     match result {
         Ok(()) => {
-            let out = if ctx.global.json {
-                views::json(&views::CheckReport {
+            let out = if ctx.global.json() {
+                views::json(&output::CheckReport {
                     status: "ok".into(),
                     http_status: Some(200),
                     error: None,
@@ -329,8 +335,8 @@ fn check_failed(
         "unavailable"
     };
     let reason = one_line(reason);
-    if ctx.global.json {
-        views::json(&views::CheckReport {
+    if ctx.global.json() {
+        views::json(&output::CheckReport {
             status: status.into(),
             http_status,
             error: Some(reason.clone()),
@@ -368,8 +374,8 @@ fn revoke(ctx: &Ctx, which: Which) -> Result<(), Failure> {
         store.app_token = None;
     }
     store.save(&path)?;
-    let out = if ctx.global.json {
-        views::json(&views::Revoked {
+    let out = if ctx.global.json() {
+        views::json(&output::Revoked {
             revoked: kind.into(),
             acct,
         })
@@ -408,40 +414,48 @@ fn accounts_list(ctx: &Ctx, list: &List, followers: bool) -> Result<(), Failure>
     let who = AccountRef::parse(&list.account).map_err(|e| Failure::Msg(LOCAL, e.to_string()))?;
     let (client, token) = public_read(ctx)?;
     let id = accounts::resolve(&client, token.as_ref(), &who)?;
+    let mut out = views::List::new(ctx.global.format);
+    let listed = list_accounts(&mut out, &client, token.as_ref(), &id, list, followers);
+    if listed.is_err() {
+        out.abandon();
+        return listed;
+    }
+    emitted(out.finish())
+}
+
+/// Prints the accounts as each page arrives; a failure ends the list where it is.
+fn list_accounts(
+    out: &mut views::List,
+    client: &Client,
+    token: Option<&AccessToken>,
+    id: &mastolite::AccountId,
+    list: &List,
+    followers: bool,
+) -> Result<(), Failure> {
     let mut range = mastolite::Range::new();
     if let Some(n) = list.limit {
         range = range.limit(n);
     }
-    let mut collected = Vec::new();
-    let mut print = |a: mastolite::Account| -> Result<(), Failure> {
-        if ctx.global.json {
-            collected.push(a);
-            Ok(())
-        } else {
-            emitted(views::line(&format!("@{}", printable(&a.acct, 200))))
-        }
-    };
+    let mut print =
+        |a: mastolite::Account| emitted(out.item(&a, |a| format!("@{}", printable(&a.acct, 200))));
     if list.all || list.max_items.is_some() {
         let pages = if followers {
-            accounts::followers_pages(&client, token.as_ref(), &id, &range)?
+            accounts::followers_pages(client, token, id, &range)?
         } else {
-            accounts::following_pages(&client, token.as_ref(), &id, &range)?
+            accounts::following_pages(client, token, id, &range)?
         };
         for item in pages.items().take(list.max_items.unwrap_or(usize::MAX)) {
             print(item?)?;
         }
     } else {
         let page = if followers {
-            accounts::followers(&client, token.as_ref(), &id, &range)?
+            accounts::followers(client, token, id, &range)?
         } else {
-            accounts::following(&client, token.as_ref(), &id, &range)?
+            accounts::following(client, token, id, &range)?
         };
         for a in page.items {
             print(a)?;
         }
-    }
-    if ctx.global.json {
-        emitted(views::json(&collected))?;
     }
     Ok(())
 }
@@ -450,7 +464,7 @@ fn metadata(ctx: &Ctx) -> Result<(), Failure> {
     let store = ctx.load_optional()?.map(|(_, s)| s);
     let client = ctx.client(&ctx.server(store.as_ref())?)?;
     let m = oauth::server_metadata(&client)?;
-    if ctx.global.json {
+    if ctx.global.json() {
         return emitted(views::json(&m));
     }
     let mut lines = vec![format!(
@@ -500,7 +514,7 @@ fn account(ctx: &Ctx, who: &str) -> Result<(), Failure> {
         AccountRef::Handle(h) => accounts::lookup(&client, token.as_ref(), h.acct())?,
         AccountRef::Id(id) => accounts::get(&client, token.as_ref(), id)?,
     };
-    if ctx.global.json {
+    if ctx.global.json() {
         return emitted(views::json(&a));
     }
     emitted(views::line(&format!(
@@ -517,8 +531,8 @@ fn account(ctx: &Ctx, who: &str) -> Result<(), Failure> {
 fn server_instance(ctx: &Ctx) -> Result<(), Failure> {
     let (client, token) = public_read(ctx)?;
     let i = instance::get(&client, token.as_ref())?;
-    if ctx.global.json {
-        return emitted(views::json(&views::InstanceView::from(&i)));
+    if ctx.global.json() {
+        return emitted(views::json(&output::InstanceView::from(&i)));
     }
     emitted(views::line(&format!(
         "{} ({}) {}",
