@@ -261,13 +261,13 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "followers",
         args: "ACCOUNT [--limit N] [--all] [--max-items N]",
-        about: "Lists the accounts that follow ACCOUNT, one @acct per line. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
+        about: "Lists the accounts that follow ACCOUNT, one @acct per line (--json: one array; --jsonl: one object per line), printed as the pages arrive. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
         options: LIST_OPTIONS,
     },
     Spec {
         name: "following",
         args: "ACCOUNT [--limit N] [--all] [--max-items N]",
-        about: "Lists the accounts that ACCOUNT follows, one @acct per line. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
+        about: "Lists the accounts that ACCOUNT follows, one @acct per line (--json: one array; --jsonl: one object per line), printed as the pages arrive. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
         options: LIST_OPTIONS,
     },
     Spec {
