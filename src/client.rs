@@ -579,12 +579,22 @@ impl Client {
             }));
         }
         if (200..300).contains(&status) {
-            let bytes = resp
-                .body_mut()
-                .with_config()
-                .limit(self.body_limit)
-                .read_to_vec()
-                .map_err(transport)?;
+            // One buffer of the announced size (within the cap), not a chain of doublings.
+            let announced = resp
+                .body()
+                .content_length()
+                .unwrap_or(0)
+                .min(self.body_limit);
+            let mut bytes = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+            std::io::Read::read_to_end(
+                &mut resp
+                    .body_mut()
+                    .with_config()
+                    .limit(self.body_limit)
+                    .reader(),
+                &mut bytes,
+            )
+            .map_err(|e| transport(ureq::Error::from(e)))?;
             let body = String::from_utf8(bytes).map_err(|_| {
                 Error::Decode(DecodeError {
                     endpoint: req.endpoint,

@@ -19,21 +19,80 @@ pub(crate) trait Decode: miniserde::Deserialize {}
 #[cfg(all(feature = "miniserde", not(feature = "serde")))]
 impl<T: miniserde::Deserialize> Decode for T {}
 
-/// Types that the compiled-in JSON backend can encode: every entity of this crate, and any type
-/// that derives the backend's `Serialize` (derive both serde's and miniserde's, each behind its
-/// feature, to work under every feature set). Used by [`to_json`].
-#[cfg(feature = "serde")]
-pub trait Encode: serde::Serialize {}
-#[cfg(feature = "serde")]
-impl<T: serde::Serialize + ?Sized> Encode for T {}
+mod sealed {
+    /// The bound behind [`Encode`](super::Encode): the serializer of the backend that encodes
+    /// (serde_json whenever the `serde` feature is on). Only this crate can implement it, and
+    /// only for its own types, which derive both backends' traits: whichever features a build
+    /// unifies, every impl holds.
+    #[cfg(feature = "serde")]
+    pub trait Sealed: serde::Serialize {}
+    /// The bound behind [`Encode`](super::Encode).
+    #[cfg(all(feature = "miniserde", not(feature = "serde")))]
+    pub trait Sealed: miniserde::Serialize {}
+}
 
-/// Types that the compiled-in JSON backend can encode: every entity of this crate, and any type
-/// that derives the backend's `Serialize` (derive both serde's and miniserde's, each behind its
-/// feature, to work under every feature set). Used by [`to_json`].
-#[cfg(all(feature = "miniserde", not(feature = "serde")))]
-pub trait Encode: miniserde::Serialize {}
-#[cfg(all(feature = "miniserde", not(feature = "serde")))]
-impl<T: miniserde::Serialize + ?Sized> Encode for T {}
+/// This crate's output types, which [`to_json`] encodes: the entities a server sends (accounts,
+/// apps, OAuth metadata, userinfo), the secret-free records of [`output`](crate::output), and
+/// slices and vectors of them.
+///
+/// The trait is sealed: other crates cannot implement it, so it never depends on which JSON
+/// backend a build has enabled. Types that carry a secret ([`Token`](crate::Token),
+/// [`CredentialApplication`](crate::CredentialApplication), the credentials file's types) do
+/// not implement it:
+///
+/// ```compile_fail,E0277
+/// let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("secret"));
+/// mastolite::to_json(&token);
+/// ```
+///
+/// Nor do a caller's own types, whatever they derive; encode those with the JSON crate they use:
+///
+/// ```compile_fail,E0277
+/// #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+/// #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
+/// struct Mine {
+///     name: String,
+/// }
+/// mastolite::to_json(&Mine { name: "x".into() });
+/// ```
+pub trait Encode: sealed::Sealed {}
+
+/// Marks this crate's own types as [`Encode`]. Each derives the `Serialize` of every enabled
+/// backend, so the impls hold under every feature set.
+macro_rules! encodable {
+    ($($t:ty),* $(,)?) => {$(
+        impl sealed::Sealed for $t {}
+        impl Encode for $t {}
+    )*};
+}
+
+encodable!(
+    crate::Account,
+    crate::AccountId,
+    crate::Application,
+    crate::CredentialAccount,
+    crate::CustomEmoji,
+    crate::FeatureApproval,
+    crate::Field,
+    crate::Role,
+    crate::RoleId,
+    crate::ServerMetadata,
+    crate::Source,
+    crate::UserInfo,
+    crate::instance::ContactAccount,
+    crate::output::AppView,
+    crate::output::CheckReport,
+    crate::output::InstanceView,
+    crate::output::Revoked,
+    crate::output::TokenView,
+    crate::check::Report,
+    crate::store::Credential,
+);
+
+impl<T: Encode> sealed::Sealed for [T] {}
+impl<T: Encode> Encode for [T] {}
+impl<T: Encode> sealed::Sealed for Vec<T> {}
+impl<T: Encode> Encode for Vec<T> {}
 
 /// Decodes `body`; on failure returns the backend's message where it has one.
 #[cfg(feature = "serde")]
@@ -49,27 +108,61 @@ pub(crate) fn from_str<T: Decode>(body: &str) -> Result<T, Option<String>> {
 
 /// Encodes `value` as compact JSON.
 #[cfg(feature = "serde")]
-pub(crate) fn to_string<T: Encode + ?Sized>(value: &T) -> String {
+pub(crate) fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> String {
     // Serializing our own plain data types to a String cannot fail.
     serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Encodes `value` as compact JSON.
 #[cfg(all(feature = "miniserde", not(feature = "serde")))]
-pub(crate) fn to_string<T: Encode + ?Sized>(value: &T) -> String {
+pub(crate) fn to_string<T: miniserde::Serialize + ?Sized>(value: &T) -> String {
     miniserde::json::to_string(value)
 }
 
 /// Encodes `value` as compact JSON with the compiled-in backend (serde_json when the `serde`
 /// feature is on, else miniserde). Both give the same text for this crate's types.
 ///
+/// Every character that [`terminal::is_unsafe`](crate::terminal::is_unsafe) names (C0 and C1
+/// controls, DEL, bidi and format controls) is written as a `\uXXXX` escape, so that the text
+/// can be printed on a terminal as it is. Serializers escape only C0 controls.
+///
 /// ```
-/// let id = mastolite::AccountId::from("109302");
-/// assert_eq!(mastolite::to_json(&id), r#""109302""#);
-/// assert_eq!(mastolite::to_json(&vec![Some(1), None]), "[1,null]");
+/// # #[cfg(feature = "serde")] {
+/// let account: mastolite::Account = serde_json::from_str(
+///     r#"{"id":"109302","username":"a","acct":"a","display_name":"A\u001b[2J\u009b\u202e",
+///         "created_at":"2022-11-09T00:00:00.000Z",
+///         "statuses_count":0,"followers_count":0,"following_count":0}"#,
+/// ).unwrap();
+/// let json = mastolite::to_json(&account);
+/// assert!(json.starts_with(r#"{"id":"109302","username":"a","acct":"a""#));
+/// assert!(json.contains(r#""display_name":"A\u001b[2J\u009b\u202e""#));
+/// # }
+/// assert_eq!(mastolite::to_json(&mastolite::AccountId::from("109302")), r#""109302""#);
 /// ```
 pub fn to_json<T: Encode + ?Sized>(value: &T) -> String {
-    to_string(value)
+    escape_unsafe(to_string(value))
+}
+
+/// Writes every [`is_unsafe`](crate::terminal::is_unsafe) character of an encoder's output as
+/// `\uXXXX`. Encoders write such characters raw only inside strings, and never right after an
+/// escaping backslash, so the result is the same JSON value. Every unsafe character is in the
+/// Basic Multilingual Plane; one outside it would still get its UTF-16 surrogate pair.
+fn escape_unsafe(json: String) -> String {
+    use std::fmt::Write as _;
+    if !json.chars().any(crate::terminal::is_unsafe) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        if crate::terminal::is_unsafe(c) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Which backend decodes: `"serde_json"` or `"miniserde"`.
@@ -176,3 +269,38 @@ macro_rules! string_codec {
     };
 }
 pub(crate) use string_codec;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(display_name: &str) -> crate::Account {
+        let body = format!(
+            r#"{{"id":"1","username":"a","acct":"a","display_name":{},"created_at":"2024-01-01T00:00:00.000Z","statuses_count":0,"followers_count":0,"following_count":0}}"#,
+            to_string(display_name)
+        );
+        from_str(&body).expect("a minimal account")
+    }
+
+    #[test]
+    fn terminal_controls_are_escaped_and_the_value_survives() {
+        let a = account("\u{1b}[2J\u{9b}31m\u{202e}gro.live\\\u{85}é\u{7f}\n");
+        let json = to_json(&a);
+        assert!(
+            json.contains(r#""display_name":"\u001b[2J\u009b31m\u202egro.live\\\u0085é\u007f\n""#),
+            "{json}"
+        );
+        assert!(!json.chars().any(crate::terminal::is_unsafe), "{json}");
+        assert_eq!(from_str::<crate::Account>(&json).unwrap(), a);
+        let list = to_json(&vec![a.clone(), account("\u{2066}x\u{2069}")]);
+        assert!(list.starts_with(r#"[{"id":"1""#), "{list}");
+        assert!(list.contains(r#""display_name":"\u2066x\u2069""#), "{list}");
+    }
+
+    #[test]
+    fn text_without_controls_is_left_as_the_encoder_wrote_it() {
+        let a = account("Ünïcödé → 🦣 \"quoted\"");
+        assert_eq!(to_json(&a), to_string(&a));
+        assert_eq!(escape_unsafe("\u{1F9A3}".into()), "\u{1F9A3}");
+    }
+}

@@ -15,6 +15,7 @@ pub mod instance;
 mod json;
 pub mod oauth;
 mod origin;
+pub mod output;
 pub mod pagination;
 pub mod pkce;
 pub mod ratelimit;

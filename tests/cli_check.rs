@@ -72,10 +72,10 @@ impl Home {
     /// A credentials file for `server` with an app token and a user token (of `acct`).
     fn write(&self, server: &str, app: Option<(&str, Option<i64>)>, user: Option<(&str, &str)>) {
         let token = |t: &str, expires_at: Option<i64>, acct: Option<&str>| {
-            let json = |v: Option<&str>| v.map_or("null".to_owned(), mastolite::to_json);
+            let json = |v: Option<&str>| v.map_or("null".to_owned(), quote);
             format!(
                 r#"{{"access_token":{},"scope":"read","created_at":1700000000,"expires_at":{},"acct":{}}}"#,
-                mastolite::to_json(t),
+                quote(t),
                 expires_at.map_or("null".to_owned(), |e| e.to_string()),
                 json(acct)
             )
@@ -88,6 +88,21 @@ impl Home {
         let store = Store::from_json(&text).unwrap();
         store.save(&self.store()).unwrap();
     }
+}
+
+/// A JSON string literal.
+fn quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Answers `token` at the app endpoint with `status` and `body`.

@@ -35,12 +35,15 @@ impl Global {
     }
 }
 
-/// `--format`, with `--json` and `--jsonl` as short forms.
+/// `--format`: lists stream in every format; other commands print one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
+    /// One JSON document; a list is one array.
     Json,
+    /// One JSON object per line.
     Jsonl,
+    /// The Prometheus text format (`check` only).
     Prometheus,
 }
 
@@ -171,14 +174,18 @@ const GLOBAL_OPTIONS: &[Opt] = &[
     (
         "--format",
         Some("FORMAT"),
-        "text (default), json, jsonl or prometheus (check)",
+        "text, json or jsonl (check also prometheus); lists are written as they arrive, and a failure leaves them cut short, with its line on stderr",
     ),
     (
         "--json",
         None,
-        "print one JSON document on stdout (errors stay one line on stderr)",
+        "short for --format json: one JSON document on stdout, a list as one array",
     ),
-    ("--jsonl", None, "print one JSON document per line"),
+    (
+        "--jsonl",
+        None,
+        "short for --format jsonl: one JSON object per line",
+    ),
     (
         "--timeout",
         Some("SECONDS"),
@@ -345,13 +352,13 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "followers",
         args: "ACCOUNT [--limit N] [--all] [--max-items N]",
-        about: "Lists the accounts that follow ACCOUNT, one @acct per line. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
+        about: "Lists the accounts that follow ACCOUNT, one @acct per line (--json: one array; --jsonl: one object per line), printed as the pages arrive. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
         options: LIST_OPTIONS,
     },
     Spec {
         name: "following",
         args: "ACCOUNT [--limit N] [--all] [--max-items N]",
-        about: "Lists the accounts that ACCOUNT follows, one @acct per line. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
+        about: "Lists the accounts that ACCOUNT follows, one @acct per line (--json: one array; --jsonl: one object per line), printed as the pages arrive. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
         options: LIST_OPTIONS,
     },
     Spec {
@@ -393,7 +400,7 @@ fn options_text(out: &mut String, options: &[Opt]) {
 pub fn main_help() -> String {
     let mut out = String::from(
         "mastolite: Mastodon client-app access for scripts and cron jobs\n\n\
-         usage: mastolite [--server URL] [--account NAME] [--store PATH] [--json] [--timeout SECONDS] COMMAND [ARGS]\n\n\
+         usage: mastolite [--server URL] [--account NAME] [--store PATH] [--format FORMAT] [--timeout SECONDS] COMMAND [ARGS]\n\n\
          commands:\n",
     );
     for s in SPECS {
@@ -558,6 +565,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
     let Some(spec) = command else {
         return Err(err(None, "no command given".into()));
     };
+    if global.format == Format::Prometheus && spec.name != "check" {
+        return Err(err(command, "--format prometheus is only for check".into()));
+    }
     build(spec, &seen, positional)
         .map(|c| Parsed::Run(global, c))
         .map_err(|m| err(Some(spec), m))
@@ -777,6 +787,25 @@ mod tests {
             command(&["accounts", "--format=json"]).0.format,
             Format::Json
         );
+        assert!(!g.json());
+    }
+
+    #[test]
+    fn output_formats_and_their_short_forms() {
+        for (args, format) in [
+            (&["followers", "1", "--jsonl"][..], Format::Jsonl),
+            (&["--format", "jsonl", "followers", "1"], Format::Jsonl),
+            (&["--format=json", "account", "1"], Format::Json),
+            (
+                &["--json", "account", "1", "--format", "text"],
+                Format::Text,
+            ),
+            (&["check", "--format", "prometheus"], Format::Prometheus),
+        ] {
+            assert_eq!(command(args).0.format, format, "{args:?}");
+        }
+        assert!(command(&["--jsonl", "check"]).0.json());
+        assert!(!command(&["--format", "prometheus", "check"]).0.json());
     }
 
     #[test]
@@ -967,6 +996,16 @@ mod tests {
                 &["logout", "--app", "--user"],
                 "exclude each other",
                 Some("logout"),
+            ),
+            (
+                &["check", "--format", "yaml"],
+                "--format takes text, json, jsonl or prometheus, not \"yaml\"",
+                Some("check"),
+            ),
+            (
+                &["followers", "1", "--format", "prometheus"],
+                "--format prometheus is only for check",
+                Some("followers"),
             ),
             (&["help", "nope"], "no command \"nope\"", None),
             (

@@ -12,7 +12,7 @@ use mastolite::terminal::sanitize;
 
 use crate::args::{Format, Which};
 use crate::commands::store_for_token;
-use crate::views::{self, utc};
+use crate::views::utc;
 use crate::{Ctx, Failure, LOCAL, one_line};
 
 /// `check [--all [--jobs N]] [--output FILE]`.
@@ -62,7 +62,7 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
         Format::Text if report.status == Outcome::Ok => "ok\n".to_owned(),
         Format::Text => String::new(),
         Format::Json | Format::Jsonl => {
-            let view = views::CheckReport {
+            let view = mastolite::output::CheckReport {
                 status: report.status.as_str().into(),
                 http_status: report.http_status,
                 error: report.error.clone(),

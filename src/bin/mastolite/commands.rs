@@ -7,7 +7,7 @@ use mastolite::accounts::{self, AccountRef};
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::store::{Store, StoredApp, StoredToken};
 use mastolite::terminal::sanitize;
-use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance};
+use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance, output};
 
 use crate::args::{Command, List, Which};
 use crate::views::{self, printable};
@@ -143,7 +143,7 @@ fn register(
         Ok(())
     })?;
     let out = if ctx.global.json() {
-        views::json(&views::AppView::from(&app))
+        views::json(&output::AppView::from(&app))
     } else {
         views::line(&format!(
             "{} (client_id {})",
@@ -246,7 +246,7 @@ fn token_one(
         Ok(())
     })?;
     let out = if ctx.global.json() {
-        views::json(&views::TokenView::new("app", &token, None))
+        views::json(&output::TokenView::new("app", &token, None))
     } else {
         views::line(&format!(
             "app token stored (scopes: {})",
@@ -343,7 +343,7 @@ fn login(
         path.display()
     );
     if ctx.global.json() {
-        emitted(views::json(&views::TokenView::new("user", &token, name)))?;
+        emitted(views::json(&output::TokenView::new("user", &token, name)))?;
     }
     Ok(())
 }
@@ -460,7 +460,7 @@ fn logout(ctx: &Ctx, which: Which, local_only: bool) -> Result<(), Failure> {
         Ok(())
     })?;
     let out = if ctx.global.json() {
-        views::json(&views::Revoked {
+        views::json(&output::Revoked {
             revoked: if which == Which::User { "user" } else { "app" }.into(),
             acct: name,
         })
@@ -559,40 +559,48 @@ fn accounts_list(ctx: &Ctx, list: &List, followers: bool) -> Result<(), Failure>
     let who = AccountRef::parse(&list.account).map_err(|e| Failure::Msg(LOCAL, e.to_string()))?;
     let (client, token) = public_read(ctx)?;
     let id = accounts::resolve(&client, token.as_ref(), &who)?;
+    let mut out = views::List::new(ctx.global.format);
+    let listed = print_accounts(&mut out, &client, token.as_ref(), &id, list, followers);
+    if listed.is_err() {
+        out.abandon();
+        return listed;
+    }
+    emitted(out.finish())
+}
+
+/// Prints the accounts as each page arrives; a failure ends the list where it is.
+fn print_accounts(
+    out: &mut views::List,
+    client: &Client,
+    token: Option<&AccessToken>,
+    id: &mastolite::AccountId,
+    list: &List,
+    followers: bool,
+) -> Result<(), Failure> {
     let mut range = mastolite::Range::new();
     if let Some(n) = list.limit {
         range = range.limit(n);
     }
-    let mut collected = Vec::new();
-    let mut print = |a: mastolite::Account| -> Result<(), Failure> {
-        if ctx.global.json() {
-            collected.push(a);
-            Ok(())
-        } else {
-            emitted(views::line(&format!("@{}", printable(&a.acct, 200))))
-        }
-    };
+    let mut print =
+        |a: mastolite::Account| emitted(out.item(&a, |a| format!("@{}", printable(&a.acct, 200))));
     if list.all || list.max_items.is_some() {
         let pages = if followers {
-            accounts::followers_pages(&client, token.as_ref(), &id, &range)?
+            accounts::followers_pages(client, token, id, &range)?
         } else {
-            accounts::following_pages(&client, token.as_ref(), &id, &range)?
+            accounts::following_pages(client, token, id, &range)?
         };
         for item in pages.items().take(list.max_items.unwrap_or(usize::MAX)) {
             print(item?)?;
         }
     } else {
         let page = if followers {
-            accounts::followers(&client, token.as_ref(), &id, &range)?
+            accounts::followers(client, token, id, &range)?
         } else {
-            accounts::following(&client, token.as_ref(), &id, &range)?
+            accounts::following(client, token, id, &range)?
         };
         for a in page.items {
             print(a)?;
         }
-    }
-    if ctx.global.json() {
-        emitted(views::json(&collected))?;
     }
     Ok(())
 }
@@ -669,7 +677,7 @@ fn server_instance(ctx: &Ctx) -> Result<(), Failure> {
     let (client, token) = public_read(ctx)?;
     let i = instance::get(&client, token.as_ref())?;
     if ctx.global.json() {
-        return emitted(views::json(&views::InstanceView::from(&i)));
+        return emitted(views::json(&output::InstanceView::from(&i)));
     }
     emitted(views::line(&format!(
         "{} ({}) {}",

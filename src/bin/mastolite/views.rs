@@ -1,14 +1,12 @@
 //! What the command prints: JSON documents (encoded by the crate's JSON backend, so the same
-//! text under serde and miniserde) and short lines for people.
+//! text under serde and miniserde), lists written as they arrive, and short lines for people.
 //!
-//! Entities that hold no secret (`Application`, `Account`, `CredentialAccount`,
-//! `ServerMetadata`) are printed as the library decodes them. Those that do are printed through
-//! the views here, which leave the secret out.
+//! Only the crate's own output types can be encoded: entities that hold no secret are printed
+//! as the library decodes them, the others through `mastolite::output`'s views.
 
 use std::io::Write;
 
-use mastolite::Token;
-use mastolite::store::StoredApp;
+use crate::args::Format;
 
 /// Server-supplied or user-typed text, safe for a terminal: control characters become spaces,
 /// and at most `max` characters are kept.
@@ -24,11 +22,18 @@ pub fn printable(s: &str, max: usize) -> String {
     out
 }
 
-/// Writes lines to stdout. A closed pipe (`mastolite followers --all | head`) ends the output
-/// quietly; `false` tells the caller to stop.
-pub fn line(text: &str) -> bool {
+/// Writes `text` to stdout and flushes. A closed pipe (`mastolite followers --all | head`)
+/// ends the output quietly; `false` tells the caller to stop.
+fn write(text: &str) -> bool {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").and_then(|()| out.flush()).is_ok()
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
+}
+
+/// Writes a line to stdout; `false` when stdout is closed.
+pub fn line(text: &str) -> bool {
+    write(&format!("{text}\n"))
 }
 
 /// Prints one JSON document and a newline.
@@ -36,107 +41,50 @@ pub fn json<T: mastolite::Encode + ?Sized>(value: &T) -> bool {
     line(&mastolite::to_json(value))
 }
 
-/// A registered app, without its client secret.
-#[derive(Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
-pub struct AppView {
-    pub name: String,
-    pub client_id: String,
-    pub redirect_uris: Vec<String>,
-    pub scopes: Vec<String>,
-    pub website: Option<String>,
+/// A list printed item by item as it arrives, so that memory does not grow with its length:
+/// with `json`, one array (opened with the first item, so a failure before it prints nothing);
+/// with `jsonl`, one object per line; in text, one line per item.
+pub struct List {
+    format: Format,
+    opened: bool,
 }
 
-impl From<&StoredApp> for AppView {
-    fn from(app: &StoredApp) -> Self {
-        AppView {
-            name: app.name.clone(),
-            client_id: app.client_id.clone(),
-            redirect_uris: app.redirect_uris.clone(),
-            scopes: app.scopes.clone(),
-            website: app.website.clone(),
+impl List {
+    pub fn new(format: Format) -> Self {
+        List {
+            format,
+            opened: false,
         }
     }
-}
 
-/// A token response without the token itself (nor a refresh token).
-#[derive(Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
-pub struct TokenView {
-    /// `app` or `user`.
-    pub kind: String,
-    pub token_type: Option<String>,
-    pub scope: Option<String>,
-    pub created_at: Option<i64>,
-    pub expires_in: Option<i64>,
-    /// The account of a user token, when it could be read.
-    pub acct: Option<String>,
-}
-
-impl TokenView {
-    pub fn new(kind: &str, token: &Token, acct: Option<String>) -> Self {
-        TokenView {
-            kind: kind.to_owned(),
-            token_type: token.token_type.clone(),
-            scope: token.scope.clone(),
-            created_at: token.created_at,
-            expires_in: token.expires_in,
-            acct,
+    /// Prints one item; `text` is its line in text mode.
+    pub fn item<T: mastolite::Encode>(
+        &mut self,
+        value: &T,
+        text: impl FnOnce(&T) -> String,
+    ) -> bool {
+        let before = if self.opened { "," } else { "[" };
+        self.opened = true;
+        match self.format {
+            Format::Json => write(&format!("{before}{}", mastolite::to_json(value))),
+            Format::Jsonl => json(value),
+            _ => line(&text(value)),
         }
     }
-}
 
-/// `check --json`.
-#[derive(Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
-pub struct CheckReport {
-    /// `ok`, `rejected`, `expired`, `unavailable`, `refused` or `error`.
-    pub status: String,
-    pub http_status: Option<u16>,
-    pub error: Option<String>,
-}
+    /// Ends a complete list: the array closes (`[]` when it is empty).
+    pub fn finish(self) -> bool {
+        match self.format {
+            Format::Json => line(if self.opened { "]" } else { "[]" }),
+            _ => true,
+        }
+    }
 
-/// `revoke --json`.
-#[derive(Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
-pub struct Revoked {
-    /// `app` or `user`.
-    pub revoked: String,
-    pub acct: Option<String>,
-}
-
-/// `instance --json`: what `mastolite::instance::Instance` exposes.
-#[derive(Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
-pub struct InstanceView {
-    pub domain: Option<String>,
-    pub title: Option<String>,
-    pub version: Option<String>,
-    /// 2 for `/api/v2/instance`, 1 for `/api/v1/instance`.
-    pub api_version: u8,
-    pub source_url: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_account: Option<String>,
-    pub max_characters: Option<u64>,
-}
-
-impl From<&mastolite::instance::Instance> for InstanceView {
-    fn from(i: &mastolite::instance::Instance) -> Self {
-        let own = |s: Option<&str>| s.map(str::to_owned);
-        InstanceView {
-            domain: own(i.domain()),
-            title: own(i.title()),
-            version: own(i.version()),
-            api_version: i.api_version(),
-            source_url: own(i.source_url()),
-            contact_email: own(i.contact_email()),
-            contact_account: i.contact_account().and_then(|a| a.acct.clone()),
-            max_characters: i.max_characters(),
+    /// Ends a list cut short by a failure: an open array is left unclosed, and the line ended,
+    /// so that the error on stderr starts a line of its own.
+    pub fn abandon(self) {
+        if self.format == Format::Json && self.opened {
+            write("\n");
         }
     }
 }

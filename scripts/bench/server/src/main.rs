@@ -6,6 +6,9 @@
 //! - `POST /oauth/token`: a token
 //! - `GET /api/v1/apps/verify_credentials`: the app
 //! - `GET /api/v1/accounts/:id/followers`: a page of 40 full accounts with a `Link` header
+//! - `GET /api/v1/accounts/pages-N/followers`: N pages of 80 full accounts, page K (from 0)
+//!   asked for with `max_id=K` and linked to the next one, the last without a `next` link (for
+//!   the memory benchmark, `scripts/measure-memory`)
 //!
 //! Anything else gets a 404 with Mastodon's error body. It runs until killed.
 
@@ -26,13 +29,44 @@ struct Answer<'a> {
     link: Option<String>,
 }
 
-fn route<'a>(method: &str, path: &str, page: &'a str, host: &str) -> Answer<'a> {
+/// The pages the server holds.
+struct Pages {
+    /// 40 accounts.
+    short: &'static str,
+    /// 80 accounts.
+    long: &'static str,
+}
+
+fn route<'a>(method: &str, target: &str, pages: &Pages, host: &str) -> Answer<'a> {
     let ok = |body| Answer {
         status: "200 OK",
         body,
         link: None,
     };
-    let path = path.split('?').next().unwrap_or(path);
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if let Some(n) = Some(path)
+        .filter(|_| method == "GET")
+        .and_then(|p| p.strip_prefix("/api/v1/accounts/pages-"))
+        .and_then(|p| p.strip_suffix("/followers"))
+        .and_then(|n| n.parse::<u32>().ok())
+    {
+        let k = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("max_id="))
+            .and_then(|k| k.parse::<u32>().ok())
+            .unwrap_or(0);
+        return Answer {
+            status: "200 OK",
+            body: pages.long,
+            link: (k + 1 < n).then(|| {
+                format!(
+                    "<http://{host}{path}?limit=80&max_id={}>; rel=\"next\"",
+                    k + 1
+                )
+            }),
+        };
+    }
+    let page = pages.short;
     match (method, path) {
         ("POST", "/api/v1/apps") => ok(APP),
         ("POST", "/oauth/token") => ok(TOKEN),
@@ -53,7 +87,7 @@ fn route<'a>(method: &str, path: &str, page: &'a str, host: &str) -> Answer<'a> 
 }
 
 /// Serves one connection until the client closes it or sends something that is not HTTP.
-fn serve(stream: TcpStream, page: &str, host: &str) -> std::io::Result<()> {
+fn serve(stream: TcpStream, pages: &Pages, host: &str) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
@@ -90,7 +124,7 @@ fn serve(stream: TcpStream, page: &str, host: &str) -> std::io::Result<()> {
             }
         }
         std::io::copy(&mut (&mut reader).take(length as u64), &mut std::io::sink())?;
-        let answer = route(&method, &path, page, host);
+        let answer = route(&method, &path, pages, host);
         out.clear();
         write!(
             out,
@@ -119,11 +153,14 @@ fn main() -> std::io::Result<()> {
     let host = listener.local_addr()?.to_string();
     println!("http://{host}");
     std::io::stdout().flush()?;
-    let page: &'static str = Box::leak(page::followers_page().into_boxed_str());
+    let pages: &'static Pages = Box::leak(Box::new(Pages {
+        short: Box::leak(page::followers_page().into_boxed_str()),
+        long: Box::leak(page::accounts_page(80).into_boxed_str()),
+    }));
     let host: &'static str = Box::leak(host.into_boxed_str());
     for stream in listener.incoming() {
         let stream = stream?;
-        std::thread::spawn(move || serve(stream, page, host));
+        std::thread::spawn(move || serve(stream, pages, host));
     }
     Ok(())
 }

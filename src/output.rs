@@ -1,0 +1,186 @@
+//! Records for printing, with no secret in them: what the `mastolite` command writes with
+//! `--json`, and what a program can show or log in its place.
+//!
+//! Entities that hold no secret ([`Account`](crate::Account), [`Application`](crate::Application),
+//! [`ServerMetadata`](crate::ServerMetadata), …) are printed as they are decoded. Those that do
+//! ([`Token`], [`StoredApp`]) are printed through the views here, which leave the secret out.
+//! Encode any of them with [`to_json`](crate::to_json).
+//!
+//! ```
+//! use mastolite::output::TokenView;
+//! let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("SECRET"));
+//! let json = mastolite::to_json(&TokenView::new("app", &token, None));
+//! assert_eq!(
+//!     json,
+//!     r#"{"kind":"app","token_type":"Bearer","scope":null,"created_at":null,"expires_in":null,"acct":null}"#
+//! );
+//! assert!(!json.contains("SECRET"));
+//! ```
+
+use crate::Token;
+use crate::instance::Instance;
+use crate::store::StoredApp;
+
+/// A registered app, without its client secret.
+///
+/// ```
+/// let store = mastolite::store::Store::from_json(r#"{"version":1,"server":"https://m.example",
+///   "app":{"name":"bot","client_id":"cid","client_secret":"SECRET",
+///          "redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"scopes":["read"],"website":null}}"#)?;
+/// let app = store.server("https://m.example").and_then(|s| s.app()).unwrap();
+/// let view = mastolite::output::AppView::from(app);
+/// assert_eq!(view.client_id, "cid");
+/// assert!(!mastolite::to_json(&view).contains("SECRET"));
+/// # Ok::<(), mastolite::StoreError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
+pub struct AppView {
+    /// The registered name.
+    pub name: String,
+    /// The client id.
+    pub client_id: String,
+    /// The registered redirect URIs.
+    pub redirect_uris: Vec<String>,
+    /// The registered scopes.
+    pub scopes: Vec<String>,
+    /// The app's website.
+    pub website: Option<String>,
+}
+
+impl From<&StoredApp> for AppView {
+    fn from(app: &StoredApp) -> Self {
+        AppView {
+            name: app.name.clone(),
+            client_id: app.client_id.clone(),
+            redirect_uris: app.redirect_uris.clone(),
+            scopes: app.scopes.clone(),
+            website: app.website.clone(),
+        }
+    }
+}
+
+/// A token response without the token itself (nor a refresh token).
+///
+/// ```
+/// let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("SECRET"));
+/// let view = mastolite::output::TokenView::new("user", &token, Some("alice".into()));
+/// assert_eq!(view.kind, "user");
+/// assert_eq!(view.token_type.as_deref(), Some("Bearer"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
+pub struct TokenView {
+    /// `app` or `user`.
+    pub kind: String,
+    /// `Bearer`, as the server wrote it.
+    pub token_type: Option<String>,
+    /// The granted scopes, space-separated.
+    pub scope: Option<String>,
+    /// Unix seconds.
+    pub created_at: Option<i64>,
+    /// Seconds of validity, on servers whose tokens expire.
+    pub expires_in: Option<i64>,
+    /// The account of a user token, when it could be read.
+    pub acct: Option<String>,
+}
+
+impl TokenView {
+    /// The view of `token`, of the given kind (`app` or `user`), and its account if known.
+    pub fn new(kind: &str, token: &Token, acct: Option<String>) -> Self {
+        TokenView {
+            kind: kind.to_owned(),
+            token_type: token.token_type.clone(),
+            scope: token.scope.clone(),
+            created_at: token.created_at,
+            expires_in: token.expires_in,
+            acct,
+        }
+    }
+}
+
+/// The outcome of checking a token.
+///
+/// ```
+/// let report = mastolite::output::CheckReport {
+///     status: "ok".into(),
+///     http_status: Some(200),
+///     error: None,
+/// };
+/// assert_eq!(mastolite::to_json(&report), r#"{"status":"ok","http_status":200,"error":null}"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
+pub struct CheckReport {
+    /// `ok`, `rejected` or `unavailable`.
+    pub status: String,
+    /// The HTTP status of the answer, when there was one.
+    pub http_status: Option<u16>,
+    /// Why the check failed, on one line.
+    pub error: Option<String>,
+}
+
+/// A revoked token.
+///
+/// ```
+/// let r = mastolite::output::Revoked { revoked: "user".into(), acct: Some("alice".into()) };
+/// assert_eq!(mastolite::to_json(&r), r#"{"revoked":"user","acct":"alice"}"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
+pub struct Revoked {
+    /// `app` or `user`.
+    pub revoked: String,
+    /// The account of a user token, when it was known.
+    pub acct: Option<String>,
+}
+
+/// What an [`Instance`] tells about a server, as flat fields.
+///
+/// ```no_run
+/// let client = mastolite::Client::new("https://mastodon.example")?;
+/// let server = mastolite::instance::get(&client, None)?;
+/// println!("{}", mastolite::to_json(&mastolite::output::InstanceView::from(&server)));
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
+pub struct InstanceView {
+    /// The server's domain.
+    pub domain: Option<String>,
+    /// The server's name.
+    pub title: Option<String>,
+    /// The software version.
+    pub version: Option<String>,
+    /// 2 for `/api/v2/instance`, 1 for `/api/v1/instance`.
+    pub api_version: u8,
+    /// The source code of the software.
+    pub source_url: Option<String>,
+    /// The contact e-mail address.
+    pub contact_email: Option<String>,
+    /// The contact account's handle.
+    pub contact_account: Option<String>,
+    /// The longest post, in characters.
+    pub max_characters: Option<u64>,
+}
+
+impl From<&Instance> for InstanceView {
+    fn from(i: &Instance) -> Self {
+        let own = |s: Option<&str>| s.map(str::to_owned);
+        InstanceView {
+            domain: own(i.domain()),
+            title: own(i.title()),
+            version: own(i.version()),
+            api_version: i.api_version(),
+            source_url: own(i.source_url()),
+            contact_email: own(i.contact_email()),
+            contact_account: i.contact_account().and_then(|a| a.acct.clone()),
+            max_characters: i.max_characters(),
+        }
+    }
+}
