@@ -138,7 +138,7 @@ pub fn create(client: &Client, app: &NewApp) -> Result<CredentialApplication, Er
     }
     let reply = client.send(&Request::post(EP, "/api/v1/apps".to_owned(), form))?;
     // The body holds the client secret: never quote it in an error.
-    decode(EP, "CredentialApplication", &reply.body, true)
+    decode(&reply, "CredentialApplication", true)
 }
 
 /// Checks a token and returns its app: `GET /api/v1/apps/verify_credentials`.
@@ -165,5 +165,5 @@ pub fn verify_credentials(client: &Client, token: &AccessToken) -> Result<Applic
         "/api/v1/apps/verify_credentials".to_owned(),
         Some(token),
     ))?;
-    decode(EP, "Application", &reply.body, false)
+    decode(&reply, "Application", false)
 }

@@ -17,6 +17,7 @@ mod origin;
 pub mod pagination;
 pub mod pkce;
 pub mod ratelimit;
+mod redact;
 pub mod scopes;
 mod secret;
 pub mod store;

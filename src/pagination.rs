@@ -244,7 +244,7 @@ pub(crate) fn fetch_page<T: crate::json::Decode>(
     target: &'static str,
 ) -> Result<Page<T>, Error> {
     let reply = client.send(req)?;
-    let items: Vec<T> = decode(req.endpoint, target, &reply.body, false)?;
+    let items: Vec<T> = decode(&reply, target, false)?;
     let links = reply
         .link
         .as_deref()
