@@ -604,3 +604,160 @@ fn garbage_rate_limit_headers_are_ignored_without_failing() {
     assert!(page.items.is_empty());
     assert_eq!(page.rate_limit, None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Servers that echo the request: no secret reaches an error, in any encoding
+
+/// A token with characters that percent-encoding and JSON escaping change.
+const ECHOED: &str = "echo/tok+en=SECRET-0123456789abcdef";
+
+/// `text` spelled as a form encoder, a partial encoder and a JSON encoder would.
+fn spellings(text: &str) -> Vec<String> {
+    let form: String = text
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            b => format!("%{b:02X}"),
+        })
+        .collect();
+    vec![
+        text.to_owned(),
+        form.clone(),
+        form.to_lowercase().replace("secret", "SECRET"),
+        text.replace('+', "%2b"),
+        text.replace('/', "\\/"),
+        text.replace('/', "\\u002F").replace('+', "\\u002b"),
+        text.replace('/', "\\/").replace('+', "%2B"),
+    ]
+}
+
+fn assert_no_echo(what: &str, e: &Error) {
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains("SECRET"), "{what}: {shown}");
+    assert!(!shown.contains("0123456789abcdef"), "{what}: {shown}");
+}
+
+#[test]
+fn an_echoing_success_page_never_shows_the_token() {
+    for spelled in spellings(ECHOED) {
+        let body = format!("<html><pre>Authorization: Bearer {spelled}</pre></html>");
+        let server = Server::fixed(200, &[("Content-Type", "text/html")], body.as_bytes());
+        let c = client(&server, Duration::from_secs(5));
+        let e = apps::verify_credentials(&c, &AccessToken::new(ECHOED)).unwrap_err();
+        assert_no_echo(&spelled, &e);
+        let d = decode_error(&e);
+        assert_eq!(
+            d.excerpt(),
+            Some("<html><pre>Authorization: Bearer [redacted]</pre></html>"),
+            "{spelled}"
+        );
+        let reqs = server.requests();
+        assert_eq!(
+            reqs[0].header("authorization"),
+            Some(format!("Bearer {ECHOED}").as_str())
+        );
+    }
+}
+
+#[test]
+fn an_echoing_json_success_never_shows_the_token_in_detail_or_excerpt() {
+    // The token where a number belongs: serde_json's message would quote it.
+    let body =
+        format!(r#"{{"name":"App","website":null,"id":"{ECHOED}","vapid_key":["{ECHOED}"]}}"#);
+    let server = Server::fixed(200, &[], format!("[{body}]").as_bytes());
+    let c = client(&server, Duration::from_secs(5));
+    let e = apps::verify_credentials(&c, &AccessToken::new(ECHOED)).unwrap_err();
+    assert_no_echo("json", &e);
+    let d = decode_error(&e);
+    assert!(d.excerpt().unwrap().contains("[redacted]"), "{d:?}");
+
+    let body = format!(
+        r#"{{"id":"1","followers_count":"{}"}}"#,
+        ECHOED.replace('/', "\\/")
+    );
+    let server = Server::fixed(200, &[], body.as_bytes());
+    let c = client(&server, Duration::from_secs(5));
+    let e = accounts::verify_credentials(&c, &AccessToken::new(ECHOED)).unwrap_err();
+    assert_no_echo("wrong type", &e);
+    if let Some(detail) = decode_error(&e).detail() {
+        assert!(!detail.contains("echo"), "{detail}");
+    }
+}
+
+#[test]
+fn error_bodies_and_redirects_that_echo_the_form_are_redacted() {
+    let creds = mastolite::AppCredentials::new("client-id", mastolite::ClientSecret::new(ECHOED));
+    let scopes = "read".parse().unwrap();
+    for spelled in spellings(ECHOED) {
+        let body = format!(
+            r#"{{"error":"invalid_client","error_description":"got client_id=client-id&client_secret={}"}}"#,
+            spelled.replace('\\', "\\\\")
+        );
+        let server = Server::fixed(401, &[], body.as_bytes());
+        let c = client(&server, Duration::from_secs(5));
+        let e = mastolite::oauth::client_credentials(&c, &creds, &scopes).unwrap_err();
+        assert_no_echo(&spelled, &e);
+        assert_eq!(
+            e.api_error().unwrap().description(),
+            Some("got client_id=client-id&client_secret=[redacted]"),
+            "{spelled}"
+        );
+        assert!(server.requests()[0].body_text().contains("client_secret="));
+
+        let location = format!("https://elsewhere.example/?t={spelled}");
+        let server = Server::fixed(302, &[("Location", &location)], b"");
+        let c = client(&server, Duration::from_secs(5));
+        let e = apps::verify_credentials(&c, &AccessToken::new(ECHOED)).unwrap_err();
+        assert_no_echo(&spelled, &e);
+        match &e {
+            Error::Redirect(r) => assert_eq!(
+                r.location(),
+                Some("https://elsewhere.example/?t=[redacted]"),
+                "{spelled}"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[cfg(feature = "rustls")]
+#[test]
+fn https_to_a_plain_http_port_is_a_tls_error_with_a_hint() {
+    // What a plain-http server does with a TLS hello: answers 400 at once, and hangs up.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let plain = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut hello = [0u8; 5];
+        std::io::Read::read_exact(&mut s, &mut hello).unwrap();
+        s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request")
+            .unwrap();
+        hello
+    });
+    let c = Client::builder(&url)
+        .timeout(Duration::from_secs(5))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = apps::verify_credentials(&c, &token()).unwrap_err();
+    assert_eq!(plain.join().unwrap()[0], 0x16, "a TLS handshake record");
+    assert_eq!(transport_kind(&e), TransportKind::Tls, "{e}");
+    let Error::Transport(t) = &e else {
+        unreachable!()
+    };
+    assert_eq!(
+        t.hint(),
+        Some("the server may speak plain http on this port")
+    );
+    assert_eq!(t.origin(), url);
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with(&format!(
+            "GET {url}/api/v1/apps/verify_credentials: tls failure (the server may speak plain http on this port): "
+        )),
+        "{shown}"
+    );
+}
