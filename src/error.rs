@@ -31,7 +31,7 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The request did not complete: connection, DNS, TLS, timeout, protocol, or a body over
     /// the size cap.
-    Transport(TransportError),
+    Transport(Box<TransportError>),
     /// A success response whose body did not have the expected shape.
     Decode(DecodeError),
     /// The server answered with a redirect. Redirects are never followed, so that a token is

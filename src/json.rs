@@ -134,63 +134,6 @@ pub const fn backend() -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::without_values;
-
-    #[test]
-    fn messages_keep_no_quoted_value() {
-        for (message, kept) in [
-            (
-                r#"invalid type: string "SECRET \"quoted\" value", expected u64 at line 1 column 9"#,
-                "invalid type: string, expected u64 at line 1 column 9",
-            ),
-            (
-                "invalid type: integer `123456`, expected a string at line 1 column 12",
-                "invalid type: integer, expected a string at line 1 column 12",
-            ),
-            (
-                "unknown variant `SECRET`, expected `a` or `b`",
-                "unknown variant, expected or",
-            ),
-            (
-                "missing field `access_token` at line 1 column 2",
-                "missing field `access_token` at line 1 column 2",
-            ),
-            (
-                "expected value at line 1 column 1",
-                "expected value at line 1 column 1",
-            ),
-            (r#"unterminated "quote"#, "unterminated"),
-        ] {
-            assert_eq!(without_values(message), kept);
-        }
-    }
-
-    #[cfg(feature = "serde")]
-    #[test]
-    fn serde_details_quote_nothing_from_the_body() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Shape {
-            n: u64,
-            s: String,
-        }
-        for body in [
-            r#"{"n":"SECRET-token","s":"x"}"#,
-            r#"{"n":1,"s":12345678}"#,
-            r#"{"n":1.5e300,"s":"x"}"#,
-            r#"{"n":1,"s":true}"#,
-        ] {
-            let detail = super::from_str::<Shape>(body).unwrap_err().unwrap();
-            assert!(!detail.contains("SECRET"), "{detail}");
-            assert!(!detail.contains("12345678"), "{detail}");
-            assert!(!detail.contains("1.5"), "{detail}");
-            assert!(detail.contains("invalid type"), "{detail}");
-        }
-    }
-}
-
 /// Implements the serde and miniserde traits for a `struct Name(String)` newtype, each behind
 /// its own feature. With `lenient`, a JSON integer is also accepted and kept as its decimal
 /// text (ids that some servers send as numbers).
@@ -286,3 +229,60 @@ macro_rules! string_codec {
     };
 }
 pub(crate) use string_codec;
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn messages_keep_no_quoted_value() {
+        for (message, kept) in [
+            (
+                r#"invalid type: string "SECRET \"quoted\" value", expected u64 at line 1 column 9"#,
+                "invalid type: string, expected u64 at line 1 column 9",
+            ),
+            (
+                "invalid type: integer `123456`, expected a string at line 1 column 12",
+                "invalid type: integer, expected a string at line 1 column 12",
+            ),
+            (
+                "unknown variant `SECRET`, expected `a` or `b`",
+                "unknown variant, expected or",
+            ),
+            (
+                "missing field `access_token` at line 1 column 2",
+                "missing field `access_token` at line 1 column 2",
+            ),
+            (
+                "expected value at line 1 column 1",
+                "expected value at line 1 column 1",
+            ),
+            (r#"unterminated "quote"#, "unterminated"),
+        ] {
+            assert_eq!(without_values(message), kept);
+        }
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_details_quote_nothing_from_the_body() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Shape {
+            n: u64,
+            s: String,
+        }
+        for body in [
+            r#"{"n":"SECRET-token","s":"x"}"#,
+            r#"{"n":1,"s":12345678}"#,
+            r#"{"n":1.5e300,"s":"x"}"#,
+            r#"{"n":1,"s":true}"#,
+        ] {
+            let detail = super::from_str::<Shape>(body).unwrap_err().unwrap();
+            assert!(!detail.contains("SECRET"), "{detail}");
+            assert!(!detail.contains("12345678"), "{detail}");
+            assert!(!detail.contains("1.5"), "{detail}");
+            assert!(detail.contains("invalid type"), "{detail}");
+        }
+    }
+}

@@ -726,17 +726,7 @@ fn error_bodies_and_redirects_that_echo_the_form_are_redacted() {
 #[cfg(feature = "rustls")]
 #[test]
 fn https_to_a_plain_http_port_is_a_tls_error_with_a_hint() {
-    // What a plain-http server does with a TLS hello: answers 400 at once, and hangs up.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("https://{}", listener.local_addr().unwrap());
-    let plain = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut hello = [0u8; 5];
-        std::io::Read::read_exact(&mut s, &mut hello).unwrap();
-        s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request")
-            .unwrap();
-        hello
-    });
+    let (url, plain) = hostile_server::plain_http_for_https();
     let c = Client::builder(&url)
         .timeout(Duration::from_secs(5))
         .retry(RetryPolicy::none())

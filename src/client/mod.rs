@@ -103,7 +103,7 @@ impl ClientBuilder {
         self
     }
     /// The largest response body accepted, in bytes (default 4 MiB). A larger body ends the
-    /// call with a [`TransportKind::BodyTooLarge`] error, without reading it all.
+    /// call with a [`TransportKind::BodyTooLarge`](crate::TransportKind::BodyTooLarge) error, without reading it all.
     pub fn body_limit(mut self, bytes: u64) -> Self {
         self.body_limit = bytes;
         self

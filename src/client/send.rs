@@ -128,12 +128,12 @@ impl Client {
                 Some(total) => {
                     let left = total.saturating_sub(start.elapsed());
                     if left.is_zero() {
-                        return Err(Error::Transport(TransportError::new(
+                        return Err(Error::Transport(Box::new(TransportError::new(
                             req.endpoint,
                             &self.origin,
                             ureq::Error::Timeout(ureq::Timeout::Global),
                             &secrets,
-                        )));
+                        ))));
                     }
                     left.min(self.timeout)
                 }
@@ -149,10 +149,10 @@ impl Client {
             let Some(wait) = self.retry.wait_after(&err, attempt, SystemTime::now()) else {
                 return Err(err);
             };
-            if let Some(total) = self.total_timeout {
-                if start.elapsed().saturating_add(wait) >= total {
-                    return Err(err);
-                }
+            if let Some(total) = self.total_timeout
+                && start.elapsed().saturating_add(wait) >= total
+            {
+                return Err(err);
             }
             std::thread::sleep(wait);
             attempt += 1;
@@ -196,8 +196,14 @@ impl Client {
             req.target.clone()
         };
         let auth = req.token.map(|t| format!("Bearer {}", t.secret()));
-        let transport =
-            |e| Error::Transport(TransportError::new(req.endpoint, &self.origin, e, secrets));
+        let transport = |e| {
+            Error::Transport(Box::new(TransportError::new(
+                req.endpoint,
+                &self.origin,
+                e,
+                secrets,
+            )))
+        };
         let auth = auth.as_deref();
         let result = match req.method {
             Method::Get => self.prepare(self.agent.get(&url), timeout, auth).call(),
