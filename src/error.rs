@@ -9,8 +9,13 @@ use crate::terminal::Clean;
 
 /// Everything that can go wrong in a call.
 ///
-/// The shape is the same under every feature combination. Display messages are lowercase, name
-/// the endpoint, and never contain a secret or a token endpoint's body.
+/// The shape is the same under every feature combination. Display messages are lowercase and
+/// one line; an error of a request starts with its method, the server's origin and the path
+/// template (`GET https://mastodon.example/api/v1/accounts/:id/followers: …`). No message
+/// contains a secret of the request, in any encoding a server may echo it in, or a token
+/// endpoint's body. Each payload's message includes its cause, so [`source`] never repeats it.
+///
+/// [`source`]: std::error::Error::source
 ///
 /// ```
 /// # fn run() -> Result<(), mastolite::Error> {

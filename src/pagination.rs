@@ -440,6 +440,14 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
             && let Err(e) = self.client.check_same_origin(&target)
         {
             self.done = true;
+            // The link is the server's text: it may echo the token.
+            let e = match e {
+                Error::ForeignUrl(url) => {
+                    let req = Request::get(self.endpoint, String::new(), self.token);
+                    Error::ForeignUrl(req.secrets().redact(&url))
+                }
+                other => other,
+            };
             return Some(Err(e));
         }
         let key = if target.starts_with('/') {

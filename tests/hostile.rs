@@ -442,6 +442,31 @@ fn pagination_refuses_a_next_link_to_another_origin() {
 }
 
 #[test]
+fn a_foreign_next_link_that_echoes_the_token_is_refused_and_redacted() {
+    let next = format!(
+        "https://collector.example/steal?t={}",
+        ECHOED.replace('/', "%2F")
+    );
+    let server = paging_server(move |_, _| Some(next.clone()));
+    let c = client(&server, Duration::from_secs(5));
+    let tok = AccessToken::new(ECHOED);
+    let mut pages =
+        accounts::followers_pages(&c, Some(&tok), &AccountId::from("1"), &Range::new()).unwrap();
+    assert_eq!(ids(&pages.next().unwrap().unwrap()), ["0", "1"]);
+    match pages.next() {
+        Some(Err(e @ Error::ForeignUrl(_))) => {
+            assert_no_echo("foreign link", &e);
+            assert!(
+                e.to_string()
+                    .ends_with("https://collector.example/steal?t=[redacted]"),
+                "{e}"
+            );
+        }
+        other => panic!("expected ForeignUrl, got {other:?}"),
+    }
+}
+
+#[test]
 fn pagination_stops_when_next_repeats_a_page() {
     let server = paging_server(|_, base| Some(format!("{base}/api/v1/accounts/1/followers")));
     let c = client(&server, Duration::from_secs(5));
