@@ -498,7 +498,8 @@ impl TransportError {
         self.hint
     }
 
-    /// ureq's error. Its text is already part of this error's `Display`.
+    /// ureq's error. Its text is already part of this error's `Display`, where any secret of
+    /// the request is redacted; printed on its own, it is not.
     pub fn ureq_error(&self) -> &ureq::Error {
         &self.cause
     }
