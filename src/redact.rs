@@ -14,8 +14,6 @@
 //! digits: blanking every `a` of a message because the code was `a` would hide the message,
 //! not the secret.
 
-use std::collections::HashSet;
-
 /// What a secret is replaced with.
 pub(crate) const REDACTED: &str = "[redacted]";
 
@@ -125,28 +123,27 @@ fn stands_alone(text: &[u8], start: usize, end: usize) -> bool {
     } else {
         b' '
     };
-    let after = match units(text, end).last() {
-        Some((bytes, _)) => bytes.first().copied().unwrap_or(b' '),
-        None => b' ',
+    let after = match units(text, end) {
+        [_, Some(u)] | [Some(u), None] => u.buf[0],
+        [None, None] => b' ',
     };
     !before.is_ascii_alphanumeric() && !after.is_ascii_alphanumeric()
 }
 
 /// The end of the longest spelling of `secret` that starts at `text[start]`, if any.
 fn match_at(text: &[u8], start: usize, secret: &[u8]) -> Option<usize> {
-    // Cheap first tests: most positions fail on their first unit.
-    if !matches!(text[start], b'%' | b'+' | b'\\') && Some(&text[start]) != secret.first() {
-        return None;
-    }
+    // Cheap first test: most positions fail on their first unit.
     if !units(text, start)
         .iter()
-        .any(|(bytes, _)| secret.starts_with(bytes))
+        .flatten()
+        .any(|u| secret.starts_with(u.bytes()))
     {
         return None;
     }
     // Depth-first over (text position, secret position); a unit can be read in more than one
-    // way (`%25` is `%`, or a raw `%` followed by `25`), so states are remembered.
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    // way (`%25` is `%`, or a raw `%` followed by `25`), so states are remembered. Only a
+    // secret with `%` or `\` in it ever has more than one live state.
+    let mut seen: Vec<(usize, usize)> = Vec::new();
     let mut stack = vec![(start, 0usize)];
     let mut best = None;
     while let Some((p, j)) = stack.pop() {
@@ -154,40 +151,57 @@ fn match_at(text: &[u8], start: usize, secret: &[u8]) -> Option<usize> {
             best = best.max(Some(p));
             continue;
         }
-        if !seen.insert((p, j)) {
+        if seen.contains(&(p, j)) {
             continue;
         }
-        for (bytes, len) in units(text, p) {
-            if secret[j..].starts_with(&bytes) {
-                stack.push((p + len, j + bytes.len()));
+        seen.push((p, j));
+        for u in units(text, p).iter().flatten() {
+            if secret[j..].starts_with(u.bytes()) {
+                stack.push((p + u.len, j + u.n));
             }
         }
     }
     best
 }
 
-/// Every way to read one unit at `text[p]`: the bytes it stands for, and its length in `text`.
-fn units(text: &[u8], p: usize) -> Vec<(Vec<u8>, usize)> {
-    let Some(&b) = text.get(p) else {
-        return Vec::new();
-    };
-    let mut out = vec![(vec![b], 1)];
-    match b {
-        b'%' => {
-            if let Some(v) = hex_pair(text, p + 1) {
-                out.push((vec![v], 3));
-            }
+/// One reading of a unit: the bytes it stands for (up to 4), and its length in the text.
+#[derive(Clone, Copy)]
+struct Unit {
+    buf: [u8; 4],
+    n: usize,
+    len: usize,
+}
+
+impl Unit {
+    fn byte(b: u8, len: usize) -> Self {
+        Unit {
+            buf: [b, 0, 0, 0],
+            n: 1,
+            len,
         }
-        b'+' => out.push((vec![b' '], 1)),
-        b'\\' => {
-            if let Some((c, len)) = json_escape(text, p) {
-                let mut buf = [0; 4];
-                out.push((c.encode_utf8(&mut buf).as_bytes().to_vec(), len));
-            }
-        }
-        _ => {}
     }
-    out
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.n]
+    }
+}
+
+/// The ways to read one unit at `text[p]`: as the raw byte, and decoded when it is `%XX`, `+`
+/// or a JSON escape.
+fn units(text: &[u8], p: usize) -> [Option<Unit>; 2] {
+    let Some(&b) = text.get(p) else {
+        return [None, None];
+    };
+    let decoded = match b {
+        b'%' => hex_pair(text, p + 1).map(|v| Unit::byte(v, 3)),
+        b'+' => Some(Unit::byte(b' ', 1)),
+        b'\\' => json_escape(text, p).map(|(c, len)| {
+            let mut buf = [0; 4];
+            let n = c.encode_utf8(&mut buf).len();
+            Unit { buf, n, len }
+        }),
+        _ => None,
+    };
+    [Some(Unit::byte(b, 1)), decoded]
 }
 
 /// The byte that two hex digits at `text[p..p + 2]` stand for.
