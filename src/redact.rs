@@ -45,29 +45,33 @@ impl<'a> Secrets<'a> {
         }
     }
 
-    /// `text` with every secret, in any encoding, replaced by `[redacted]`.
+    /// `text` with every secret, in any encoding, replaced by `[redacted]`. Overlapping or
+    /// adjacent secrets become one `[redacted]`.
     pub(crate) fn redact(&self, text: &str) -> String {
-        let mut spans: Vec<(usize, usize)> = Vec::new();
+        // Which bytes of `text` belong to a secret.
+        let mut hidden = vec![false; text.len()];
+        let mut any = false;
         for secret in &self.list {
-            find_all(text.as_bytes(), secret.as_bytes(), &mut spans);
+            any |= mark_all(text.as_bytes(), secret.as_bytes(), &mut hidden);
         }
-        if spans.is_empty() {
+        if !any {
             return text.to_owned();
         }
-        spans.sort_unstable();
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
-        for (start, end) in spans {
-            if start < at {
-                // Overlaps the stretch already replaced: extend it.
-                at = at.max(end);
-                continue;
+        while at < text.len() {
+            let run = hidden[at..]
+                .iter()
+                .take_while(|&&h| h == hidden[at])
+                .count();
+            if hidden[at] {
+                out.push_str(REDACTED);
+            } else {
+                // Spans end on character boundaries (see `mark_all`).
+                out.push_str(&text[at..at + run]);
             }
-            out.push_str(&text[at..start]);
-            out.push_str(REDACTED);
-            at = end;
+            at += run;
         }
-        out.push_str(&text[at..]);
         out
     }
 
@@ -88,17 +92,21 @@ impl<'a> Secrets<'a> {
     }
 }
 
-/// Adds the byte span of every occurrence of `secret` in `text` to `spans`.
-fn find_all(text: &[u8], secret: &[u8], spans: &mut Vec<(usize, usize)>) {
+/// Marks the bytes of every spelling of `secret` in `text` as hidden; true if there was one.
+/// A marked stretch starts and ends on a character boundary.
+fn mark_all(text: &[u8], secret: &[u8], hidden: &mut [bool]) -> bool {
     let short = secret.len() < MIN_ANYWHERE;
+    let mut found = false;
     let mut start = 0;
     while start < text.len() {
         match match_at(text, start, secret) {
             Some(end) if !short || stands_alone(text, start, end) => {
-                let end = (end..=text.len())
-                    .find(|&e| e == text.len() || !is_continuation(text[e]))
-                    .unwrap_or(text.len());
-                spans.push((start, end));
+                let mut end = end;
+                while end < text.len() && is_continuation(text[end]) {
+                    end += 1;
+                }
+                hidden[start..end].fill(true);
+                found = true;
                 start = end;
             }
             _ => start += 1,
@@ -107,6 +115,7 @@ fn find_all(text: &[u8], secret: &[u8], spans: &mut Vec<(usize, usize)>) {
             start += 1;
         }
     }
+    found
 }
 
 fn is_continuation(b: u8) -> bool {
@@ -216,11 +225,7 @@ fn json_u(text: &[u8], p: usize) -> Option<u16> {
     if text.get(p..p + 2)? != b"\\u" {
         return None;
     }
-    let digits = std::str::from_utf8(text.get(p + 2..p + 6)?).ok()?;
-    if !digits.bytes().all(|d| d.is_ascii_hexdigit()) {
-        return None;
-    }
-    u16::from_str_radix(digits, 16).ok()
+    Some(u16::from(hex_pair(text, p + 2)?) << 8 | u16::from(hex_pair(text, p + 4)?))
 }
 
 /// The character that a JSON escape at `text[p]` (a backslash) stands for, and its length.
