@@ -32,7 +32,7 @@ pub fn verify_credentials(
         "/api/v1/accounts/verify_credentials".to_owned(),
         Some(token),
     ))?;
-    decode(EP, "CredentialAccount", &reply.body, false)
+    decode(&reply, "CredentialAccount", false)
 }
 
 const FOLLOWERS_EP: &str = "GET /api/v1/accounts/:id/followers";
@@ -347,7 +347,7 @@ fn lookup_handle(
 ) -> Result<Account, Error> {
     let query = crate::encode::query(&[("acct", handle.acct())]);
     let req = Request::get(LOOKUP_EP, format!("/api/v1/accounts/lookup?{query}"), token);
-    decode(LOOKUP_EP, "Account", &client.send(&req)?.body, false)
+    decode(&client.send(&req)?, "Account", false)
 }
 
 /// The account with this id: `GET /api/v1/accounts/:id`.
@@ -367,7 +367,7 @@ fn lookup_handle(
 pub fn get(client: &Client, token: Option<&AccessToken>, id: &AccountId) -> Result<Account, Error> {
     let id = crate::encode::path_segment("the account id", id.as_str())?;
     let req = Request::get(GET_EP, format!("/api/v1/accounts/{id}"), token);
-    decode(GET_EP, "Account", &client.send(&req)?.body, false)
+    decode(&client.send(&req)?, "Account", false)
 }
 
 /// The id of an account given by id or handle: a handle is looked up with [`lookup`], an id is

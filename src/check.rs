@@ -568,12 +568,16 @@ impl Checker {
     fn verify(&self, client: &Client, token: &AccessToken, started: Instant) -> Attempt {
         const APP: &str = "GET /api/v1/apps/verify_credentials";
         const USER: &str = "GET /api/v1/accounts/verify_credentials";
-        let get = |c: &Client, ep: &'static str| {
+        fn get<'a>(
+            c: &'a Client,
+            ep: &'static str,
+            token: &'a AccessToken,
+        ) -> Result<Reply<'a>, Error> {
             let path = ep.trim_start_matches("GET ");
             c.send(&Request::get(ep, path.to_owned(), Some(token)))
-        };
-        let first = Attempt::of(get(client, APP), |r| {
-            decode::<Application>(APP, "Application", &r.body, false)
+        }
+        let first = Attempt::of(get(client, APP, token), |r| {
+            decode::<Application>(r, "Application", false)
         });
         if first.status != Some(404) {
             return first;
@@ -601,8 +605,8 @@ impl Checker {
             }
             None => client,
         };
-        let mut second = Attempt::of(get(client, USER), |r| {
-            decode::<CredentialAccount>(USER, "CredentialAccount", &r.body, false)
+        let mut second = Attempt::of(get(client, USER, token), |r| {
+            decode::<CredentialAccount>(r, "CredentialAccount", false)
         });
         // 422 "requires an authenticated user": the token is valid, and is an app token.
         if second.status == Some(422) {
@@ -678,14 +682,11 @@ mod tests {
     #[test]
     fn outcomes_of_errors() {
         let api = |status, error: Option<&str>| {
-            Error::Api(Box::new(crate::error::ApiError {
-                endpoint: "GET /x",
-                status,
-                error: error.map(str::to_owned),
-                description: None,
-                rate_limit: None,
-                retry_after: None,
-            }))
+            let mut e = crate::error::ApiError::new(status).with_endpoint("GET /x");
+            if let Some(error) = error {
+                e = e.with_error(error);
+            }
+            Error::from(e)
         };
         assert_eq!(Outcome::of(&api(401, None)), Outcome::Rejected);
         assert_eq!(Outcome::of(&api(403, None)), Outcome::Rejected);

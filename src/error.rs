@@ -4,12 +4,18 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::ratelimit::RateLimit;
+use crate::redact::Secrets;
 use crate::terminal::Clean;
 
 /// Everything that can go wrong in a call.
 ///
-/// The shape is the same under every feature combination. Display messages are lowercase, name
-/// the endpoint, and never contain a secret or a token endpoint's body.
+/// The shape is the same under every feature combination. Display messages are lowercase and
+/// one line; an error of a request starts with its method, the server's origin and the path
+/// template (`GET https://mastodon.example/api/v1/accounts/:id/followers: …`). No message
+/// contains a secret of the request, in any encoding a server may echo it in, or a token
+/// endpoint's body. Each payload's message includes its cause, so [`source`] never repeats it.
+///
+/// [`source`]: std::error::Error::source
 ///
 /// ```
 /// # fn run() -> Result<(), mastolite::Error> {
@@ -30,7 +36,7 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The request did not complete: connection, DNS, TLS, timeout, protocol, or a body over
     /// the size cap.
-    Transport(TransportError),
+    Transport(Box<TransportError>),
     /// A success response whose body did not have the expected shape.
     Decode(DecodeError),
     /// The server answered with a redirect. Redirects are never followed, so that a token is
@@ -129,34 +135,160 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {
+    /// The cause of the error, when it is not already part of the message: each payload's
+    /// `Display` includes the text of what caused it, so that one line says everything and a
+    /// walk of the chain never repeats a text.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(&e.source),
-            Error::Randomness(e) => Some(e),
             _ => None,
         }
     }
 }
 
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+/// Where a request went, shown as `GET https://host/api/v1/...` (the path as a template, such
+/// as `/api/v1/accounts/:id/followers`, never with the query).
+struct Site<'a> {
+    endpoint: &'a str,
+    origin: &'a str,
+}
+
+impl fmt::Display for Site<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.endpoint.split_once(' '), self.origin.is_empty()) {
+            (Some((method, path)), false) => {
+                write!(f, "{method} {}{}", Clean(self.origin), Clean(path))
+            }
+            (_, true) if self.endpoint.is_empty() => f.write_str("a request"),
+            (_, true) => write!(f, "{}", Clean(self.endpoint)),
+            (None, false) => write!(f, "{} {}", Clean(self.origin), Clean(self.endpoint)),
+        }
+    }
+}
+
 /// An error status from the server, with Mastodon's error body when it had one.
+///
+/// Build one in a test of code that handles errors:
+///
+/// ```
+/// use std::time::Duration;
+/// use mastolite::{ApiError, Error};
+/// let e: Error = ApiError::new(429)
+///     .with_endpoint("GET /api/v1/apps/verify_credentials")
+///     .with_origin("https://mastodon.example")
+///     .with_error("Too many requests")
+///     .with_retry_after(Duration::from_secs(30))
+///     .into();
+/// assert!(e.is_rate_limited() && e.is_transient());
+/// assert_eq!(
+///     e.to_string(),
+///     "GET https://mastodon.example/api/v1/apps/verify_credentials: status 429: Too many requests"
+/// );
+/// assert_eq!(e.api_error().unwrap().retry_after(), Some(Duration::from_secs(30)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct ApiError {
-    /// The endpoint, such as `POST /oauth/token`.
-    pub endpoint: &'static str,
-    /// The HTTP status.
-    pub status: u16,
-    /// The body's `error`: an OAuth code (`invalid_grant`) or a sentence on `/api`.
-    pub error: Option<String>,
-    /// The body's `error_description`, sent by the OAuth endpoints.
-    pub description: Option<String>,
-    /// `X-RateLimit-*` headers of the response.
-    pub rate_limit: Option<RateLimit>,
-    /// The `Retry-After` header, as a wait from when the response arrived.
-    pub retry_after: Option<Duration>,
+    pub(crate) endpoint: &'static str,
+    pub(crate) origin: String,
+    pub(crate) status: u16,
+    pub(crate) error: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl ApiError {
+    /// An error with this status and nothing else: no endpoint, origin, message or headers.
+    ///
+    /// ```
+    /// let e = mastolite::ApiError::new(401);
+    /// assert!(e.is_unauthorized());
+    /// assert_eq!(e.to_string(), "a request: status 401 without an error message");
+    /// ```
+    pub fn new(status: u16) -> Self {
+        ApiError {
+            endpoint: "",
+            origin: String::new(),
+            status,
+            error: None,
+            description: None,
+            rate_limit: None,
+            retry_after: None,
+        }
+    }
+    /// Sets the endpoint, such as `POST /oauth/token`.
+    #[must_use]
+    pub fn with_endpoint(mut self, endpoint: &'static str) -> Self {
+        self.endpoint = endpoint;
+        self
+    }
+    /// Sets the server's origin, such as `https://mastodon.example`.
+    #[must_use]
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = origin.into();
+        self
+    }
+    /// Sets the body's `error`.
+    #[must_use]
+    pub fn with_error(mut self, error: impl Into<String>) -> Self {
+        self.error = Some(error.into());
+        self
+    }
+    /// Sets the body's `error_description`.
+    #[must_use]
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets the rate-limit headers.
+    #[must_use]
+    pub fn with_rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = Some(rate_limit);
+        self
+    }
+    /// Sets the `Retry-After` wait.
+    #[must_use]
+    pub fn with_retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
+    }
+
+    /// The endpoint, such as `POST /oauth/token` (a template: `/api/v1/accounts/:id`).
+    pub fn endpoint(&self) -> &'static str {
+        self.endpoint
+    }
+    /// The server's origin, such as `https://mastodon.example`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// The body's `error`: an OAuth code (`invalid_grant`) or a sentence on `/api`. Any secret
+    /// of the request that the server echoed in it is replaced by `[redacted]`.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+    /// The body's `error_description`, sent by the OAuth endpoints; redacted like
+    /// [`error`](Self::error).
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// `X-RateLimit-*` headers of the response.
+    pub fn rate_limit(&self) -> Option<&RateLimit> {
+        self.rate_limit.as_ref()
+    }
+    /// The `Retry-After` header, as a wait from when the response arrived.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
     /// 401, 403, or an OAuth `invalid_client` / `unauthorized_client` code.
     pub fn is_unauthorized(&self) -> bool {
         self.status == 401
@@ -192,16 +324,23 @@ impl ApiError {
                 .as_deref()
                 .is_some_and(|e| e.contains("requires an authenticated user"))
     }
+
+    fn site(&self) -> Site<'_> {
+        Site {
+            endpoint: self.endpoint,
+            origin: &self.origin,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed with status {}", self.endpoint, self.status)?;
+        write!(f, "{}: status {}", self.site(), self.status)?;
         match (&self.error, &self.description) {
             (Some(e), Some(d)) => write!(f, ": {} ({})", Clean(e), Clean(d)),
             (Some(e), None) => write!(f, ": {}", Clean(e)),
             (None, Some(d)) => write!(f, ": {}", Clean(d)),
-            (None, None) => f.write_str(" and no error message"),
+            (None, None) => f.write_str(" without an error message"),
         }?;
         if let Some(hint) = self.hint() {
             write!(f, "; {hint}")?;
@@ -209,6 +348,8 @@ impl fmt::Display for ApiError {
         Ok(())
     }
 }
+
+impl std::error::Error for ApiError {}
 
 /// What kind of transport failure happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,16 +370,48 @@ pub enum TransportKind {
 }
 
 /// A request that did not complete.
-#[derive(Debug)]
+///
+/// Its `Display` includes the text of the underlying [`ureq::Error`] (with the request's
+/// secrets redacted), which [`ureq_error`](Self::ureq_error) returns for code that wants to
+/// inspect it.
 pub struct TransportError {
     pub(crate) endpoint: &'static str,
+    pub(crate) origin: String,
     pub(crate) kind: TransportKind,
-    pub(crate) source: ureq::Error,
+    pub(crate) hint: Option<&'static str>,
+    /// The cause's text, redacted.
+    text: String,
+    cause: ureq::Error,
 }
 
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("endpoint", &self.endpoint)
+            .field("origin", &self.origin)
+            .field("kind", &self.kind)
+            .field("hint", &self.hint)
+            .field("cause", &self.text)
+            .finish()
+    }
+}
+
+/// The hint of a TLS failure that looks like plain http on the other end.
+const PLAIN_HTTP_HINT: &str = "the server may speak plain http on this port";
+
 impl TransportError {
-    pub(crate) fn new(endpoint: &'static str, source: ureq::Error) -> Self {
-        let kind = match &source {
+    /// Classifies `cause`, from a request to `origin` that carried `secrets`.
+    pub(crate) fn new(
+        endpoint: &'static str,
+        origin: &str,
+        cause: ureq::Error,
+        secrets: &Secrets<'_>,
+    ) -> Self {
+        let https = origin.starts_with("https://");
+        let shown = secrets.redact(&cause.to_string());
+        let text = shown.to_ascii_lowercase();
+        let mut hint = None;
+        let kind = match &cause {
             ureq::Error::HostNotFound => TransportKind::Dns,
             ureq::Error::ConnectionFailed => TransportKind::Connect,
             ureq::Error::Timeout(_) => TransportKind::Timeout,
@@ -258,23 +431,45 @@ impl TransportError {
             {
                 TransportKind::Connect
             }
-            other => {
-                let text = other.to_string().to_ascii_lowercase();
-                // The standard library reports a failed name lookup as an uncategorised I/O
-                // error ("failed to lookup address information: ...").
-                if text.contains("lookup address") || text.contains("name or service not known") {
-                    TransportKind::Dns
-                } else if text.contains("tls") || text.contains("certificate") {
-                    TransportKind::Tls
-                } else {
-                    TransportKind::Protocol
-                }
+            // The standard library reports a failed name lookup as an uncategorised I/O error
+            // ("failed to lookup address information: ...").
+            _ if text.contains("lookup address") || text.contains("name or service not known") => {
+                TransportKind::Dns
             }
+            // A TLS client that gets a plain-http answer to its hello: rustls sees a record
+            // that is not TLS ("corrupt message", "invalid content type"), native TLS libraries
+            // a "wrong version number" or "unknown protocol".
+            _ if https
+                && [
+                    "corrupt message",
+                    "invalidcontenttype",
+                    "invalid content type",
+                    "wrong version number",
+                    "unknown protocol",
+                    "record overflow",
+                ]
+                .iter()
+                .any(|t| text.contains(t)) =>
+            {
+                hint = Some(PLAIN_HTTP_HINT);
+                TransportKind::Tls
+            }
+            _ if text.contains("tls")
+                || text.contains("certificate")
+                || text.contains("handshake")
+                || text.contains("rustls") =>
+            {
+                TransportKind::Tls
+            }
+            _ => TransportKind::Protocol,
         };
         Self {
             endpoint,
+            origin: origin.to_owned(),
             kind,
-            source,
+            hint,
+            text: shown,
+            cause,
         }
     }
 
@@ -283,9 +478,26 @@ impl TransportError {
         self.endpoint
     }
 
+    /// The server's origin, such as `https://mastodon.example`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// What failed.
     pub fn kind(&self) -> TransportKind {
         self.kind
+    }
+
+    /// A likely explanation, such as `the server may speak plain http on this port` for an
+    /// https request answered in plain http.
+    pub fn hint(&self) -> Option<&'static str> {
+        self.hint
+    }
+
+    /// ureq's error. Its text is already part of this error's `Display`, where any secret of
+    /// the request is redacted; printed on its own, it is not.
+    pub fn ureq_error(&self) -> &ureq::Error {
+        &self.cause
     }
 }
 
@@ -299,14 +511,29 @@ impl fmt::Display for TransportError {
             TransportKind::BodyTooLarge => "response body exceeds the size limit",
             TransportKind::Protocol => "broken response",
         };
-        write!(f, "{} {what}: {}", self.endpoint, self.source)
+        let site = Site {
+            endpoint: self.endpoint,
+            origin: &self.origin,
+        };
+        write!(f, "{site}: {what}")?;
+        if let Some(hint) = self.hint {
+            write!(f, " ({hint})")?;
+        }
+        write!(f, ": {}", Clean(&self.text))
     }
 }
 
+impl std::error::Error for TransportError {}
+
 /// A success response whose body could not be decoded.
+///
+/// Neither its `Display` nor its `Debug` quotes a secret: the excerpt of the body is redacted
+/// with the request's secrets (and absent for token responses), and the JSON backend's detail
+/// says where and what kind of value failed, never the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     pub(crate) endpoint: &'static str,
+    pub(crate) origin: String,
     pub(crate) target: &'static str,
     pub(crate) detail: Option<String>,
     pub(crate) excerpt: Option<String>,
@@ -317,15 +544,21 @@ impl DecodeError {
     pub fn endpoint(&self) -> &'static str {
         self.endpoint
     }
+    /// The server's origin, such as `https://mastodon.example`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
     /// The type that was expected, such as `Account`.
     pub fn target(&self) -> &'static str {
         self.target
     }
-    /// The JSON backend's message (serde_json gives one; miniserde does not).
+    /// The JSON backend's message, without the values it quoted (serde_json gives one;
+    /// miniserde does not).
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_deref()
     }
-    /// The first characters of the body. Always `None` for token responses.
+    /// The first characters of the body, secrets of the request replaced by `[redacted]`.
+    /// Always `None` for token responses.
     pub fn excerpt(&self) -> Option<&str> {
         self.excerpt.as_deref()
     }
@@ -333,11 +566,11 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} returned a body that is not a valid {}",
-            self.endpoint, self.target
-        )?;
+        let site = Site {
+            endpoint: self.endpoint,
+            origin: &self.origin,
+        };
+        write!(f, "{site}: the body is not a valid {}", self.target)?;
         if let Some(d) = &self.detail {
             write!(f, " ({})", Clean(d))?;
         }
@@ -348,10 +581,13 @@ impl fmt::Display for DecodeError {
     }
 }
 
+impl std::error::Error for DecodeError {}
+
 /// A redirect that was not followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectError {
     pub(crate) endpoint: &'static str,
+    pub(crate) origin: String,
     pub(crate) status: u16,
     pub(crate) location: Option<String>,
 }
@@ -361,11 +597,16 @@ impl RedirectError {
     pub fn endpoint(&self) -> &'static str {
         self.endpoint
     }
+    /// The server's origin, such as `https://mastodon.example`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
     /// The redirect status (301, 302, 303, 307 or 308).
     pub fn status(&self) -> u16 {
         self.status
     }
-    /// The `Location` header, where the server wanted to send the request.
+    /// The `Location` header, where the server wanted to send the request, with any secret
+    /// of the request replaced by `[redacted]`.
     pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }
@@ -373,27 +614,61 @@ impl RedirectError {
 
 impl fmt::Display for RedirectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let site = Site {
+            endpoint: self.endpoint,
+            origin: &self.origin,
+        };
         write!(
             f,
-            "{} answered {} with a redirect to {}, which is not followed; use that server's address",
-            self.endpoint,
+            "{site}: answered {} with a redirect to {}, which is not followed; use that server's address",
             self.status,
             Clean(self.location.as_deref().unwrap_or("nowhere"))
         )
     }
 }
 
+impl std::error::Error for RedirectError {}
+
 /// An error that the authorization server sent back to the redirect URI.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct AuthorizationError {
-    /// The OAuth code, such as `access_denied`.
-    pub error: String,
-    /// The server's explanation.
-    pub description: Option<String>,
+    error: String,
+    description: Option<String>,
 }
 
 impl AuthorizationError {
+    /// An error with this OAuth code, such as `access_denied`, for tests of code that handles
+    /// a declined authorization.
+    ///
+    /// ```
+    /// let e = mastolite::AuthorizationError::new("access_denied")
+    ///     .with_description("The user said no");
+    /// assert!(e.is_access_denied());
+    /// assert_eq!(e.to_string(), "authorization failed: access_denied (The user said no)");
+    /// ```
+    pub fn new(error: impl Into<String>) -> Self {
+        AuthorizationError {
+            error: error.into(),
+            description: None,
+        }
+    }
+    /// Sets the server's explanation.
+    #[must_use]
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    pub(crate) fn from_callback(error: String, description: Option<String>) -> Self {
+        AuthorizationError { error, description }
+    }
+    /// The OAuth code, such as `access_denied`.
+    pub fn error(&self) -> &str {
+        &self.error
+    }
+    /// The server's explanation.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
     /// True when the user declined the request.
     pub fn is_access_denied(&self) -> bool {
         self.error == "access_denied"
@@ -410,6 +685,8 @@ impl fmt::Display for AuthorizationError {
     }
 }
 
+impl std::error::Error for AuthorizationError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,17 +696,15 @@ mod tests {
 
     #[test]
     fn api_error_display_names_endpoint_and_server_text() {
-        let e = Error::Api(Box::new(ApiError {
-            endpoint: "POST /oauth/token",
-            status: 400,
-            error: Some("invalid_grant".into()),
-            description: Some("The provided authorization grant is invalid".into()),
-            rate_limit: None,
-            retry_after: None,
-        }));
+        let e: Error = ApiError::new(400)
+            .with_endpoint("POST /oauth/token")
+            .with_origin("https://mastodon.example")
+            .with_error("invalid_grant")
+            .with_description("The provided authorization grant is invalid")
+            .into();
         assert_eq!(
             e.to_string(),
-            "POST /oauth/token failed with status 400: invalid_grant (The provided authorization grant is invalid)"
+            "POST https://mastodon.example/oauth/token: status 400: invalid_grant (The provided authorization grant is invalid)"
         );
         assert!(!e.is_unauthorized());
         assert!(!e.is_transient());
@@ -438,7 +713,10 @@ mod tests {
 
     #[test]
     fn transport_kinds_of_io_errors() {
-        let kind = |e: std::io::Error| TransportError::new("GET /x", ureq::Error::Io(e)).kind();
+        let none = Secrets::none();
+        let kind = |e: std::io::Error| {
+            TransportError::new("GET /x", "https://m.example", ureq::Error::Io(e), &none).kind()
+        };
         assert_eq!(
             kind(std::io::Error::other(
                 "failed to lookup address information: Name or service not known"
@@ -463,13 +741,14 @@ mod tests {
         );
         let dns = TransportError::new(
             "POST /api/v1/apps",
+            "https://m.example",
             ureq::Error::Io(std::io::Error::other(
                 "failed to lookup address information: Name or service not known",
             )),
+            &none,
         );
-        assert!(
-            dns.to_string()
-                .starts_with("POST /api/v1/apps cannot resolve the server's host name")
-        );
+        assert!(dns.to_string().starts_with(
+            "POST https://m.example/api/v1/apps: cannot resolve the server's host name"
+        ));
     }
 }

@@ -318,10 +318,10 @@ impl From<V1> for Instance {
 /// every call.
 pub fn get(client: &Client, token: Option<&AccessToken>) -> Result<Instance, Error> {
     match client.send(&Request::get(V2_EP, "/api/v2/instance".to_owned(), token)) {
-        Ok(reply) => decode::<V2>(V2_EP, "Instance", &reply.body, false).map(Instance::from),
+        Ok(reply) => decode::<V2>(&reply, "Instance", false).map(Instance::from),
         Err(e) if e.status() == Some(404) => {
             let reply = client.send(&Request::get(V1_EP, "/api/v1/instance".to_owned(), token))?;
-            decode::<V1>(V1_EP, "V1::Instance", &reply.body, false).map(Instance::from)
+            decode::<V1>(&reply, "V1::Instance", false).map(Instance::from)
         }
         Err(e) => Err(e),
     }

@@ -94,10 +94,63 @@ impl<T: Encode> Encode for [T] {}
 impl<T: Encode> sealed::Sealed for Vec<T> {}
 impl<T: Encode> Encode for Vec<T> {}
 
-/// Decodes `body`; on failure returns the backend's message where it has one.
+/// Decodes `body`; on failure returns the backend's message where it has one, without the
+/// values it quotes.
 #[cfg(feature = "serde")]
 pub(crate) fn from_str<T: Decode>(body: &str) -> Result<T, Option<String>> {
-    serde_json::from_str(body).map_err(|e| Some(e.to_string()))
+    serde_json::from_str(body).map_err(|e| Some(without_values(&e.to_string())))
+}
+
+/// A serde message without the server's data that it quotes: `invalid type: string "abc",
+/// expected u64` becomes `invalid type: string, expected u64`. serde quotes strings with
+/// `"…"` (escaped as in Rust) and other values (numbers, characters, variants) with backticks;
+/// a backtick span after `field ` is one of our own field names and stays.
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                // Skip to the closing quote, past escaped characters.
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                drop_trailing_space(&mut out);
+            }
+            '`' => {
+                let ours = out.ends_with("field ");
+                if ours {
+                    out.push('`');
+                }
+                for c in chars.by_ref() {
+                    if ours {
+                        out.push(c);
+                    }
+                    if c == '`' {
+                        break;
+                    }
+                }
+                if !ours {
+                    drop_trailing_space(&mut out);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn drop_trailing_space(out: &mut String) {
+    if out.ends_with(' ') {
+        out.pop();
+    }
 }
 
 /// Decodes `body`; miniserde's errors carry no detail.
@@ -302,5 +355,57 @@ mod tests {
         let a = account("Ünïcödé → 🦣 \"quoted\"");
         assert_eq!(to_json(&a), to_string(&a));
         assert_eq!(escape_unsafe("\u{1F9A3}".into()), "\u{1F9A3}");
+    }
+
+    #[test]
+    fn messages_keep_no_quoted_value() {
+        for (message, kept) in [
+            (
+                r#"invalid type: string "SECRET \"quoted\" value", expected u64 at line 1 column 9"#,
+                "invalid type: string, expected u64 at line 1 column 9",
+            ),
+            (
+                "invalid type: integer `123456`, expected a string at line 1 column 12",
+                "invalid type: integer, expected a string at line 1 column 12",
+            ),
+            (
+                "unknown variant `SECRET`, expected `a` or `b`",
+                "unknown variant, expected or",
+            ),
+            (
+                "missing field `access_token` at line 1 column 2",
+                "missing field `access_token` at line 1 column 2",
+            ),
+            (
+                "expected value at line 1 column 1",
+                "expected value at line 1 column 1",
+            ),
+            (r#"unterminated "quote"#, "unterminated"),
+        ] {
+            assert_eq!(without_values(message), kept);
+        }
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_details_quote_nothing_from_the_body() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Shape {
+            n: u64,
+            s: String,
+        }
+        for body in [
+            r#"{"n":"SECRET-token","s":"x"}"#,
+            r#"{"n":1,"s":12345678}"#,
+            r#"{"n":1.5e300,"s":"x"}"#,
+            r#"{"n":1,"s":true}"#,
+        ] {
+            let detail = super::from_str::<Shape>(body).unwrap_err().unwrap();
+            assert!(!detail.contains("SECRET"), "{detail}");
+            assert!(!detail.contains("12345678"), "{detail}");
+            assert!(!detail.contains("1.5"), "{detail}");
+            assert!(detail.contains("invalid type"), "{detail}");
+        }
     }
 }

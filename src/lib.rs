@@ -19,6 +19,7 @@ pub mod output;
 pub mod pagination;
 pub mod pkce;
 pub mod ratelimit;
+mod redact;
 pub mod scopes;
 mod secret;
 pub mod store;

@@ -28,7 +28,7 @@ const USERINFO_EP: &str = "GET /oauth/userinfo";
 /// Posts a grant to `/oauth/token` and decodes the token, never quoting the body in an error.
 fn token_request(client: &Client, form: Vec<(&'static str, &str)>) -> Result<Token, Error> {
     let reply = client.send(&Request::post(TOKEN_EP, "/oauth/token".to_owned(), form))?;
-    decode(TOKEN_EP, "Token", &reply.body, true)
+    decode(&reply, "Token", true)
 }
 
 /// Gets an app token: `POST /oauth/token` with `grant_type=client_credentials`.
@@ -266,10 +266,10 @@ impl AuthorizationRequest {
             if params.state.is_some() && !state_ok {
                 return Err(Error::StateMismatch);
             }
-            return Err(Error::Authorization(AuthorizationError {
+            return Err(Error::Authorization(AuthorizationError::from_callback(
                 error,
-                description: params.error_description,
-            }));
+                params.error_description,
+            )));
         }
         let Some(code) = params.code.filter(|c| !c.is_empty()) else {
             return Err(Error::invalid(
@@ -604,8 +604,9 @@ pub fn server_metadata(client: &Client) -> Result<ServerMetadata, Error> {
         None,
     );
     match client.send(&request) {
-        Ok(reply) => decode::<MetadataDocument>(METADATA_EP, "ServerMetadata", &reply.body, false)
-            .map(ServerMetadata::from),
+        Ok(reply) => {
+            decode::<MetadataDocument>(&reply, "ServerMetadata", false).map(ServerMetadata::from)
+        }
         Err(e) if e.status() == Some(404) => Ok(ServerMetadata::classic(client.origin())),
         Err(e) => Err(e),
     }
@@ -633,7 +634,7 @@ pub fn userinfo(client: &Client, token: &AccessToken) -> Result<UserInfo, Error>
         "/oauth/userinfo".to_owned(),
         Some(token),
     ))?;
-    decode(USERINFO_EP, "UserInfo", &reply.body, false)
+    decode(&reply, "UserInfo", false)
 }
 
 #[cfg(test)]
@@ -699,7 +700,7 @@ mod tests {
         match &e {
             Error::Authorization(a) => {
                 assert!(a.is_access_denied());
-                assert_eq!(a.description.as_deref(), Some("The user said no"));
+                assert_eq!(a.description(), Some("The user said no"));
             }
             other => panic!("{other:?}"),
         }

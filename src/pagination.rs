@@ -35,28 +35,52 @@ pub struct Range {
 
 impl Range {
     /// The server's defaults.
+    ///
+    /// ```
+    /// assert_eq!(mastolite::Range::new(), mastolite::Range::default());
+    /// assert_eq!(mastolite::Range::new().limit, None);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
     /// Page size; Mastodon accepts 1 to 80.
+    ///
+    /// ```
+    /// assert_eq!(mastolite::Range::new().limit(80).limit, Some(80));
+    /// ```
     #[must_use]
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
     /// Entries older than `cursor`.
+    ///
+    /// ```
+    /// let older = mastolite::Range::new().max_id("7486869");
+    /// assert_eq!(older.max_id.as_deref(), Some("7486869"));
+    /// ```
     #[must_use]
     pub fn max_id(mut self, cursor: impl Into<String>) -> Self {
         self.max_id = Some(cursor.into());
         self
     }
     /// The newest entries after `cursor`.
+    ///
+    /// ```
+    /// let newer = mastolite::Range::new().since_id("7489740");
+    /// assert_eq!(newer.since_id.as_deref(), Some("7489740"));
+    /// ```
     #[must_use]
     pub fn since_id(mut self, cursor: impl Into<String>) -> Self {
         self.since_id = Some(cursor.into());
         self
     }
     /// Entries right after `cursor`.
+    ///
+    /// ```
+    /// let after = mastolite::Range::new().min_id("7489740");
+    /// assert_eq!(after.min_id.as_deref(), Some("7489740"));
+    /// ```
     #[must_use]
     pub fn min_id(mut self, cursor: impl Into<String>) -> Self {
         self.min_id = Some(cursor.into());
@@ -89,6 +113,18 @@ impl Range {
 }
 
 /// One page of a list, with the server's links to the pages around it.
+///
+/// Endpoints return pages; build one with [`Page::new`] to test code that takes them:
+///
+/// ```
+/// use mastolite::{Page, RateLimit};
+/// let page = Page::new(vec!["a", "b"])
+///     .with_next("https://mastodon.example/api/v1/accounts/1/followers?max_id=7")
+///     .with_rate_limit(RateLimit::from_headers(Some("300"), Some("299"), None).unwrap());
+/// assert_eq!(page.items, ["a", "b"]);
+/// assert!(page.next.is_some() && page.prev.is_none());
+/// assert_eq!(page.rate_limit.unwrap().remaining, Some(299));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Page<T> {
@@ -102,7 +138,64 @@ pub struct Page<T> {
     pub rate_limit: Option<RateLimit>,
 }
 
+impl<T> Page<T> {
+    /// A page with these entries, no links and no rate limit.
+    ///
+    /// ```
+    /// let last: mastolite::Page<u32> = mastolite::Page::new(vec![1, 2, 3]);
+    /// assert_eq!((last.items.len(), last.next, last.prev), (3, None, None));
+    /// ```
+    pub fn new(items: Vec<T>) -> Self {
+        Page {
+            items,
+            next: None,
+            prev: None,
+            rate_limit: None,
+        }
+    }
+    /// Sets the URL of the next (older) page.
+    ///
+    /// ```
+    /// let page = mastolite::Page::<u8>::new(vec![]).with_next("https://m.example/next");
+    /// assert_eq!(page.next.as_deref(), Some("https://m.example/next"));
+    /// ```
+    #[must_use]
+    pub fn with_next(mut self, url: impl Into<String>) -> Self {
+        self.next = Some(url.into());
+        self
+    }
+    /// Sets the URL of the previous (newer) page.
+    ///
+    /// ```
+    /// let page = mastolite::Page::<u8>::new(vec![]).with_prev("https://m.example/prev");
+    /// assert_eq!(page.prev.as_deref(), Some("https://m.example/prev"));
+    /// ```
+    #[must_use]
+    pub fn with_prev(mut self, url: impl Into<String>) -> Self {
+        self.prev = Some(url.into());
+        self
+    }
+    /// Sets the rate limit that came with the page.
+    ///
+    /// ```
+    /// let rl = mastolite::RateLimit::from_headers(Some("300"), Some("0"), None).unwrap();
+    /// let page = mastolite::Page::<u8>::new(vec![]).with_rate_limit(rl);
+    /// assert_eq!(page.rate_limit, Some(rl));
+    /// ```
+    #[must_use]
+    pub fn with_rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = Some(rate_limit);
+        self
+    }
+}
+
 /// The `next` and `prev` targets of a `Link` header.
+///
+/// ```
+/// let links = mastolite::pagination::parse_link_header(r#"<https://m.example/p2>; rel="next""#);
+/// assert_eq!(links.next.as_deref(), Some("https://m.example/p2"));
+/// assert_eq!(links.prev, None);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Links {
@@ -244,7 +337,7 @@ pub(crate) fn fetch_page<T: crate::json::Decode>(
     target: &'static str,
 ) -> Result<Page<T>, Error> {
     let reply = client.send(req)?;
-    let items: Vec<T> = decode(req.endpoint, target, &reply.body, false)?;
+    let items: Vec<T> = decode(&reply, target, false)?;
     let links = reply
         .link
         .as_deref()
@@ -267,6 +360,19 @@ pub(crate) fn fetch_page<T: crate::json::Decode>(
 ///
 /// Mastodon never links past an empty page; ending there keeps `items().take(n)` from
 /// following a hostile server's endless chain of empty pages.
+///
+/// ```no_run
+/// # fn run() -> Result<(), mastolite::Error> {
+/// let client = mastolite::Client::new("https://mastodon.example")?;
+/// let id = mastolite::AccountId::from("1");
+/// let range = mastolite::Range::new().limit(80);
+/// // At most five pages of 80.
+/// for page in mastolite::accounts::followers_pages(&client, None, &id, &range)?.take(5) {
+///     let page = page?;
+///     println!("{} followers, next: {:?}", page.items.len(), page.next);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 #[must_use = "iterators do nothing until used"]
 pub struct Pages<'a, T> {
@@ -330,11 +436,19 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
             return None;
         }
         let target = self.next.take()?;
-        if !target.starts_with('/') {
-            if let Err(e) = self.client.check_same_origin(&target) {
-                self.done = true;
-                return Some(Err(e));
-            }
+        if !target.starts_with('/')
+            && let Err(e) = self.client.check_same_origin(&target)
+        {
+            self.done = true;
+            // The link is the server's text: it may echo the token.
+            let e = match e {
+                Error::ForeignUrl(url) => {
+                    let req = Request::get(self.endpoint, String::new(), self.token);
+                    Error::ForeignUrl(req.secrets().redact(&url))
+                }
+                other => other,
+            };
+            return Some(Err(e));
         }
         let key = if target.starts_with('/') {
             self.client.url(&target)
@@ -365,6 +479,17 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
 impl<T: crate::json::Decode> std::iter::FusedIterator for Pages<'_, T> {}
 
 /// The entries of every page, from [`Pages::items`].
+///
+/// ```no_run
+/// # fn run() -> Result<(), mastolite::Error> {
+/// let client = mastolite::Client::new("https://mastodon.example")?;
+/// let id = mastolite::AccountId::from("1");
+/// let items = mastolite::accounts::following_pages(&client, None, &id, &Default::default())?
+///     .items();
+/// let first_100: Vec<_> = items.take(100).collect::<Result<_, _>>()?;
+/// # let _: Vec<mastolite::Account> = first_100;
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 #[must_use = "iterators do nothing until used"]
 pub struct Items<'a, T> {

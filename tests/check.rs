@@ -301,7 +301,7 @@ fn reports_encode_with_status_names() {
     assert_eq!(
         mastolite::to_json(&r),
         format!(
-            r#"{{"server":"{}","kind":"app","account":null,"status":"rejected","http_status":401,"latency_ms":7,"rate_limit_remaining":297,"error":"GET /api/v1/apps/verify_credentials failed with status 401: nope","expires_at":null,"checked_at":1800000000}}"#,
+            r#"{{"server":"{0}","kind":"app","account":null,"status":"rejected","http_status":401,"latency_ms":7,"rate_limit_remaining":297,"error":"GET {0}/api/v1/apps/verify_credentials: status 401: nope","expires_at":null,"checked_at":1800000000}}"#,
             server.base_url()
         )
     );

@@ -434,7 +434,10 @@ fn register_failures_map_to_exit_statuses_and_write_nothing() {
     assert_eq!(out.code, 4);
     assert_eq!(
         out.stderr,
-        "mastolite: POST /api/v1/apps failed with status 422: Validation failed: Application name can't be blank\n"
+        format!(
+            "mastolite: POST {base}/api/v1/apps: status 422: Validation failed: Application name can't be blank\n",
+            base = server.base_url()
+        )
     );
     assert!(!home.store().exists());
     refused.delete();
@@ -535,7 +538,10 @@ fn token_rejected_client_and_missing_store_or_app() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr,
-        "mastolite: POST /oauth/token failed with status 401: invalid_client (Client authentication failed due to unknown client.)\n"
+        format!(
+            "mastolite: POST {base}/oauth/token: status 401: invalid_client (Client authentication failed due to unknown client.)\n",
+            base = server.base_url()
+        )
     );
     let stored = Store::load(home.store()).unwrap();
     assert_eq!(stored.server(&server.base_url()).unwrap().app_token(), None);
@@ -725,7 +731,7 @@ fn login_json_and_its_failures() {
     assert_eq!(out.code, 4);
     assert!(
         out.stderr.ends_with(
-            "mastolite: POST /oauth/token failed with status 400: invalid_grant (The provided authorization grant is invalid)\n"
+            &format!("mastolite: POST {base}/oauth/token: status 400: invalid_grant (The provided authorization grant is invalid)\n", base = server.base_url())
         ),
         "{out:?}"
     );
@@ -819,7 +825,10 @@ fn verify_rejected_and_refused() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr,
-        "mastolite: GET /api/v1/apps/verify_credentials failed with status 401: The access token is invalid\n"
+        format!(
+            "mastolite: GET {base}/api/v1/apps/verify_credentials: status 401: The access token is invalid\n",
+            base = server.base_url()
+        )
     );
     let out = home.run(&["--store", &home.store_arg(), "verify", "--user"]);
     assert_eq!(out.code, 4);
@@ -873,13 +882,19 @@ fn check_reports_rejected_transient_and_refused_by_exit_status() {
     assert_eq!(out.stdout, "");
     assert_eq!(
         out.stderr,
-        "mastolite: rejected: the app token: GET /api/v1/apps/verify_credentials failed with status 401: The access token was revoked\n"
+        format!(
+            "mastolite: rejected: the app token: GET {base}/api/v1/apps/verify_credentials: status 401: The access token was revoked\n",
+            base = server.base_url()
+        )
     );
     let out = home.run(&["--store", &s, "check", "--json"]);
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stdout,
-        "{\"status\":\"rejected\",\"http_status\":401,\"error\":\"the app token: GET /api/v1/apps/verify_credentials failed with status 401: The access token was revoked\"}\n"
+        format!(
+            "{{\"status\":\"rejected\",\"http_status\":401,\"error\":\"the app token: GET {base}/api/v1/apps/verify_credentials: status 401: The access token was revoked\"}}\n",
+            base = server.base_url()
+        )
     );
     m.delete();
 
@@ -902,7 +917,10 @@ fn check_reports_rejected_transient_and_refused_by_exit_status() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stdout,
-        "{\"status\":\"unavailable\",\"http_status\":500,\"error\":\"the app token: GET /api/v1/apps/verify_credentials failed with status 500 and no error message\"}\n"
+        format!(
+            "{{\"status\":\"unavailable\",\"http_status\":500,\"error\":\"the app token: GET {base}/api/v1/apps/verify_credentials: status 500 without an error message\"}}\n",
+            base = server.base_url()
+        )
     );
     assert!(
         out.stderr.starts_with("mastolite: unavailable: "),
@@ -1146,9 +1164,10 @@ fn revoke_refused_keeps_the_token() {
     let out = home.run(&["--store", &home.store_arg(), "revoke"]);
     assert_eq!(out.code, 1);
     assert!(
-        out.stderr.starts_with(
-            "mastolite: POST /oauth/revoke failed with status 403: unauthorized_client"
-        ),
+        out.stderr.starts_with(&format!(
+            "mastolite: POST {base}/oauth/revoke: status 403: unauthorized_client",
+            base = server.base_url()
+        )),
         "{out:?}"
     );
     assert_eq!(std::fs::read_to_string(home.store()).unwrap(), before);
@@ -1296,7 +1315,10 @@ fn followers_without_a_store_are_anonymous_and_errors_map_to_statuses() {
     assert_eq!(out.code, 4);
     assert_eq!(
         out.stderr,
-        "mastolite: GET /api/v1/accounts/:id/following failed with status 404: Record not found\n"
+        format!(
+            "mastolite: GET {base}/api/v1/accounts/:id/following: status 404: Record not found\n",
+            base = server.base_url()
+        )
     );
     unknown.assert();
     let out = home.run(&["--server", &base, "followers", "@alice"]);

@@ -274,7 +274,7 @@ fn lines_keep_server_text_printable_and_say_when_a_token_expired() {
         [
             format!("{base} app - expired Nms expired at 2001-09-09 01:46:40 UTC"),
             format!(
-                "{base} user bob@{} rejected Nms GET /api/v1/apps/verify_credentials failed with status 401: bad  [2J  token",
+                "{base} user bob@{} rejected Nms GET {base}/api/v1/apps/verify_credentials: status 401: bad  [2J  token",
                 host(&server)
             ),
         ]
@@ -298,7 +298,7 @@ fn json_and_jsonl() {
         r#"{{"server":"{base}","kind":"app","account":null,"status":"ok","http_status":200,"latency_ms":0,"rate_limit_remaining":299,"error":null,"expires_at":null,"checked_at":0}}"#
     );
     let user = format!(
-        r#"{{"server":"{base}","kind":"user","account":"bob@{h}","status":"unavailable","http_status":503,"latency_ms":0,"rate_limit_remaining":299,"error":"GET /api/v1/apps/verify_credentials failed with status 503 and no error message","expires_at":null,"checked_at":0}}"#
+        r#"{{"server":"{base}","kind":"user","account":"bob@{h}","status":"unavailable","http_status":503,"latency_ms":0,"rate_limit_remaining":299,"error":"GET {base}/api/v1/apps/verify_credentials: status 503 without an error message","expires_at":null,"checked_at":0}}"#
     );
     for args in [
         &["check", "--all", "--json"][..],
@@ -317,8 +317,9 @@ fn json_and_jsonl() {
     assert_eq!(
         out.stdout,
         format!(
-            "{{\"status\":\"unavailable\",\"http_status\":503,\"error\":\"the user token of bob@{}: GET /api/v1/apps/verify_credentials failed with status 503 and no error message\"}}\n",
-            host(&server)
+            "{{\"status\":\"unavailable\",\"http_status\":503,\"error\":\"the user token of bob@{}: GET {}/api/v1/apps/verify_credentials: status 503 without an error message\"}}\n",
+            host(&server),
+            server.base_url()
         )
     );
 }

@@ -512,7 +512,7 @@ fn logout_revokes_then_forgets_and_a_refusal_changes_nothing() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stderr
-            .contains("POST /oauth/revoke failed with status 403"),
+            .contains(&format!("POST {}/oauth/revoke: status 403", a.base_url())),
         "{out:?}"
     );
     refused.assert();

@@ -699,10 +699,10 @@ fn error_statuses_carry_the_servers_message() {
             };
             let err = error_for(status, "application/json; charset=utf-8", &body, &[]);
             let api = err.api_error().unwrap_or_else(|| panic!("{err:?}"));
-            assert_eq!(api.status, status);
-            assert_eq!(api.error.as_deref(), Some(message.as_str()));
-            assert_eq!(api.description, description);
-            assert_eq!(api.endpoint, "GET /api/v1/apps/verify_credentials");
+            assert_eq!(api.status(), status);
+            assert_eq!(api.error(), Some(message.as_str()));
+            assert_eq!(api.description(), description.as_deref());
+            assert_eq!(api.endpoint(), "GET /api/v1/apps/verify_credentials");
             assert_eq!(err.status(), Some(status));
             assert_eq!(
                 err.is_unauthorized(),
@@ -717,10 +717,12 @@ fn error_statuses_carry_the_servers_message() {
             );
             let expected = match &description {
                 None => format!(
-                    "GET /api/v1/apps/verify_credentials failed with status {status}: {message}"
+                    "GET {}/api/v1/apps/verify_credentials: status {status}: {message}",
+                    api.origin()
                 ),
                 Some(d) => format!(
-                    "GET /api/v1/apps/verify_credentials failed with status {status}: {message} ({d})"
+                    "GET {}/api/v1/apps/verify_credentials: status {status}: {message} ({d})",
+                    api.origin()
                 ),
             };
             assert!(err.to_string().starts_with(&expected), "{err}");
@@ -743,7 +745,7 @@ fn a_rate_limited_answer_keeps_its_wait() {
     );
     assert!(err.is_rate_limited() && err.is_transient());
     let api = err.api_error().unwrap();
-    assert_eq!(api.retry_after, Some(Duration::from_secs(120)));
+    assert_eq!(api.retry_after(), Some(Duration::from_secs(120)));
     let rl = err.rate_limit().unwrap();
     assert_eq!((rl.limit, rl.remaining), (Some(300), Some(0)));
 }
@@ -761,14 +763,15 @@ fn bodies_that_are_not_mastodon_errors_still_give_the_status() {
     ] {
         let err = error_for(status, ctype, body, &[]);
         let api = err.api_error().unwrap_or_else(|| panic!("{body}: {err:?}"));
-        assert_eq!(api.status, status, "{body}");
-        assert_eq!((&api.error, &api.description), (&None, &None), "{body}");
+        assert_eq!(api.status(), status, "{body}");
+        assert_eq!((api.error(), api.description()), (None, None), "{body}");
         assert_eq!(err.is_transient(), status >= 500, "{body}");
         assert_eq!(err.is_unauthorized(), status == 401, "{body}");
         assert_eq!(
             err.to_string(),
             format!(
-                "GET /api/v1/apps/verify_credentials failed with status {status} and no error message"
+                "GET {}/api/v1/apps/verify_credentials: status {status} without an error message",
+                api.origin()
             )
         );
     }
@@ -802,32 +805,29 @@ fn oauth_errors_carry_the_description() {
     .unwrap_err();
     m.assert();
     let api = err.api_error().unwrap();
-    assert_eq!(api.status, 400);
-    assert_eq!(api.error.as_deref(), Some("invalid_grant"));
+    assert_eq!(api.status(), 400);
+    assert_eq!(api.error(), Some("invalid_grant"));
     assert!(
-        api.description
-            .as_deref()
+        api.description()
             .unwrap()
             .starts_with("The provided authorization grant is invalid")
     );
     assert!(!err.is_unauthorized());
     assert!(!err.is_transient());
     assert!(
-        err.to_string()
-            .starts_with("POST /oauth/token failed with status 400: invalid_grant (The provided"),
+        err.to_string().starts_with(&format!(
+            "POST {}/oauth/token: status 400: invalid_grant (The provided",
+            client.origin()
+        )),
         "{err}"
     );
 
     let err = oauth::client_credentials(&client, &creds(), &"read".parse().unwrap()).unwrap_err();
     c.assert();
     let api = err.api_error().unwrap();
-    assert_eq!(
-        (api.status, api.error.as_deref()),
-        (401, Some("invalid_client"))
-    );
+    assert_eq!((api.status(), api.error()), (401, Some("invalid_client")));
     assert!(
-        api.description
-            .as_deref()
+        api.description()
             .unwrap()
             .starts_with("Client authentication failed")
     );

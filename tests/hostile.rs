@@ -78,8 +78,11 @@ fn a_server_that_never_answers_ends_at_the_timeout() {
     );
     assert!(e.is_transient());
     assert_eq!(
-        e.to_string().split(':').next(),
-        Some("GET /api/v1/accounts/verify_credentials timed out")
+        e.to_string().split(": ").take(2).collect::<Vec<_>>(),
+        [
+            format!("GET {}/api/v1/accounts/verify_credentials", server.url()),
+            "timed out".to_owned()
+        ]
     );
     assert_verify_request(&server);
 }
@@ -174,9 +177,10 @@ fn a_body_that_is_not_json_is_a_decode_error_with_an_excerpt() {
     assert_eq!(d.excerpt(), Some("hello \x1b[2J world"));
     let shown = e.to_string();
     assert!(
-        shown.starts_with(
-            "GET /api/v1/accounts/verify_credentials returned a body that is not a valid CredentialAccount"
-        ),
+        shown.starts_with(&format!(
+            "GET {}/api/v1/accounts/verify_credentials: the body is not a valid CredentialAccount",
+            d.origin()
+        )),
         "{shown}"
     );
     assert!(
@@ -193,12 +197,15 @@ fn an_html_502_page_is_an_api_error_with_its_status() {
     let e = error_from(&server, accounts::verify_credentials);
     let api = e.api_error().expect("an API error");
     assert_eq!(
-        (api.status, api.error.as_deref(), api.description.as_deref()),
+        (api.status(), api.error(), api.description()),
         (502, None, None)
     );
     assert_eq!(
         e.to_string(),
-        "GET /api/v1/accounts/verify_credentials failed with status 502 and no error message"
+        format!(
+            "GET {}/api/v1/accounts/verify_credentials: status 502 without an error message",
+            api.origin()
+        )
     );
     assert!(e.is_transient());
     assert_verify_request(&server);
@@ -250,7 +257,10 @@ fn invalid_utf8_is_a_decode_error() {
     );
     assert_eq!(
         e.to_string(),
-        "GET /api/v1/apps/verify_credentials returned a body that is not a valid UTF-8 text"
+        format!(
+            "GET {}/api/v1/apps/verify_credentials: the body is not a valid UTF-8 text",
+            d.origin()
+        )
     );
 }
 
@@ -432,6 +442,31 @@ fn pagination_refuses_a_next_link_to_another_origin() {
 }
 
 #[test]
+fn a_foreign_next_link_that_echoes_the_token_is_refused_and_redacted() {
+    let next = format!(
+        "https://collector.example/steal?t={}",
+        ECHOED.replace('/', "%2F")
+    );
+    let server = paging_server(move |_, _| Some(next.clone()));
+    let c = client(&server, Duration::from_secs(5));
+    let tok = AccessToken::new(ECHOED);
+    let mut pages =
+        accounts::followers_pages(&c, Some(&tok), &AccountId::from("1"), &Range::new()).unwrap();
+    assert_eq!(ids(&pages.next().unwrap().unwrap()), ["0", "1"]);
+    match pages.next() {
+        Some(Err(e @ Error::ForeignUrl(_))) => {
+            assert_no_echo("foreign link", &e);
+            assert!(
+                e.to_string()
+                    .ends_with("https://collector.example/steal?t=[redacted]"),
+                "{e}"
+            );
+        }
+        other => panic!("expected ForeignUrl, got {other:?}"),
+    }
+}
+
+#[test]
 fn pagination_stops_when_next_repeats_a_page() {
     let server = paging_server(|_, base| Some(format!("{base}/api/v1/accounts/1/followers")));
     let c = client(&server, Duration::from_secs(5));
@@ -529,12 +564,15 @@ fn a_401_with_non_ascii_www_authenticate_is_an_api_error() {
     });
     let e = error_from(&server, apps::verify_credentials);
     let api = e.api_error().expect("an API error");
-    assert_eq!(api.status, 401);
-    assert_eq!(api.error.as_deref(), Some("The access token is invalid"));
+    assert_eq!(api.status(), 401);
+    assert_eq!(api.error(), Some("The access token is invalid"));
     assert!(e.is_unauthorized());
     assert_eq!(
         e.to_string(),
-        "GET /api/v1/apps/verify_credentials failed with status 401: The access token is invalid"
+        format!(
+            "GET {}/api/v1/apps/verify_credentials: status 401: The access token is invalid",
+            api.origin()
+        )
     );
 }
 
@@ -544,7 +582,7 @@ fn a_429_without_any_header_is_rate_limited_without_hints() {
     let e = error_from(&server, apps::verify_credentials);
     let api = e.api_error().expect("an API error");
     assert_eq!(
-        (api.status, api.rate_limit, api.retry_after),
+        (api.status(), api.rate_limit().copied(), api.retry_after()),
         (429, None, None)
     );
     assert!(e.is_rate_limited() && e.is_transient());
@@ -563,8 +601,8 @@ fn a_503_asking_for_120_seconds_returns_at_once_with_default_retries() {
         start.elapsed()
     );
     let api = e.api_error().expect("an API error");
-    assert_eq!(api.retry_after, Some(Duration::from_secs(120)));
-    assert_eq!(api.error.as_deref(), Some("later"));
+    assert_eq!(api.retry_after(), Some(Duration::from_secs(120)));
+    assert_eq!(api.error(), Some("later"));
     assert_eq!(server.hits(), 1);
 }
 
@@ -578,10 +616,163 @@ fn garbage_rate_limit_headers_are_ignored_without_failing() {
             ("X-RateLimit-Reset", "tomorrow-ish"),
             ("Retry-After", "\u{1F600}"),
         ],
-        b"{\"name\":\"App\"}",
+        b"[]",
     );
     let c = client(&server, Duration::from_secs(5));
-    let app = apps::verify_credentials(&c, &token()).unwrap();
-    assert_eq!(app.name, "App");
-    assert_eq!(c.last_rate_limit(), None);
+    let page = mastolite::accounts::followers(
+        &c,
+        Some(&token()),
+        &mastolite::AccountId::from("1"),
+        &mastolite::Range::new(),
+    )
+    .unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(page.rate_limit, None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers that echo the request: no secret reaches an error, in any encoding
+
+/// A token with characters that percent-encoding and JSON escaping change.
+const ECHOED: &str = "echo/tok+en=SECRET-0123456789abcdef";
+
+/// `text` spelled as a form encoder, a partial encoder and a JSON encoder would.
+fn spellings(text: &str) -> Vec<String> {
+    let form: String = text
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            b => format!("%{b:02X}"),
+        })
+        .collect();
+    vec![
+        text.to_owned(),
+        form.clone(),
+        form.to_lowercase().replace("secret", "SECRET"),
+        text.replace('+', "%2b"),
+        text.replace('/', "\\/"),
+        text.replace('/', "\\u002F").replace('+', "\\u002b"),
+        text.replace('/', "\\/").replace('+', "%2B"),
+    ]
+}
+
+fn assert_no_echo(what: &str, e: &Error) {
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains("SECRET"), "{what}: {shown}");
+    assert!(!shown.contains("0123456789abcdef"), "{what}: {shown}");
+}
+
+#[test]
+fn an_echoing_success_page_never_shows_the_token() {
+    for spelled in spellings(ECHOED) {
+        let body = format!("<html><pre>Authorization: Bearer {spelled}</pre></html>");
+        let server = Server::fixed(200, &[("Content-Type", "text/html")], body.as_bytes());
+        let c = client(&server, Duration::from_secs(5));
+        let e = apps::verify_credentials(&c, &AccessToken::new(ECHOED)).unwrap_err();
+        assert_no_echo(&spelled, &e);
+        let d = decode_error(&e);
+        assert_eq!(
+            d.excerpt(),
+            Some("<html><pre>Authorization: Bearer [redacted]</pre></html>"),
+            "{spelled}"
+        );
+        let reqs = server.requests();
+        assert_eq!(
+            reqs[0].header("authorization"),
+            Some(format!("Bearer {ECHOED}").as_str())
+        );
+    }
+}
+
+#[test]
+fn an_echoing_json_success_never_shows_the_token_in_detail_or_excerpt() {
+    // The token where a number belongs: serde_json's message would quote it.
+    let body =
+        format!(r#"{{"name":"App","website":null,"id":"{ECHOED}","vapid_key":["{ECHOED}"]}}"#);
+    let server = Server::fixed(200, &[], format!("[{body}]").as_bytes());
+    let c = client(&server, Duration::from_secs(5));
+    let e = apps::verify_credentials(&c, &AccessToken::new(ECHOED)).unwrap_err();
+    assert_no_echo("json", &e);
+    let d = decode_error(&e);
+    assert!(d.excerpt().unwrap().contains("[redacted]"), "{d:?}");
+
+    let body = format!(
+        r#"{{"id":"1","followers_count":"{}"}}"#,
+        ECHOED.replace('/', "\\/")
+    );
+    let server = Server::fixed(200, &[], body.as_bytes());
+    let c = client(&server, Duration::from_secs(5));
+    let e = accounts::verify_credentials(&c, &AccessToken::new(ECHOED)).unwrap_err();
+    assert_no_echo("wrong type", &e);
+    if let Some(detail) = decode_error(&e).detail() {
+        assert!(!detail.contains("echo"), "{detail}");
+    }
+}
+
+#[test]
+fn error_bodies_and_redirects_that_echo_the_form_are_redacted() {
+    let creds = mastolite::AppCredentials::new("client-id", mastolite::ClientSecret::new(ECHOED));
+    let scopes = "read".parse().unwrap();
+    for spelled in spellings(ECHOED) {
+        let body = format!(
+            r#"{{"error":"invalid_client","error_description":"got client_id=client-id&client_secret={}"}}"#,
+            spelled.replace('\\', "\\\\")
+        );
+        let server = Server::fixed(401, &[], body.as_bytes());
+        let c = client(&server, Duration::from_secs(5));
+        let e = mastolite::oauth::client_credentials(&c, &creds, &scopes).unwrap_err();
+        assert_no_echo(&spelled, &e);
+        assert_eq!(
+            e.api_error().unwrap().description(),
+            Some("got client_id=client-id&client_secret=[redacted]"),
+            "{spelled}"
+        );
+        assert!(server.requests()[0].body_text().contains("client_secret="));
+
+        let location = format!("https://elsewhere.example/?t={spelled}");
+        let server = Server::fixed(302, &[("Location", &location)], b"");
+        let c = client(&server, Duration::from_secs(5));
+        let e = apps::verify_credentials(&c, &AccessToken::new(ECHOED)).unwrap_err();
+        assert_no_echo(&spelled, &e);
+        match &e {
+            Error::Redirect(r) => assert_eq!(
+                r.location(),
+                Some("https://elsewhere.example/?t=[redacted]"),
+                "{spelled}"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[cfg(feature = "rustls")]
+#[test]
+fn https_to_a_plain_http_port_is_a_tls_error_with_a_hint() {
+    let (url, plain) = hostile_server::plain_http_for_https();
+    let c = Client::builder(&url)
+        .timeout(Duration::from_secs(5))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = apps::verify_credentials(&c, &token()).unwrap_err();
+    assert_eq!(plain.join().unwrap()[0], 0x16, "a TLS handshake record");
+    assert_eq!(transport_kind(&e), TransportKind::Tls, "{e}");
+    let Error::Transport(t) = &e else {
+        unreachable!()
+    };
+    assert_eq!(
+        t.hint(),
+        Some("the server may speak plain http on this port")
+    );
+    assert_eq!(t.origin(), url);
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with(&format!(
+            "GET {url}/api/v1/apps/verify_credentials: tls failure (the server may speak plain http on this port): "
+        )),
+        "{shown}"
+    );
 }

@@ -195,7 +195,7 @@ fn no_fallback_on_other_errors() {
         let e = result.expect_err("an error status");
         assert_eq!(e.status(), Some(status));
         assert_eq!(
-            e.api_error().map(|a| a.endpoint),
+            e.api_error().map(|a| a.endpoint()),
             Some("GET /api/v2/instance")
         );
     }
@@ -215,8 +215,11 @@ fn a_v1_error_after_the_fallback_names_v1() {
     let e = instance::get(&client(&server), None).expect_err("both 404");
     assert_eq!((v2.calls(), v1.calls()), (1, 1));
     let api = e.api_error().expect("an API error");
-    assert_eq!((api.endpoint, api.status), ("GET /api/v1/instance", 404));
-    assert_eq!(api.error.as_deref(), Some("Record not found"));
+    assert_eq!(
+        (api.endpoint(), api.status()),
+        ("GET /api/v1/instance", 404)
+    );
+    assert_eq!(api.error(), Some("Record not found"));
 }
 
 #[test]

@@ -90,7 +90,7 @@ fn lookup_of_an_unknown_account_is_a_404() {
     assert_eq!(m.calls(), 1);
     let api = e.api_error().expect("an API error");
     assert_eq!(
-        (api.endpoint, api.status),
+        (api.endpoint(), api.status()),
         ("GET /api/v1/accounts/lookup", 404)
     );
     assert!(!api.requires_authentication());
@@ -164,7 +164,7 @@ fn lookup_on_a_server_that_requires_a_token() {
 
     let e = accounts::lookup(&c, None, "@Gargron").expect_err("401 without a token");
     let api = e.api_error().expect("an API error");
-    assert_eq!(api.status, 401);
+    assert_eq!(api.status(), 401);
     assert!(api.requires_authentication());
     assert!(e.is_unauthorized());
     assert!(

@@ -523,8 +523,8 @@ fn denied_consent_is_a_typed_error_with_its_description() {
     match &e {
         Error::Authorization(a) => {
             assert!(a.is_access_denied());
-            assert_eq!(a.error, "access_denied");
-            assert_eq!(a.description.as_deref(), Some(description));
+            assert_eq!(a.error(), "access_denied");
+            assert_eq!(a.description(), Some(description));
         }
         other => panic!("{other:?}"),
     }
@@ -545,12 +545,12 @@ fn assert_oauth_error(
     secrets: &[&str],
 ) {
     let api = e.api_error().unwrap_or_else(|| panic!("{e:?}"));
-    assert_eq!(api.status, status);
-    assert_eq!(api.endpoint, "POST /oauth/token");
-    assert_eq!(api.error.as_deref(), Some(code));
+    assert_eq!(api.status(), status);
+    assert_eq!(api.endpoint(), "POST /oauth/token");
+    assert_eq!(api.error(), Some(code));
     if let Some(name) = fixture_name {
         let body = fixture(name);
-        let d = api.description.as_deref().unwrap();
+        let d = api.description().unwrap();
         assert!(body.contains(d), "{d}");
     }
     assert!(!e.is_unauthorized(), "{e}");
@@ -631,7 +631,7 @@ fn invalid_code_challenge_method_is_reported_and_avoided() {
     );
     match req.parse_callback(&cb) {
         Err(Error::Authorization(a)) => {
-            assert_eq!(a.error, "invalid_code_challenge_method");
+            assert_eq!(a.error(), "invalid_code_challenge_method");
             assert!(!a.is_access_denied());
         }
         other => panic!("{other:?}"),
@@ -837,13 +837,16 @@ fn revoke_with_a_bad_secret_says_the_client_credentials_are_wrong() {
     assert!(e.is_unauthorized());
     assert_eq!(e.status(), Some(403));
     let api = e.api_error().unwrap();
-    assert_eq!(api.endpoint, "POST /oauth/revoke");
-    assert_eq!(api.error.as_deref(), Some("unauthorized_client"));
+    assert_eq!(api.endpoint(), "POST /oauth/revoke");
+    assert_eq!(api.error(), Some("unauthorized_client"));
     assert_eq!(
         e.to_string(),
-        "POST /oauth/revoke failed with status 403: unauthorized_client (You are not authorized \
+        format!(
+            "POST {}/oauth/revoke: status 403: unauthorized_client (You are not authorized \
          to revoke this token); the app's client credentials (client_id or client_secret) were \
-         rejected, or the token belongs to another app"
+         rejected, or the token belongs to another app",
+            api.origin()
+        )
     );
     assert_no_secrets(&e, &[CLIENT_SECRET, "t0ken-t0-g0"]);
 }
@@ -1081,7 +1084,7 @@ fn userinfo_without_the_profile_scope_is_403() {
     let e = oauth::userinfo(&client(&server), &AccessToken::new("us3r-t0ken")).unwrap_err();
     mock.assert();
     assert!(e.is_unauthorized());
-    assert_eq!(e.api_error().unwrap().endpoint, "GET /oauth/userinfo");
+    assert_eq!(e.api_error().unwrap().endpoint(), "GET /oauth/userinfo");
     assert_no_secrets(&e, &["us3r-t0ken"]);
     // Sparse claims (name may be empty, others absent) still decode.
     let server = MockServer::start();

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use hostile_server::{
     Server, closed_port_url, http_date, iso8601, respond, respond_json, wait_for_hangup,
 };
-use httpmock::Method::{GET, POST};
+use httpmock::Method::GET;
 use httpmock::MockServer;
 use mastolite::{
     AccessToken, AccountId, AppCredentials, Client, ClientSecret, Error, Range, RateLimit,
@@ -19,8 +19,6 @@ use mastolite::{
 
 const TOKEN: &str = "retry-test-token";
 const APP: &str = r#"{"name":"Test Application","website":null}"#;
-const TOKEN_JSON: &str =
-    r#"{"access_token":"new-token","token_type":"Bearer","scope":"read","created_at":1}"#;
 
 fn token() -> AccessToken {
     AccessToken::new(TOKEN)
@@ -139,9 +137,7 @@ fn a_429_with_a_reset_one_second_ahead_waits_for_it() {
             respond(s, 200, &h, APP.as_bytes());
         }
     });
-    let c = assert_waits_then_succeeds(&server, Duration::from_millis(900));
-    let rl = c.last_rate_limit().unwrap();
-    assert_eq!((rl.limit, rl.remaining), (Some(300), Some(299)));
+    assert_waits_then_succeeds(&server, Duration::from_millis(900));
 }
 
 #[test]
@@ -172,10 +168,7 @@ fn a_429_without_headers_backs_off_a_bounded_number_of_times() {
     let e = apps::verify_credentials(&c, &token()).unwrap_err();
     let took = start.elapsed();
     assert!(e.is_rate_limited());
-    assert_eq!(
-        e.api_error().unwrap().error.as_deref(),
-        Some("Too many requests")
-    );
+    assert_eq!(e.api_error().unwrap().error(), Some("Too many requests"));
     // Two retries: 100 ms and 200 ms, each jittered to 50%..150%.
     assert!(
         took >= Duration::from_millis(150) && took < Duration::from_millis(1500),
@@ -246,7 +239,7 @@ fn a_retry_after_longer_than_the_cap_returns_at_once() {
         start.elapsed()
     );
     assert_eq!(
-        e.api_error().unwrap().retry_after,
+        e.api_error().unwrap().retry_after(),
         Some(Duration::from_secs(120))
     );
     assert!(e.is_transient());
@@ -260,7 +253,7 @@ fn a_retry_after_longer_than_the_cap_returns_at_once() {
     );
     let e = apps::verify_credentials(&c, &token()).unwrap_err();
     assert_eq!(
-        e.api_error().unwrap().retry_after,
+        e.api_error().unwrap().retry_after(),
         Some(Duration::from_secs(2))
     );
     assert_all_verify_requests(&server, 1);
@@ -442,44 +435,47 @@ fn a_page_carries_its_rate_limit() {
         rl.reset.unwrap().duration_since(UNIX_EPOCH).unwrap(),
         Duration::new(ISO_RESET_UNIX, 123_456_000)
     );
-    assert_eq!(c.last_rate_limit(), Some(rl));
 }
 
 #[test]
-fn an_entity_result_exposes_its_rate_limit_through_the_client() {
+fn clones_of_a_client_share_no_call_state() {
     let server = MockServer::start();
-    let m = server.mock(|when, then| {
+    let limited = server.mock(|when, then| {
         when.method(GET)
-            .path("/api/v1/accounts/verify_credentials")
+            .path("/api/v1/accounts/1/followers")
             .header("authorization", format!("Bearer {TOKEN}"));
         then.status(200)
             .header("X-RateLimit-Limit", "1500")
             .header("X-RateLimit-Remaining", "1499")
-            .header("X-RateLimit-Reset", "1795887600")
-            .body(account("9"));
+            .body(format!("[{}]", account("5")));
+    });
+    let unlimited = server.mock(|when, then| {
+        when.method(GET)
+            .path("/api/v1/accounts/2/followers")
+            .header("authorization", format!("Bearer {TOKEN}"));
+        then.status(200).body(format!("[{}]", account("6")));
     });
     let c = mock_client(&server);
-    assert_eq!(c.last_rate_limit(), None);
-    let me = accounts::verify_credentials(&c, &token()).unwrap();
-    m.assert_calls(1);
-    assert_eq!(me.id.as_str(), "9");
-    assert_eq!(
-        c.last_rate_limit(),
-        RateLimit::from_headers(Some("1500"), Some("1499"), Some("1795887600"))
-    );
-    assert_eq!(
-        c.last_rate_limit().unwrap().reset_unix(),
-        Some(1_795_887_600)
-    );
-
-    // /oauth/token sends none: the client reports the latest response, not a stale one.
-    let t = server.mock(|when, then| {
-        when.method(POST).path("/oauth/token");
-        then.status(200).body(TOKEN_JSON);
+    let clone = c.clone();
+    let tok = token();
+    let (a, b) = std::thread::scope(|s| {
+        let a =
+            s.spawn(|| accounts::followers(&c, Some(&tok), &AccountId::from("1"), &Range::new()));
+        let b = s.spawn(|| {
+            accounts::followers(&clone, Some(&tok), &AccountId::from("2"), &Range::new())
+        });
+        (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
     });
-    oauth::client_credentials(&c, &creds(), &"read".parse().unwrap()).unwrap();
-    t.assert_calls(1);
-    assert_eq!(c.last_rate_limit(), None);
+    limited.assert_calls(1);
+    unlimited.assert_calls(1);
+    assert_eq!(a.items[0].id.as_str(), "5");
+    assert_eq!(
+        a.rate_limit,
+        RateLimit::from_headers(Some("1500"), Some("1499"), None)
+    );
+    assert_eq!(b.items[0].id.as_str(), "6");
+    assert_eq!(b.rate_limit, None, "each result has its own rate limit");
+    assert_eq!(clone.origin(), c.origin());
 }
 
 #[test]
@@ -508,9 +504,8 @@ fn errors_carry_the_rate_limit_and_retry_after() {
         (Some(300), Some(0), Some(ISO_RESET_UNIX))
     );
     let api = e.api_error().unwrap();
-    assert_eq!(api.rate_limit.as_ref(), Some(rl));
-    assert_eq!(api.retry_after, Some(Duration::from_secs(250)));
-    assert_eq!(c.last_rate_limit().as_ref(), Some(rl));
+    assert_eq!(api.rate_limit(), Some(rl));
+    assert_eq!(api.retry_after(), Some(Duration::from_secs(250)));
 }
 
 #[test]
@@ -535,19 +530,17 @@ fn a_401_carries_the_rate_limit_too() {
 fn garbage_rate_limit_values_are_dropped_one_by_one() {
     let server = MockServer::start();
     let m = server.mock(|when, then| {
-        when.method(GET).path("/api/v1/apps/verify_credentials");
+        when.method(GET).path("/api/v1/accounts/3/followers");
         then.status(200)
             .header("X-RateLimit-Limit", "300")
             .header("X-RateLimit-Remaining", "lots")
             .header("X-RateLimit-Reset", "2026-02-30T00:00:00Z")
-            .body(APP);
+            .body(format!("[{}]", account("7")));
     });
     let c = mock_client(&server);
-    assert_eq!(
-        apps::verify_credentials(&c, &token()).unwrap().name,
-        "Test Application"
-    );
+    let page = accounts::followers(&c, None, &AccountId::from("3"), &Range::new()).unwrap();
     m.assert_calls(1);
-    let rl = c.last_rate_limit().unwrap();
+    assert_eq!(page.items[0].id.as_str(), "7");
+    let rl = page.rate_limit.unwrap();
     assert_eq!((rl.limit, rl.remaining, rl.reset), (Some(300), None, None));
 }

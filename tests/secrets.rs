@@ -478,7 +478,6 @@ fn run_flows(server: &Server) -> Shown {
     out.result("oauth::userinfo", &r);
     let r = oauth::revoke(&client, &app_credentials(), &token);
     out.result("oauth::revoke", &r);
-    out.debug(&client.last_rate_limit());
 
     if let (Ok(app), Ok(user)) = (&registered, &exchanged) {
         store_flows(app, &new_app, user, &mut out);

@@ -270,6 +270,24 @@ pub fn stream_large_body(stream: &mut TcpStream, total: u64, chunked: bool) -> u
     sent
 }
 
+/// A plain-http server for one connection, and its address as an `https://` URL: it reads the
+/// first 5 bytes (a TLS client's record header), answers `400 Bad Request` at once as a
+/// plain-http server does, and hangs up. The thread returns the bytes it read.
+pub fn plain_http_for_https() -> (String, thread::JoinHandle<[u8; 5]>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("https://{}", listener.local_addr().expect("address"));
+    let handle = thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut hello = [0u8; 5];
+        s.read_exact(&mut hello).expect("a record header");
+        let _ = s.write_all(
+            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request",
+        );
+        hello
+    });
+    (url, handle)
+}
+
 /// A port on 127.0.0.1 where nothing listens (bound, then released).
 pub fn closed_port_url() -> String {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind");
