@@ -97,13 +97,12 @@ impl StoredApp {
             redirect_uris = requested.redirect_uris().to_vec();
         }
         let scopes = match &app.scopes {
-            Some(s) if !s.is_empty() => s.clone(),
-            _ => requested
-                .requested_scopes()
-                .iter()
-                .map(str::to_owned)
-                .collect(),
-        };
+            Some(s) if !s.is_empty() => s,
+            _ => requested.requested_scopes(),
+        }
+        .iter()
+        .map(str::to_owned)
+        .collect();
         StoredApp {
             name: app.name.clone(),
             client_id: app.client_id.clone(),
@@ -169,7 +168,7 @@ impl StoredToken {
     /// Keeps a token that arrived at `received_at` (Unix seconds).
     ///
     /// ```
-    /// let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("t"));
+    /// let token = mastolite::Token::new(mastolite::AccessToken::new("t"));
     /// let stored = mastolite::store::StoredToken::from_token(&token, 1_700_000_000);
     /// assert_eq!(stored.created_at, Some(1_700_000_000));
     /// assert_eq!(stored.expires_at, None);
@@ -177,7 +176,7 @@ impl StoredToken {
     pub fn from_token(token: &Token, received_at: i64) -> Self {
         StoredToken {
             access_token: token.access_token.clone(),
-            scope: token.scope.clone(),
+            scope: token.scope.as_ref().map(ToString::to_string),
             created_at: Some(token.created_at.unwrap_or(received_at)),
             expires_at: token.expires_at(received_at),
             acct: None,
@@ -765,7 +764,7 @@ mod tests {
 
     #[test]
     fn stored_token_expiry_counts_from_receipt() {
-        let mut token = Token::from_access_token(AccessToken::new("t"));
+        let mut token = Token::new(AccessToken::new("t"));
         token.created_at = Some(10);
         token.expires_in = Some(100);
         let stored = StoredToken::from_token(&token, 50);

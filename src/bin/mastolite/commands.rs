@@ -133,7 +133,13 @@ fn token(ctx: &Ctx, scopes: Option<String>) -> Result<(), Failure> {
     } else {
         views::line(&format!(
             "app token stored (scopes: {})",
-            printable(token.scope.as_deref().unwrap_or("not given"), 300)
+            printable(
+                &token
+                    .scope
+                    .as_ref()
+                    .map_or_else(|| "not given".to_owned(), ToString::to_string),
+                300
+            )
         ))
     };
     emitted(out)
@@ -167,14 +173,8 @@ fn login(
     if let Some(l) = lang {
         options = options.lang(l);
     }
-    let request = oauth::authorize_url(
-        &client,
-        &creds,
-        &registered,
-        &requested,
-        Some(&metadata),
-        &options,
-    )?;
+    let options = options.registered(registered).metadata(metadata);
+    let request = oauth::authorization_request(&client, &creds, &requested, &options)?;
     emitted(views::line(request.url()))?;
     eprintln!("Open the URL above in a browser, approve, and paste the code shown here:");
     let mut input = String::new();
@@ -195,7 +195,7 @@ fn login(
     };
     let token = request.exchange(&client, &creds, &code)?;
     if let Err(missing) = oauth::granted_covers(&token, &requested) {
-        eprintln!("mastolite: note: the server did not grant the scopes \"{missing}\"");
+        eprintln!("mastolite: note: {missing}");
     }
     let acct = match accounts::verify_credentials(&client, &token.access_token) {
         Ok(me) => Some(me.acct),
@@ -474,8 +474,13 @@ fn metadata(ctx: &Ctx) -> Result<(), Failure> {
             lines.push(format!("{name}: {}", printable(v, 300)));
         }
     }
+    if let Some(v) = &m.scopes_supported {
+        lines.push(format!(
+            "scopes_supported: {}",
+            printable(&v.to_string(), 2000)
+        ));
+    }
     let many = [
-        ("scopes_supported", &m.scopes_supported),
         ("grant_types_supported", &m.grant_types_supported),
         (
             "code_challenge_methods_supported",
