@@ -15,7 +15,6 @@
 //! # Ok::<(), mastolite::Error>(())
 //! ```
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
@@ -184,8 +183,9 @@ pub fn covers(held: &str, wanted: &str) -> bool {
 pub struct Scopes {
     /// Each scope once, in the order first given.
     order: Vec<String>,
-    /// The same scopes, for O(log n) lookups and order-free comparison.
-    set: BTreeSet<String>,
+    /// Indices into `order`, sorted by scope: binary search for lookups, and an order-free
+    /// view for comparison and hashing.
+    sorted: Vec<usize>,
 }
 
 impl fmt::Debug for Scopes {
@@ -198,7 +198,7 @@ impl fmt::Debug for Scopes {
 impl PartialEq for Scopes {
     /// Set equality: the order in which the scopes were given does not matter.
     fn eq(&self, other: &Self) -> bool {
-        self.set == other.set
+        self.len() == other.len() && self.sorted_iter().eq(other.sorted_iter())
     }
 }
 
@@ -207,7 +207,10 @@ impl Eq for Scopes {}
 impl Hash for Scopes {
     /// Hashes the scopes in sorted order, as equality ignores the order.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.set.hash(state);
+        state.write_usize(self.len());
+        for scope in self.sorted_iter() {
+            scope.hash(state);
+        }
     }
 }
 
@@ -229,16 +232,55 @@ impl Scopes {
     /// assert_eq!(s.to_string(), "read push");
     /// ```
     pub fn parse_lenient(s: &str) -> Self {
-        let mut out = Scopes::new();
-        out.extend_lenient(s);
-        out
+        s.split_ascii_whitespace()
+            .filter(|t| valid_token(t))
+            .collect()
     }
 
-    /// Adds the valid scope tokens of a space-separated list.
-    fn extend_lenient(&mut self, s: &str) {
-        for t in s.split_ascii_whitespace().filter(|t| valid_token(t)) {
-            self.insert(t);
+    /// The scopes in sorted order.
+    fn sorted_iter(&self) -> impl Iterator<Item = &str> {
+        self.sorted.iter().map(|&i| self.order[i].as_str())
+    }
+
+    /// Where `scope` is, or would be, in `sorted`.
+    fn find(&self, scope: &str) -> Result<usize, usize> {
+        self.sorted
+            .binary_search_by(|&i| self.order[i].as_str().cmp(scope))
+    }
+
+    /// The set of `items` without repeats, keeping each scope's first place: one sort, so
+    /// O(n log n).
+    fn from_vec<S: AsRef<str> + Into<String>>(items: Vec<S>) -> Self {
+        let text = |i: usize| items[i].as_ref();
+        let mut by_scope: Vec<usize> = (0..items.len()).collect();
+        // Ties broken by position, so that the first of equal scopes comes first.
+        by_scope.sort_unstable_by(|&a, &b| text(a).cmp(text(b)).then(a.cmp(&b)));
+        let mut keep = vec![false; items.len()];
+        let mut previous: Option<&str> = None;
+        for &i in &by_scope {
+            if previous != Some(text(i)) {
+                keep[i] = true;
+                previous = Some(text(i));
+            }
         }
+        // Each kept item's index among the kept ones.
+        let mut new_index = vec![0; items.len()];
+        let mut kept = 0;
+        for (i, &k) in keep.iter().enumerate() {
+            new_index[i] = kept;
+            kept += usize::from(k);
+        }
+        let sorted = by_scope
+            .into_iter()
+            .filter(|&i| keep[i])
+            .map(|i| new_index[i])
+            .collect();
+        let order = items
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(s, k)| k.then(|| s.into()))
+            .collect();
+        Scopes { order, sorted }
     }
 
     /// Adds a scope (no effect when it is already there).
@@ -250,8 +292,8 @@ impl Scopes {
     /// assert_eq!(s.len(), 1);
     /// ```
     pub fn insert(&mut self, scope: &str) {
-        if !self.set.contains(scope) {
-            self.set.insert(scope.to_owned());
+        if let Err(at) = self.find(scope) {
+            self.sorted.insert(at, self.order.len());
             self.order.push(scope.to_owned());
         }
     }
@@ -276,7 +318,7 @@ impl Scopes {
     /// assert!(!s.contains("read:accounts"));
     /// ```
     pub fn contains(&self, scope: &str) -> bool {
-        self.set.contains(scope)
+        self.find(scope).is_ok()
     }
 
     /// True when some scope in the set grants `scope` (see [`covers`]).
@@ -411,17 +453,13 @@ impl FromStr for Scopes {
     /// Parses a space-separated list. Unknown scopes are accepted; characters that RFC 6749
     /// forbids in a scope (quotes, backslashes, control characters, non-ASCII) are not.
     fn from_str(s: &str) -> Result<Self, Error> {
-        let mut out = Scopes::new();
-        for t in s.split_ascii_whitespace() {
-            if !valid_token(t) {
-                return Err(Error::invalid(format!(
-                    "{:?} is not a valid OAuth scope",
-                    crate::terminal::Clean(t).to_string()
-                )));
-            }
-            out.insert(t);
+        if let Some(t) = s.split_ascii_whitespace().find(|t| !valid_token(t)) {
+            return Err(Error::invalid(format!(
+                "{:?} is not a valid OAuth scope",
+                crate::terminal::Clean(t).to_string()
+            )));
         }
-        Ok(out)
+        Ok(Scopes::parse_lenient(s))
     }
 }
 
@@ -440,13 +478,27 @@ impl fmt::Display for Scopes {
 }
 
 impl<'a> FromIterator<&'a str> for Scopes {
+    /// The set of the given scopes, each once, in the order first given; O(n log n).
     fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
-        let mut out = Scopes::new();
-        for s in iter {
-            out.insert(s);
-        }
-        out
+        Scopes::from_vec(iter.into_iter().collect::<Vec<&str>>())
     }
+}
+
+/// Splits each item into the valid scope tokens it holds (an array entry may hold several).
+fn lenient_tokens(items: Vec<String>) -> Scopes {
+    let mut tokens = Vec::with_capacity(items.len());
+    for item in items {
+        if valid_token(&item) {
+            tokens.push(item);
+        } else {
+            tokens.extend(
+                item.split_ascii_whitespace()
+                    .filter(|t| valid_token(t))
+                    .map(str::to_owned),
+            );
+        }
+    }
+    Scopes::from_vec(tokens)
 }
 
 impl<'a> IntoIterator for &'a Scopes {
@@ -485,11 +537,11 @@ impl<'de> serde::Deserialize<'de> for Scopes {
                 self,
                 mut seq: A,
             ) -> Result<Scopes, A::Error> {
-                let mut out = Scopes::new();
+                let mut items = Vec::new();
                 while let Some(item) = seq.next_element::<String>()? {
-                    out.extend_lenient(&item);
+                    items.push(item);
                 }
-                Ok(out)
+                Ok(lenient_tokens(items))
             }
         }
         d.deserialize_any(V)
@@ -512,14 +564,14 @@ const _: () = {
     /// The array form: each element lands in `item`, then joins `out`.
     struct Items<'a> {
         out: &'a mut Option<Scopes>,
-        scopes: Scopes,
+        items: Vec<String>,
         item: Option<String>,
     }
 
     impl Items<'_> {
         fn take_item(&mut self) {
             if let Some(item) = self.item.take() {
-                self.scopes.extend_lenient(&item);
+                self.items.push(item);
             }
         }
     }
@@ -531,7 +583,7 @@ const _: () = {
         }
         fn finish(&mut self) -> miniserde::Result<()> {
             self.take_item();
-            *self.out = Some(std::mem::take(&mut self.scopes));
+            *self.out = Some(lenient_tokens(std::mem::take(&mut self.items)));
             Ok(())
         }
     }
@@ -544,7 +596,7 @@ const _: () = {
         fn seq(&mut self) -> miniserde::Result<Box<dyn Seq + '_>> {
             Ok(Box::new(Items {
                 out: &mut self.out,
-                scopes: Scopes::new(),
+                items: Vec::new(),
                 item: None,
             }))
         }

@@ -1187,3 +1187,181 @@ fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> T {
 fn from_json<T: miniserde::Deserialize>(s: &str) -> T {
     miniserde::json::from_str(s).unwrap()
 }
+
+// ---------------------------------------------------------------------------------------
+// A stateless web app: the parts are stored, the request is rebuilt at the callback
+
+#[test]
+fn a_request_rebuilt_from_stored_parts_completes_the_login() {
+    let server = MockServer::start();
+    let client = client(&server);
+    let redirect = "https://app.example/callback";
+    let app = app(redirect);
+    let request = authorize_read(&client, redirect, None, AuthorizeOptions::new()).unwrap();
+    // What the web app keeps in its session store: plain strings, and the request is gone.
+    let parts = request.into_parts();
+    let stored = (
+        parts.state.into_secret(),
+        parts.verifier.map(PkceVerifier::into_secret),
+        parts.redirect_uri,
+        parts.scopes.to_string(),
+    );
+    let (state, verifier, redirect_uri, scope) = stored.clone();
+    let verifier = verifier.expect("PKCE by default");
+    assert_eq!((redirect_uri.as_str(), scope.as_str()), (redirect, "read"));
+
+    // A later request, perhaps in another process: rebuild, check the callback, exchange.
+    let rebuilt = oauth::AuthorizationRequest::from_parts(oauth::AuthorizationParts::new(
+        mastolite::CsrfState::new(stored.0),
+        stored.1.map(PkceVerifier::new),
+        stored.2,
+        stored.3.parse().unwrap(),
+    ));
+    assert_eq!(rebuilt.url(), "");
+    assert_eq!(rebuilt.scopes(), &scopes("read"));
+    assert!(matches!(
+        rebuilt.parse_callback(&format!("{redirect}?code=c0de&state=forged")),
+        Err(Error::StateMismatch)
+    ));
+    let code = rebuilt
+        .parse_callback(&format!("{redirect}?code=c0de&state={state}"))
+        .unwrap();
+    let mock = token_mock(
+        &server,
+        &format!(
+            "grant_type=authorization_code&code=c0de\
+             &redirect_uri=https%3A%2F%2Fapp.example%2Fcallback\
+             &client_id=cl1ent-1d&client_secret=cl1ent-s3cret&code_verifier={verifier}"
+        ),
+        200,
+        &fixture("token.json"),
+    );
+    let token = rebuilt.exchange(&client, &app, &code).unwrap();
+    mock.assert();
+    assert_eq!(
+        token.access_token.secret(),
+        "ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The loopback example's callback handling
+
+#[allow(dead_code)]
+#[path = "../examples/login_common/mod.rs"]
+mod login_common;
+
+mod loopback {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::time::{Duration, Instant};
+
+    fn listener_and_request() -> (TcpListener, oauth::AuthorizationRequest) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let redirect = format!("http://{}/callback", listener.local_addr().unwrap());
+        let client = Client::new("https://mastodon.example").unwrap();
+        let request = oauth::authorization_request(
+            &client,
+            &app(&redirect),
+            &scopes("read"),
+            &AuthorizeOptions::new(),
+        )
+        .unwrap();
+        (listener, request)
+    }
+
+    /// Sends a GET and returns the status line of the answer.
+    fn get(addr: std::net::SocketAddr, target: &str) -> String {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(s, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer.lines().next().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn a_wrong_state_is_answered_and_the_wait_goes_on() {
+        let (listener, request) = listener_and_request();
+        let addr = listener.local_addr().unwrap();
+        let state = request.state().secret().to_owned();
+        let browser = std::thread::spawn(move || {
+            let statuses = [
+                get(addr, "/favicon.ico"),
+                get(addr, "/callback?code=forged&state=wrong"),
+                get(addr, "/callback?code=forged"),
+                get(addr, "/callback?error=access_denied"),
+            ];
+            // The real redirect; its connection is answered by the caller.
+            let mut s = TcpStream::connect(addr).unwrap();
+            write!(
+                s,
+                "GET /callback?code=r3al&state={state} HTTP/1.1\r\nHost: x\r\n\r\n"
+            )
+            .unwrap();
+            statuses
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let (_conn, outcome) =
+            login_common::wait_for_callback(&listener, deadline, &request).unwrap();
+        assert_eq!(outcome.unwrap().secret(), "r3al");
+        let statuses = browser.join().unwrap();
+        assert_eq!(statuses[0], "HTTP/1.1 404 Not Found");
+        for s in &statuses[1..] {
+            assert_eq!(s, "HTTP/1.1 400 Bad Request");
+        }
+    }
+
+    #[test]
+    fn the_servers_error_with_the_right_state_ends_the_wait() {
+        let (listener, request) = listener_and_request();
+        let addr = listener.local_addr().unwrap();
+        let target = format!(
+            "/callback?error=access_denied&error_description=no&state={}",
+            request.state().secret()
+        );
+        let browser = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(addr).unwrap();
+            write!(s, "GET {target} HTTP/1.1\r\n\r\n").unwrap();
+            s
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let (_conn, outcome) =
+            login_common::wait_for_callback(&listener, deadline, &request).unwrap();
+        match outcome {
+            Err(Error::Authorization(a)) => assert!(a.is_access_denied()),
+            other => panic!("{other:?}"),
+        }
+        drop(browser.join().unwrap());
+    }
+
+    #[test]
+    fn a_trickling_client_cannot_hold_the_wait_past_the_deadline() {
+        let (listener, request) = listener_and_request();
+        let addr = listener.local_addr().unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop2 = stop.clone();
+        // One byte every 50 ms, never finishing the head: each read succeeds quickly, so
+        // only a deadline across reads ends it.
+        let trickler = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(addr).unwrap();
+            for b in b"GET /callback?code=x&state=y HTTP/1.1\r\nX-Slow: "
+                .iter()
+                .cycle()
+            {
+                if stop2.load(std::sync::atomic::Ordering::Relaxed) || s.write_all(&[*b]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let deadline = Instant::now() + Duration::from_millis(1500);
+        let err = login_common::wait_for_callback(&listener, deadline, &request).unwrap_err();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        // A read timeout per read alone would keep reading for minutes (8 KiB at 20 bytes
+        // a second); the deadline across reads ends the wait.
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+        assert!(Instant::now() >= deadline);
+        trickler.join().unwrap();
+    }
+}
