@@ -250,17 +250,16 @@ impl Scopes {
 
     /// The set of `items` without repeats, keeping each scope's first place: one sort, so
     /// O(n log n).
-    fn from_vec<S: AsRef<str> + Into<String>>(items: Vec<S>) -> Self {
-        let text = |i: usize| items[i].as_ref();
+    fn from_strs(items: &[&str]) -> Self {
         let mut by_scope: Vec<usize> = (0..items.len()).collect();
-        // Ties broken by position, so that the first of equal scopes comes first.
-        by_scope.sort_unstable_by(|&a, &b| text(a).cmp(text(b)).then(a.cmp(&b)));
+        // Stable, so that the first of equal scopes comes first.
+        merge_sort(&mut by_scope, |a, b| items[a] < items[b]);
         let mut keep = vec![false; items.len()];
         let mut previous: Option<&str> = None;
         for &i in &by_scope {
-            if previous != Some(text(i)) {
+            if previous != Some(items[i]) {
                 keep[i] = true;
-                previous = Some(text(i));
+                previous = Some(items[i]);
             }
         }
         // Each kept item's index among the kept ones.
@@ -276,9 +275,10 @@ impl Scopes {
             .map(|i| new_index[i])
             .collect();
         let order = items
-            .into_iter()
+            .iter()
             .zip(keep)
-            .filter_map(|(s, k)| k.then(|| s.into()))
+            .filter(|&(_, k)| k)
+            .map(|(s, _)| (*s).to_owned())
             .collect();
         Scopes { order, sorted }
     }
@@ -480,25 +480,48 @@ impl fmt::Display for Scopes {
 impl<'a> FromIterator<&'a str> for Scopes {
     /// The set of the given scopes, each once, in the order first given; O(n log n).
     fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
-        Scopes::from_vec(iter.into_iter().collect::<Vec<&str>>())
+        Scopes::from_strs(&iter.into_iter().collect::<Vec<&str>>())
     }
 }
 
-/// Splits each item into the valid scope tokens it holds (an array entry may hold several).
-fn lenient_tokens(items: Vec<String>) -> Scopes {
-    let mut tokens = Vec::with_capacity(items.len());
-    for item in items {
-        if valid_token(&item) {
-            tokens.push(item);
-        } else {
-            tokens.extend(
-                item.split_ascii_whitespace()
-                    .filter(|t| valid_token(t))
-                    .map(str::to_owned),
-            );
+/// The valid scope tokens of every item (an array entry may hold several).
+#[cfg(any(feature = "serde", feature = "miniserde"))]
+fn lenient_tokens(items: &[String]) -> Scopes {
+    items
+        .iter()
+        .flat_map(|item| item.split_ascii_whitespace())
+        .filter(|t| valid_token(t))
+        .collect()
+}
+
+/// Sorts `v` by `less`, keeping equal elements in their order: a bottom-up merge sort,
+/// O(n log n) and a few hundred bytes of code where the standard library's sorts would add
+/// kilobytes to small binaries.
+fn merge_sort(v: &mut Vec<usize>, less: impl Fn(usize, usize) -> bool) {
+    let n = v.len();
+    let mut from = std::mem::take(v);
+    let mut to = vec![0; n];
+    let mut width = 1;
+    while width < n {
+        for start in (0..n).step_by(2 * width) {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut to[start..end] {
+                // Take from the right run only when it is strictly smaller: stable.
+                if j < end && (i >= mid || less(from[j], from[i])) {
+                    *slot = from[j];
+                    j += 1;
+                } else {
+                    *slot = from[i];
+                    i += 1;
+                }
+            }
         }
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
     }
-    Scopes::from_vec(tokens)
+    *v = from;
 }
 
 impl<'a> IntoIterator for &'a Scopes {
@@ -541,7 +564,7 @@ impl<'de> serde::Deserialize<'de> for Scopes {
                 while let Some(item) = seq.next_element::<String>()? {
                     items.push(item);
                 }
-                Ok(lenient_tokens(items))
+                Ok(lenient_tokens(&items))
             }
         }
         d.deserialize_any(V)
@@ -583,7 +606,7 @@ const _: () = {
         }
         fn finish(&mut self) -> miniserde::Result<()> {
             self.take_item();
-            *self.out = Some(lenient_tokens(std::mem::take(&mut self.items)));
+            *self.out = Some(lenient_tokens(&self.items));
             Ok(())
         }
     }
@@ -649,6 +672,18 @@ mod tests {
                 .to_string(),
             "push"
         );
+    }
+
+    #[test]
+    fn merge_sort_sorts_stably() {
+        for n in 0..70 {
+            let keys: Vec<usize> = (0..n).map(|i| (i * 7919 + 13) % 17).collect();
+            let mut v: Vec<usize> = (0..n).collect();
+            merge_sort(&mut v, |a, b| keys[a] < keys[b]);
+            let mut want: Vec<usize> = (0..n).collect();
+            want.sort_by_key(|&i| (keys[i], i));
+            assert_eq!(v, want, "{n}");
+        }
     }
 
     #[test]
