@@ -897,14 +897,16 @@ pub fn revoke(client: &Client, app: &AppCredentials, token: &AccessToken) -> Res
 /// The server's OAuth metadata: `GET /.well-known/oauth-authorization-server` (RFC 8414,
 /// Mastodon 4.3+).
 ///
-/// A server that answers 404 (Mastodon before 4.3) gets [`ServerMetadata::classic`]: the
-/// classic endpoints, `discovered` false, and PKCE not known to be supported.
+/// A server that answers 404 (Mastodon before 4.3, GoToSocial) gets
+/// [`ServerMetadata::classic`]: the classic endpoints and `discovered` false. Given to
+/// [`AuthorizeOptions::metadata`], a discovered document that does not list `S256` turns
+/// PKCE off; the classic fallback does not.
 ///
 /// ```no_run
 /// # let client = mastolite::Client::new("https://mastodon.example")?;
 /// let m = mastolite::oauth::server_metadata(&client)?;
 /// if !m.discovered {
-///     println!("an older server: no PKCE, no profile scope");
+///     println!("no metadata document: the classic endpoints, no profile scope");
 /// }
 /// println!("PKCE: {}", m.supports_pkce_s256());
 /// # Ok::<(), mastolite::Error>(())

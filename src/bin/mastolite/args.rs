@@ -192,7 +192,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "login",
         args: "[--scopes SCOPES] [--force-login] [--lang L]",
-        about: "Logs a user in (authorization code, with PKCE where the server supports it): prints the authorize URL alone on stdout, reads the code the server shows as one line from stdin, and stores the user token. Prompts go to stderr.",
+        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout, reads the code the server shows as one line from stdin, and stores the user token. Prompts go to stderr.",
         options: &[
             (
                 "--scopes",

@@ -458,7 +458,7 @@ fn metadata(ctx: &Ctx) -> Result<(), Failure> {
         if m.discovered {
             "yes"
         } else {
-            "no (the server has no metadata document: classic endpoints, no PKCE)"
+            "no (the server has no metadata document: classic endpoints; PKCE is sent all the same)"
         }
     )];
     let one = [
