@@ -648,8 +648,8 @@ pub fn authorization_request(
             return Err(Error::invalid(format!(
                 "the app did not register the scopes \"{}\" (it registered \"{}\"); \
                  Mastodon compares scopes as strings, so ask only for scopes the app registered",
-                Shortened(&missing),
-                Shortened(registered)
+                shortened(&missing),
+                shortened(registered)
             )));
         }
     }
@@ -659,7 +659,7 @@ pub fn authorization_request(
         if !unknown.is_empty() {
             return Err(Error::invalid(format!(
                 "the server does not support the scopes \"{}\"",
-                Shortened(&unknown)
+                shortened(&unknown)
             )));
         }
     }
@@ -728,24 +728,10 @@ pub fn authorization_request(
     })
 }
 
-/// Scopes in an error message: the first few, then how many more, so that a server that
-/// lists 100,000 scopes does not make a megabyte of error text.
-struct Shortened<'a>(&'a Scopes);
-
-impl std::fmt::Display for Shortened<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const SHOWN: usize = 10;
-        for (i, s) in self.0.iter().take(SHOWN).enumerate() {
-            if i > 0 {
-                f.write_str(" ")?;
-            }
-            write!(f, "{}", crate::terminal::Clean(s))?;
-        }
-        if self.0.len() > SHOWN {
-            write!(f, " … and {} more", self.0.len() - SHOWN)?;
-        }
-        Ok(())
-    }
+/// Scopes in an error message, cut (by [`Clean`](crate::terminal::Clean)) so that a server
+/// that lists 100,000 scopes does not make a megabyte of error text.
+fn shortened(scopes: &Scopes) -> String {
+    crate::terminal::Clean(&scopes.to_string()).to_string()
 }
 
 /// The metadata's authorization endpoint when it is on the client's origin, else the classic
@@ -838,7 +824,7 @@ impl std::fmt::Display for MissingScopes {
         write!(
             f,
             "the server did not grant the scopes \"{}\"",
-            Shortened(&self.0)
+            shortened(&self.0)
         )
     }
 }

@@ -487,11 +487,7 @@ impl<'a> FromIterator<&'a str> for Scopes {
 /// The valid scope tokens of every item (an array entry may hold several).
 #[cfg(any(feature = "serde", feature = "miniserde"))]
 fn lenient_tokens(items: &[String]) -> Scopes {
-    items
-        .iter()
-        .flat_map(|item| item.split_ascii_whitespace())
-        .filter(|t| valid_token(t))
-        .collect()
+    Scopes::parse_lenient(&items.join(" "))
 }
 
 /// Sorts `v` by `less`, keeping equal elements in their order: a bottom-up merge sort,
