@@ -646,8 +646,8 @@ pub fn authorization_request(
         let missing = requested.literal_difference(registered);
         if !missing.is_empty() {
             return Err(Error::invalid(format!(
-                "the app did not register the scopes \"{}\" (it registered \"{}\"); \
-                 Mastodon compares scopes as strings, so ask only for scopes the app registered",
+                "the app did not register the scopes \"{}\" (it registered \"{}\", and Mastodon \
+                 compares scopes as strings)",
                 shortened(&missing),
                 shortened(registered)
             )));
@@ -669,7 +669,7 @@ pub fn authorization_request(
     let redirect_uri = app.redirect_uri.as_str();
     if redirect_uri.is_empty() || redirect_uri.contains(char::is_whitespace) {
         return Err(Error::invalid(
-            "the redirect URI must be one registered URI, without spaces (mastolite::OOB for pasted codes)",
+            "the redirect URI must be one registered URI, without spaces",
         ));
     }
     if let Some(lang) = &options.lang {
@@ -746,8 +746,7 @@ fn authorize_endpoint(client: &Client, metadata: Option<&ServerMetadata>) -> Res
             Ok(url.to_owned())
         }
         _ => Err(Error::invalid(format!(
-            "the server metadata names {:?} as its authorization endpoint, which is not on {}; \
-             use that server's own address for the client",
+            "the server metadata's authorization endpoint {:?} is not on {}",
             crate::terminal::Clean(url).to_string(),
             client.origin()
         ))),
