@@ -532,14 +532,14 @@ impl<'a> IntoIterator for &'a Scopes {
     }
 }
 
-// JSON: a space-separated string (OAuth's `scope`), decoded from that or from an array of
-// strings (`scopes` of an app, the metadata's `scopes_supported`). Entries that are not valid
-// scope tokens are dropped, as in [`Scopes::parse_lenient`].
+// JSON: an array of strings, in the order first given; decoded from that or from a
+// space-separated string (OAuth's `scope`). Entries that are not valid scope tokens are
+// dropped, as in [`Scopes::parse_lenient`].
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for Scopes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        self.order.serialize(s)
     }
 }
 
@@ -573,7 +573,7 @@ impl<'de> serde::Deserialize<'de> for Scopes {
 #[cfg(feature = "miniserde")]
 impl miniserde::Serialize for Scopes {
     fn begin(&self) -> miniserde::ser::Fragment<'_> {
-        miniserde::ser::Fragment::Str(std::borrow::Cow::Owned(self.to_string()))
+        self.order.begin()
     }
 }
 
@@ -683,6 +683,17 @@ mod tests {
             want.sort_by_key(|&i| (keys[i], i));
             assert_eq!(v, want, "{n}");
         }
+    }
+
+    #[test]
+    fn json_is_an_array_and_reads_strings_too() {
+        let s: Scopes = "write read write".parse().unwrap();
+        assert_eq!(crate::json::to_string(&s), r#"["write","read"]"#);
+        let from_array: Scopes = crate::json::from_str(r#"["write","read","bad\"one"]"#).unwrap();
+        let from_string: Scopes = crate::json::from_str(r#""write read""#).unwrap();
+        assert_eq!(from_array.iter().collect::<Vec<_>>(), ["write", "read"]);
+        assert_eq!(from_string.iter().collect::<Vec<_>>(), ["write", "read"]);
+        assert!(crate::json::from_str::<Scopes>("[1]").is_err());
     }
 
     #[test]
