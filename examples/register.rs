@@ -51,7 +51,7 @@ fn register(server: &str, name: &str) -> Result<(), Error> {
     println!("client_secret: {}", printable(creds.client_secret.secret()));
     println!("redirect_uri: {}", printable(&creds.redirect_uri));
     if let Some(scopes) = &app.scopes {
-        println!("scopes: {}", printable(&scopes.join(" ")));
+        println!("scopes: {}", printable(&scopes.to_string()));
     }
     Ok(())
 }

@@ -51,67 +51,253 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// An instance with nothing known (every accessor returns `None`) as if `/api/v2/instance`
+    /// answered: for tests of code that takes an [`Instance`]. Add what the test needs with
+    /// the `with_*` methods.
+    ///
+    /// ```
+    /// use mastolite::Instance;
+    /// let server = Instance::new()
+    ///     .with_domain("social.example")
+    ///     .with_version("4.5.0")
+    ///     .with_max_characters(500);
+    /// assert_eq!(server.domain(), Some("social.example"));
+    /// assert_eq!(server.max_characters(), Some(500));
+    /// assert_eq!(server.title(), None);
+    /// ```
+    pub fn new() -> Self {
+        Instance {
+            api_version: 2,
+            domain: None,
+            title: None,
+            version: None,
+            source_url: None,
+            contact_email: None,
+            contact_account: None,
+            streaming_url: None,
+            vapid_public_key: None,
+            max_characters: None,
+            max_featured_tags: None,
+            max_pinned_statuses: None,
+            max_profile_fields: None,
+        }
+    }
+
     /// Which endpoint answered: 2 for `/api/v2/instance`, 1 for `/api/v1/instance`.
+    ///
+    /// ```
+    /// assert_eq!(mastolite::Instance::new().with_api_version(1).api_version(), 1);
+    /// ```
     pub fn api_version(&self) -> u8 {
         self.api_version
     }
+    /// The same instance, as if this endpoint version answered (1 or 2).
+    ///
+    /// ```
+    /// assert_eq!(mastolite::Instance::new().api_version(), 2);
+    /// ```
+    #[must_use]
+    pub fn with_api_version(mut self, version: u8) -> Self {
+        self.api_version = version;
+        self
+    }
     /// The server's domain (v2 `domain`; v1 `uri`, with the scheme that Pleroma and Akkoma
     /// put there removed).
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_domain("social.example");
+    /// assert_eq!(server.domain(), Some("social.example"));
+    /// ```
     pub fn domain(&self) -> Option<&str> {
         self.domain.as_deref()
     }
+    /// The same instance with [`domain`](Self::domain) set.
+    #[must_use]
+    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
     /// The server's name.
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_title("Social");
+    /// assert_eq!(server.title(), Some("Social"));
+    /// ```
     pub fn title(&self) -> Option<&str> {
         self.title.as_deref()
     }
+    /// The same instance with [`title`](Self::title) set.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
     /// The software version as the server gives it: `4.5.0`, `0.17.0 git-abc123` on
     /// GoToSocial, `2.7.2 (compatible; Pleroma 2.5.0)` on Pleroma and Akkoma.
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_version("4.5.0");
+    /// assert_eq!(server.version(), Some("4.5.0"));
+    /// ```
     pub fn version(&self) -> Option<&str> {
         self.version.as_deref()
     }
+    /// The same instance with [`version`](Self::version) set.
+    #[must_use]
+    pub fn with_version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
     /// The source code of the server's software (v2 only).
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_source_url("https://github.com/mastodon/mastodon");
+    /// assert_eq!(server.source_url(), Some("https://github.com/mastodon/mastodon"));
+    /// ```
     pub fn source_url(&self) -> Option<&str> {
         self.source_url.as_deref()
     }
+    /// The same instance with [`source_url`](Self::source_url) set.
+    #[must_use]
+    pub fn with_source_url(mut self, source_url: impl Into<String>) -> Self {
+        self.source_url = Some(source_url.into());
+        self
+    }
     /// The staff's e-mail address.
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_contact_email("admin@social.example");
+    /// assert_eq!(server.contact_email(), Some("admin@social.example"));
+    /// ```
     pub fn contact_email(&self) -> Option<&str> {
         self.contact_email.as_deref()
     }
+    /// The same instance with [`contact_email`](Self::contact_email) set.
+    #[must_use]
+    pub fn with_contact_email(mut self, contact_email: impl Into<String>) -> Self {
+        self.contact_email = Some(contact_email.into());
+        self
+    }
     /// The account to contact about the server.
+    ///
+    /// ```
+    /// use mastolite::{instance::ContactAccount, Instance};
+    /// let server = Instance::new().with_contact_account(ContactAccount::new("admin"));
+    /// assert_eq!(server.contact_account().unwrap().acct.as_deref(), Some("admin"));
+    /// ```
     pub fn contact_account(&self) -> Option<&ContactAccount> {
         self.contact_account.as_ref()
     }
+    /// The same instance with [`contact_account`](Self::contact_account) set.
+    #[must_use]
+    pub fn with_contact_account(mut self, contact_account: ContactAccount) -> Self {
+        self.contact_account = Some(contact_account);
+        self
+    }
     /// The streaming API's address (v2 `configuration.urls.streaming`, v1
     /// `urls.streaming_api`).
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_streaming_url("wss://social.example");
+    /// assert_eq!(server.streaming_url(), Some("wss://social.example"));
+    /// ```
     pub fn streaming_url(&self) -> Option<&str> {
         self.streaming_url.as_deref()
     }
+    /// The same instance with [`streaming_url`](Self::streaming_url) set.
+    #[must_use]
+    pub fn with_streaming_url(mut self, streaming_url: impl Into<String>) -> Self {
+        self.streaming_url = Some(streaming_url.into());
+        self
+    }
     /// The server's VAPID public key for Web Push (v2 `configuration.vapid.public_key`,
     /// Pleroma's `pleroma.vapid_public_key`).
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_vapid_public_key("BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M=");
+    /// assert_eq!(server.vapid_public_key(), Some("BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M="));
+    /// ```
     pub fn vapid_public_key(&self) -> Option<&str> {
         self.vapid_public_key.as_deref()
     }
+    /// The same instance with [`vapid_public_key`](Self::vapid_public_key) set.
+    #[must_use]
+    pub fn with_vapid_public_key(mut self, vapid_public_key: impl Into<String>) -> Self {
+        self.vapid_public_key = Some(vapid_public_key.into());
+        self
+    }
     /// The longest post, in characters (`configuration.statuses.max_characters`, or
     /// Pleroma's `max_toot_chars`).
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_max_characters(5);
+    /// assert_eq!(server.max_characters(), Some(5));
+    /// ```
     pub fn max_characters(&self) -> Option<u64> {
         self.max_characters
     }
+    /// The same instance with [`max_characters`](Self::max_characters) set.
+    #[must_use]
+    pub fn with_max_characters(mut self, max_characters: u64) -> Self {
+        self.max_characters = Some(max_characters);
+        self
+    }
     /// How many hashtags a profile may feature (`configuration.accounts.max_featured_tags`).
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_max_featured_tags(5);
+    /// assert_eq!(server.max_featured_tags(), Some(5));
+    /// ```
     pub fn max_featured_tags(&self) -> Option<u64> {
         self.max_featured_tags
     }
+    /// The same instance with [`max_featured_tags`](Self::max_featured_tags) set.
+    #[must_use]
+    pub fn with_max_featured_tags(mut self, max_featured_tags: u64) -> Self {
+        self.max_featured_tags = Some(max_featured_tags);
+        self
+    }
     /// How many posts a profile may pin (`configuration.accounts.max_pinned_statuses`).
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_max_pinned_statuses(5);
+    /// assert_eq!(server.max_pinned_statuses(), Some(5));
+    /// ```
     pub fn max_pinned_statuses(&self) -> Option<u64> {
         self.max_pinned_statuses
+    }
+    /// The same instance with [`max_pinned_statuses`](Self::max_pinned_statuses) set.
+    #[must_use]
+    pub fn with_max_pinned_statuses(mut self, max_pinned_statuses: u64) -> Self {
+        self.max_pinned_statuses = Some(max_pinned_statuses);
+        self
     }
     /// How many metadata fields a profile may have
     /// (`configuration.accounts.max_profile_fields`, or Pleroma's
     /// `pleroma.metadata.fields_limits.max_fields`).
+    ///
+    /// ```
+    /// let server = mastolite::Instance::new().with_max_profile_fields(5);
+    /// assert_eq!(server.max_profile_fields(), Some(5));
+    /// ```
     pub fn max_profile_fields(&self) -> Option<u64> {
         self.max_profile_fields
     }
+    /// The same instance with [`max_profile_fields`](Self::max_profile_fields) set.
+    #[must_use]
+    pub fn with_max_profile_fields(mut self, max_profile_fields: u64) -> Self {
+        self.max_profile_fields = Some(max_profile_fields);
+        self
+    }
 }
 
+impl Default for Instance {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+crate::entities::entity! {
 /// The account to contact about a server: the part of an [`Account`](crate::Account) that
 /// every server sends, each field optional so that a partial account never fails the decode.
 ///
@@ -123,13 +309,6 @@ impl Instance {
 /// assert_eq!(a.url, None);
 /// # }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "miniserde",
-    derive(miniserde::Serialize, miniserde::Deserialize)
-)]
-#[non_exhaustive]
 pub struct ContactAccount {
     /// The account id.
     pub id: Option<AccountId>,
@@ -142,20 +321,31 @@ pub struct ContactAccount {
     /// The profile page.
     pub url: Option<String>,
 }
-
-// The wire shapes, v2 and v1, with only the fields read here. Every field is optional.
-macro_rules! wire {
-    ($($(#[$doc:meta])* $name:ident { $($field:ident: $ty:ty,)* })*) => {$(
-        $(#[$doc])*
-        #[derive(Debug)]
-        #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-        #[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
-        struct $name { $($field: $ty,)* }
-    )*};
 }
 
-wire! {
-    V2 {
+impl ContactAccount {
+    /// A contact account with the given `acct` and nothing else known: for tests of code
+    /// that takes an [`Instance`]. Set more fields on the value it returns.
+    ///
+    /// ```
+    /// let mut a = mastolite::instance::ContactAccount::new("admin");
+    /// a.display_name = Some("The admin".to_owned());
+    /// assert_eq!(a.acct.as_deref(), Some("admin"));
+    /// ```
+    pub fn new(acct: impl Into<String>) -> Self {
+        ContactAccount {
+            id: None,
+            username: None,
+            acct: Some(acct.into()),
+            display_name: None,
+            url: None,
+        }
+    }
+}
+
+// The wire shapes, v2 and v1, with only the fields read here. Every field is optional.
+crate::entities::entity! { wire
+    struct V2 {
         domain: Option<String>,
         title: Option<String>,
         version: Option<String>,
@@ -163,32 +353,32 @@ wire! {
         contact: Option<V2Contact>,
         configuration: Option<Configuration>,
     }
-    V2Contact {
+    struct V2Contact {
         email: Option<String>,
         account: Option<ContactAccount>,
     }
     /// `configuration`: v2, and v1 from Mastodon 3.x (which has no `urls` or `vapid` in it).
-    Configuration {
+    struct Configuration {
         urls: Option<Urls>,
         vapid: Option<Vapid>,
         accounts: Option<AccountLimits>,
         statuses: Option<StatusLimits>,
     }
-    Urls {
+    struct Urls {
         streaming: Option<String>,
     }
-    Vapid {
+    struct Vapid {
         public_key: Option<String>,
     }
-    AccountLimits {
+    struct AccountLimits {
         max_featured_tags: Option<i64>,
         max_pinned_statuses: Option<i64>,
         max_profile_fields: Option<i64>,
     }
-    StatusLimits {
+    struct StatusLimits {
         max_characters: Option<i64>,
     }
-    V1 {
+    struct V1 {
         uri: Option<String>,
         title: Option<String>,
         version: Option<String>,
@@ -199,18 +389,18 @@ wire! {
         max_toot_chars: Option<i64>,
         pleroma: Option<Pleroma>,
     }
-    V1Urls {
+    struct V1Urls {
         streaming_api: Option<String>,
     }
     /// Pleroma's and Akkoma's extras.
-    Pleroma {
+    struct Pleroma {
         vapid_public_key: Option<String>,
         metadata: Option<PleromaMetadata>,
     }
-    PleromaMetadata {
+    struct PleromaMetadata {
         fields_limits: Option<FieldsLimits>,
     }
-    FieldsLimits {
+    struct FieldsLimits {
         max_fields: Option<i64>,
     }
 }

@@ -70,7 +70,6 @@ encodable!(
     crate::Account,
     crate::AccountId,
     crate::Application,
-    crate::CredentialAccount,
     crate::CustomEmoji,
     crate::FeatureApproval,
     crate::Field,

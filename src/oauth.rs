@@ -5,10 +5,13 @@
 //! `authorization_code` (a user token, with PKCE on 4.3+). Tokens do not expire and there are
 //! no refresh tokens.
 //!
-//! A user login goes: [`server_metadata`] (what the server supports), [`authorize_url`] (the
-//! page the user opens, with a fresh `state` and a PKCE challenge), then either
-//! [`AuthorizationRequest::parse_callback`] on the redirect the browser lands on, or a code
-//! the user pastes ([`OOB`]), and finally [`AuthorizationRequest::exchange`] for the token.
+//! A user login goes: [`server_metadata`] (what the server supports),
+//! [`authorization_request`] (the page the user opens, with a fresh `state` and a PKCE
+//! challenge), then either [`AuthorizationRequest::parse_callback`] on the redirect the
+//! browser lands on, or a code the user pastes ([`OOB`]), and finally
+//! [`AuthorizationRequest::exchange`] for the token. A web app that keeps no state between
+//! the redirect and the callback stores [`AuthorizationRequest::into_parts`] and rebuilds the
+//! request with [`AuthorizationRequest::from_parts`].
 
 use crate::client::{Client, Request, decode};
 use crate::entities::{AppCredentials, MetadataDocument, ServerMetadata, Token, UserInfo};
@@ -88,6 +91,9 @@ pub fn client_credentials(
 /// # let creds = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
 /// let code = mastolite::AuthorizationCode::new("pasted code");
 /// let token = mastolite::oauth::exchange_code(&client, &creds, &code, mastolite::OOB, None)?;
+/// // With PKCE, the verifier kept from the authorize step is given up here.
+/// let verifier = mastolite::PkceVerifier::new("kept from the authorize step");
+/// let token = mastolite::oauth::exchange_code(&client, &creds, &code, mastolite::OOB, Some(verifier))?;
 /// # let _ = token;
 /// # Ok::<(), mastolite::Error>(())
 /// ```
@@ -101,7 +107,7 @@ pub fn exchange_code(
     app: &AppCredentials,
     code: &AuthorizationCode,
     redirect_uri: &str,
-    verifier: Option<&PkceVerifier>,
+    verifier: Option<PkceVerifier>,
 ) -> Result<Token, Error> {
     let code = code.secret().trim();
     if code.is_empty() {
@@ -114,7 +120,7 @@ pub fn exchange_code(
         ("client_id", app.client_id.as_str()),
         ("client_secret", app.client_secret.secret()),
     ];
-    if let Some(v) = verifier {
+    if let Some(v) = &verifier {
         form.push(("code_verifier", v.secret()));
     }
     token_request(client, form)
@@ -124,50 +130,109 @@ pub fn exchange_code(
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Pkce {
-    /// Only when the server's metadata advertises `S256` (Mastodon 4.3+). Without metadata,
-    /// or with [`ServerMetadata::classic`], no challenge is sent.
+    /// On every server, unless its metadata document exists and does not list `S256`.
+    /// Servers without PKCE ignore the unknown parameters (RFC 6749 §3.1 and §3.2), and the
+    /// OAuth security BCP (RFC 9700 §2.1.1) asks every client to use it; so GoToSocial and
+    /// Mastodon before 4.3, which publish no metadata document, get a challenge too.
     #[default]
     Auto,
-    /// Always. Servers before 4.3 ignore the challenge, and then a verifier at the token
-    /// endpoint fails with `invalid_grant`: use it for servers known to support PKCE.
+    /// Always, even when the server's metadata lists other methods only.
     Always,
-    /// Never.
+    /// Never: for a server known to reject the PKCE parameters.
     Never,
 }
 
-/// Options of the authorize URL: `force_login`, `lang`, and when to use PKCE.
+/// What [`authorization_request`] needs besides the app and the requested scopes: the app's
+/// registered scopes, the server's metadata, `force_login`, `lang`, and when to use PKCE.
 ///
 /// ```
 /// use mastolite::oauth::{AuthorizeOptions, Pkce};
-/// let options = AuthorizeOptions::new().force_login(true).lang("de").pkce(Pkce::Always);
+/// use mastolite::ServerMetadata;
+/// let options = AuthorizeOptions::new()
+///     .registered("read write".parse()?)
+///     .metadata(ServerMetadata::classic("https://mastodon.example"))
+///     .force_login(true)
+///     .lang("de")
+///     .pkce(Pkce::Always);
 /// # let _ = options;
+/// # Ok::<(), mastolite::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct AuthorizeOptions {
+    registered: Option<Scopes>,
+    metadata: Option<ServerMetadata>,
     force_login: bool,
     lang: Option<String>,
     pkce: Pkce,
 }
 
 impl AuthorizeOptions {
-    /// No `force_login`, no `lang`, and [`Pkce::Auto`].
+    /// No registered scopes or metadata, no `force_login`, no `lang`, and [`Pkce::Auto`].
+    ///
+    /// ```
+    /// let options = mastolite::oauth::AuthorizeOptions::new();
+    /// # let _ = options;
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
+    /// The scopes the app registered. The requested scopes must then be among them, compared
+    /// as strings as Mastodon does (`read` does not cover `read:accounts` here); without
+    /// them, the server checks and shows its error page in the browser.
+    ///
+    /// ```
+    /// let options = mastolite::oauth::AuthorizeOptions::new().registered("read push".parse()?);
+    /// # let _ = options;
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    pub fn registered(mut self, scopes: Scopes) -> Self {
+        self.registered = Some(scopes);
+        self
+    }
+    /// The server's metadata (from [`server_metadata`]): its `authorization_endpoint` is used
+    /// (it must be on the client's origin), its supported scopes are checked, and
+    /// [`Pkce::Auto`] follows its `code_challenge_methods_supported`. Without it, the URL is
+    /// `{origin}/oauth/authorize`.
+    ///
+    /// ```
+    /// let m = mastolite::ServerMetadata::classic("https://mastodon.example");
+    /// let options = mastolite::oauth::AuthorizeOptions::new().metadata(m);
+    /// # let _ = options;
+    /// ```
+    pub fn metadata(mut self, metadata: ServerMetadata) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
     /// Shows the consent screen even when the user already authorized the app, so that they
     /// can switch accounts (Mastodon 2.6+).
+    ///
+    /// ```
+    /// let options = mastolite::oauth::AuthorizeOptions::new().force_login(true);
+    /// # let _ = options;
+    /// ```
     pub fn force_login(mut self, force: bool) -> Self {
         self.force_login = force;
         self
     }
     /// The language of the login and consent pages, one of Mastodon's locale codes (`en`,
     /// `de`, `pt-BR`, …; 3.5+). Unknown codes are ignored by the server.
+    ///
+    /// ```
+    /// let options = mastolite::oauth::AuthorizeOptions::new().lang("pt-BR");
+    /// # let _ = options;
+    /// ```
     pub fn lang(mut self, lang: impl Into<String>) -> Self {
         self.lang = Some(lang.into());
         self
     }
     /// When to send a PKCE challenge (default [`Pkce::Auto`]).
+    ///
+    /// ```
+    /// use mastolite::oauth::{AuthorizeOptions, Pkce};
+    /// let options = AuthorizeOptions::new().pkce(Pkce::Never);
+    /// # let _ = options;
+    /// ```
     pub fn pkce(mut self, pkce: Pkce) -> Self {
         self.pkce = pkce;
         self
@@ -176,7 +241,8 @@ impl AuthorizeOptions {
 
 /// The authorize URL, and what the callback and the code exchange need from it: the `state`,
 /// the PKCE verifier, the redirect URI and the requested scopes. Keep it until the code is
-/// exchanged.
+/// exchanged; [`exchange`](Self::exchange) consumes it, so a request is exchanged at most
+/// once.
 ///
 /// `Debug` shows neither the state (it is redacted in the URL too) nor the verifier.
 #[must_use = "the state and the PKCE verifier are needed to finish the login"]
@@ -200,26 +266,204 @@ impl std::fmt::Debug for AuthorizationRequest {
     }
 }
 
+/// What a login needs to keep between the authorize redirect and the callback, for a web app
+/// that keeps no request in memory: store it (the state and the verifier are secrets: keep
+/// them server-side or encrypted) and rebuild the request with
+/// [`AuthorizationRequest::from_parts`].
+///
+/// `Debug` shows neither the state nor the verifier.
+///
+/// ```
+/// use mastolite::oauth::{AuthorizationParts, AuthorizationRequest};
+/// use mastolite::{CsrfState, PkceVerifier};
+/// // Values read back from the session store:
+/// let parts = AuthorizationParts::new(
+///     CsrfState::new("stored state"),
+///     Some(PkceVerifier::new("stored verifier")),
+///     "https://app.example/callback",
+///     "read".parse()?,
+/// );
+/// let request = AuthorizationRequest::from_parts(parts);
+/// assert_eq!(request.redirect_uri(), "https://app.example/callback");
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AuthorizationParts {
+    /// The `state` sent in the authorize URL.
+    pub state: CsrfState,
+    /// The PKCE verifier, when the URL carried a challenge.
+    pub verifier: Option<PkceVerifier>,
+    /// The redirect URI sent in the authorize URL.
+    pub redirect_uri: String,
+    /// The requested scopes.
+    pub scopes: Scopes,
+}
+
+impl AuthorizationParts {
+    /// The parts of a request, from stored values.
+    ///
+    /// ```
+    /// let parts = mastolite::oauth::AuthorizationParts::new(
+    ///     mastolite::CsrfState::new("s"), None, mastolite::OOB, "read".parse()?);
+    /// assert_eq!(parts.redirect_uri, mastolite::OOB);
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    pub fn new(
+        state: CsrfState,
+        verifier: Option<PkceVerifier>,
+        redirect_uri: impl Into<String>,
+        scopes: Scopes,
+    ) -> Self {
+        AuthorizationParts {
+            state,
+            verifier,
+            redirect_uri: redirect_uri.into(),
+            scopes,
+        }
+    }
+}
+
 impl AuthorizationRequest {
-    /// The URL to open in the user's browser.
+    /// The URL to open in the user's browser (empty for a request rebuilt with
+    /// [`from_parts`](Self::from_parts): the browser was sent there already).
+    ///
+    /// ```
+    /// # let client = mastolite::Client::new("https://mastodon.example")?;
+    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
+    /// let request = mastolite::oauth::authorization_request(&client, &app, &"read".parse()?,
+    ///     &Default::default())?;
+    /// assert!(request.url().starts_with("https://mastodon.example/oauth/authorize?"));
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn url(&self) -> &str {
         &self.url
     }
     /// The `state` sent in the URL.
+    ///
+    /// ```
+    /// # let client = mastolite::Client::new("https://mastodon.example")?;
+    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
+    /// let request = mastolite::oauth::authorization_request(&client, &app, &"read".parse()?,
+    ///     &Default::default())?;
+    /// assert!(request.url().contains(request.state().secret()));
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn state(&self) -> &CsrfState {
         &self.state
     }
     /// The PKCE verifier, when the URL carries a challenge.
+    ///
+    /// ```
+    /// # let client = mastolite::Client::new("https://mastodon.example")?;
+    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
+    /// let request = mastolite::oauth::authorization_request(&client, &app, &"read".parse()?,
+    ///     &Default::default())?;
+    /// let challenge = request.verifier().expect("PKCE by default").challenge();
+    /// assert!(request.url().contains(&challenge));
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn verifier(&self) -> Option<&PkceVerifier> {
         self.verifier.as_ref()
     }
     /// The redirect URI sent in the URL; the code exchange sends it again.
+    ///
+    /// ```
+    /// # let client = mastolite::Client::new("https://mastodon.example")?;
+    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
+    /// let request = mastolite::oauth::authorization_request(&client, &app, &"read".parse()?,
+    ///     &Default::default())?;
+    /// assert_eq!(request.redirect_uri(), mastolite::OOB);
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn redirect_uri(&self) -> &str {
         &self.redirect_uri
     }
     /// The requested scopes.
+    ///
+    /// ```
+    /// # let client = mastolite::Client::new("https://mastodon.example")?;
+    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
+    /// let request = mastolite::oauth::authorization_request(&client, &app,
+    ///     &"read push".parse()?, &Default::default())?;
+    /// assert_eq!(request.scopes().to_string(), "read push");
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn scopes(&self) -> &Scopes {
         &self.scopes
+    }
+
+    /// Splits the request into what the callback and the exchange need, for a web app that
+    /// answers the callback in another process or after a restart. The URL is dropped: the
+    /// browser has been sent there.
+    ///
+    /// ```no_run
+    /// use mastolite::oauth::{self, AuthorizationParts, AuthorizationRequest, AuthorizeOptions};
+    /// use mastolite::{AppCredentials, Client, CsrfState, PkceVerifier, Scopes};
+    /// use std::collections::HashMap;
+    ///
+    /// /// What the server keeps per browser session (a database row, an encrypted cookie).
+    /// struct Saved { state: String, verifier: Option<String>, redirect_uri: String, scopes: String }
+    ///
+    /// // GET /login: send the browser to the server, keep the parts under the session id.
+    /// fn login(client: &Client, app: &AppCredentials, sessions: &mut HashMap<String, Saved>,
+    ///          session: &str) -> Result<String, mastolite::Error> {
+    ///     let request = oauth::authorization_request(client, app, &"read".parse()?,
+    ///         &AuthorizeOptions::new())?;
+    ///     let url = request.url().to_owned();
+    ///     let parts = request.into_parts();
+    ///     sessions.insert(session.to_owned(), Saved {
+    ///         state: parts.state.into_secret(),
+    ///         verifier: parts.verifier.map(PkceVerifier::into_secret),
+    ///         redirect_uri: parts.redirect_uri,
+    ///         scopes: parts.scopes.to_string(),
+    ///     });
+    ///     Ok(url) // answer with a 303 to this URL
+    /// }
+    ///
+    /// // GET /callback?code=…&state=…: rebuild the request, check the state, exchange.
+    /// fn callback(client: &Client, app: &AppCredentials, sessions: &mut HashMap<String, Saved>,
+    ///             session: &str, target: &str) -> Result<mastolite::Token, mastolite::Error> {
+    ///     let saved = sessions.remove(session).ok_or(mastolite::Error::StateMismatch)?;
+    ///     let request = AuthorizationRequest::from_parts(AuthorizationParts::new(
+    ///         CsrfState::new(saved.state),
+    ///         saved.verifier.map(PkceVerifier::new),
+    ///         saved.redirect_uri,
+    ///         saved.scopes.parse::<Scopes>()?,
+    ///     ));
+    ///     let code = request.parse_callback(target)?;
+    ///     request.exchange(client, app, &code)
+    /// }
+    /// ```
+    pub fn into_parts(self) -> AuthorizationParts {
+        AuthorizationParts {
+            state: self.state,
+            verifier: self.verifier,
+            redirect_uri: self.redirect_uri,
+            scopes: self.scopes,
+        }
+    }
+
+    /// Rebuilds a request from stored [`AuthorizationParts`] (see
+    /// [`into_parts`](Self::into_parts)), to check the callback and exchange the code. Its
+    /// [`url`](Self::url) is empty.
+    ///
+    /// ```
+    /// use mastolite::oauth::{AuthorizationParts, AuthorizationRequest};
+    /// let request = AuthorizationRequest::from_parts(AuthorizationParts::new(
+    ///     mastolite::CsrfState::new("st4te"), None, "https://app.example/cb", "read".parse()?));
+    /// let code = request.parse_callback("https://app.example/cb?code=c0de&state=st4te")?;
+    /// assert_eq!(code.secret(), "c0de");
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    pub fn from_parts(parts: AuthorizationParts) -> Self {
+        AuthorizationRequest {
+            url: String::new(),
+            state: parts.state,
+            verifier: parts.verifier,
+            redirect_uri: parts.redirect_uri,
+            scopes: parts.scopes,
+        }
     }
 
     /// Reads the redirect that the browser landed on: a full URL
@@ -237,8 +481,8 @@ impl AuthorizationRequest {
     /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"))
     /// #     .with_redirect_uri("http://127.0.0.1:7777/callback");
     /// # let scopes: Scopes = "read".parse()?;
-    /// let request = oauth::authorize_url(&client, &app, &scopes, &scopes, None,
-    ///     &oauth::AuthorizeOptions::new())?;
+    /// let request = oauth::authorization_request(&client, &app, &scopes,
+    ///     &oauth::AuthorizeOptions::new().registered(scopes.clone()))?;
     /// # let landed_on = String::new();
     /// match request.parse_callback(&landed_on) {
     ///     Ok(code) => { let token = request.exchange(&client, &app, &code)?; let _ = token; }
@@ -283,14 +527,15 @@ impl AuthorizationRequest {
     }
 
     /// Exchanges the code for a user token, sending this request's redirect URI and, when
-    /// the URL carried a challenge, the PKCE verifier (see [`exchange_code`]).
+    /// the URL carried a challenge, the PKCE verifier (see [`exchange_code`]). The request
+    /// is consumed: a code is exchanged once, and so is a verifier.
     ///
     /// ```no_run
     /// # use mastolite::{oauth, Client, Scopes};
     /// # let client = Client::new("https://mastodon.example")?;
     /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
     /// # let scopes: Scopes = "read".parse()?;
-    /// let request = oauth::authorize_url(&client, &app, &scopes, &scopes, None,
+    /// let request = oauth::authorization_request(&client, &app, &scopes,
     ///     &oauth::AuthorizeOptions::new())?;
     /// println!("open {} and paste the code here", request.url());
     /// let mut line = String::new();
@@ -303,18 +548,12 @@ impl AuthorizationRequest {
     /// # Errors
     /// As [`exchange_code`].
     pub fn exchange(
-        &self,
+        self,
         client: &Client,
         app: &AppCredentials,
         code: &AuthorizationCode,
     ) -> Result<Token, Error> {
-        exchange_code(
-            client,
-            app,
-            code,
-            &self.redirect_uri,
-            self.verifier.as_ref(),
-        )
+        exchange_code(client, app, code, &self.redirect_uri, self.verifier)
     }
 }
 
@@ -359,17 +598,14 @@ impl CallbackParams {
     }
 }
 
-/// Builds the URL of the authorize page (`GET /oauth/authorize`), with a fresh random `state`
-/// and, as [`AuthorizeOptions::pkce`] says, a PKCE `S256` challenge.
+/// Builds the request for the authorize page (`GET /oauth/authorize`): its URL, with a fresh
+/// random `state` and, as [`AuthorizeOptions::pkce`] says, a PKCE `S256` challenge (by
+/// default on every server whose metadata does not rule it out).
 ///
 /// `app` gives the `client_id` and the redirect URI ([`OOB`] for a code the user pastes, or
-/// a URL the app registered). `requested` must not be empty and must be a subset of the
-/// app's `registered` scopes compared as strings, because that is how Mastodon checks it
-/// (`read` does not cover `read:accounts` here); `scope` is always sent. When `metadata` is
-/// given, its `authorization_endpoint` is used (it must be on the client's origin), its
-/// `scopes_supported` is checked, and [`Pkce::Auto`] follows its
-/// `code_challenge_methods_supported`; without it, the URL is `{origin}/oauth/authorize` and
-/// `Auto` sends no challenge.
+/// a URL the app registered). `requested` must not be empty; `scope` is always sent. The
+/// options carry the app's registered scopes (checked as strings, as Mastodon does) and the
+/// server's metadata (its authorize endpoint and supported scopes).
 ///
 /// Nothing is sent to the server. The returned [`AuthorizationRequest`] holds the URL, the
 /// state and the verifier.
@@ -377,12 +613,15 @@ impl CallbackParams {
 /// ```no_run
 /// use mastolite::{apps, oauth, Client, OOB};
 /// let client = Client::new("https://mastodon.example")?;
-/// let registered = "read write".parse()?;
+/// let registered: mastolite::Scopes = "read write".parse()?;
 /// let app = apps::create(&client, &apps::NewApp::new("Test").redirect_uri(OOB)
-///     .scopes(registered))?;
-/// let metadata = oauth::server_metadata(&client)?;
-/// let request = oauth::authorize_url(&client, &app.credentials(), &"read write".parse()?,
-///     &"read".parse()?, Some(&metadata), &oauth::AuthorizeOptions::new().force_login(true))?;
+///     .scopes(registered.clone()))?;
+/// let options = oauth::AuthorizeOptions::new()
+///     .registered(registered)
+///     .metadata(oauth::server_metadata(&client)?)
+///     .force_login(true);
+/// let request = oauth::authorization_request(&client, &app.credentials(), &"read".parse()?,
+///     &options)?;
 /// println!("open {}", request.url());
 /// # Ok::<(), mastolite::Error>(())
 /// ```
@@ -392,12 +631,10 @@ impl CallbackParams {
 /// server does not list, an empty client id or redirect URI, a `lang` that is not a locale
 /// code, or a metadata authorization endpoint on another origin; [`Error::Randomness`] when
 /// the operating system's random source fails.
-pub fn authorize_url(
+pub fn authorization_request(
     client: &Client,
     app: &AppCredentials,
-    registered: &Scopes,
     requested: &Scopes,
-    metadata: Option<&ServerMetadata>,
     options: &AuthorizeOptions,
 ) -> Result<AuthorizationRequest, Error> {
     if requested.is_empty() {
@@ -405,24 +642,24 @@ pub fn authorize_url(
             "ask for at least one scope: the server's default fails for apps without `read`",
         ));
     }
-    if !requested.is_literal_subset_of(registered) {
-        let missing: Scopes = requested
-            .iter()
-            .filter(|s| !registered.contains(s))
-            .collect();
-        return Err(Error::invalid(format!(
-            "the app did not register the scopes \"{missing}\" (it registered \"{registered}\"); \
-             Mastodon compares scopes as strings, so ask only for scopes the app registered"
-        )));
+    if let Some(registered) = &options.registered {
+        let missing = requested.literal_difference(registered);
+        if !missing.is_empty() {
+            return Err(Error::invalid(format!(
+                "the app did not register the scopes \"{}\" (it registered \"{}\", and Mastodon \
+                 compares scopes as strings)",
+                shortened(&missing),
+                shortened(registered)
+            )));
+        }
     }
-    if let Some(supported) = metadata.and_then(ServerMetadata::supported_scopes) {
-        let unknown: Scopes = requested
-            .iter()
-            .filter(|s| !supported.contains(s))
-            .collect();
+    let metadata = options.metadata.as_ref();
+    if let Some(supported) = metadata.and_then(|m| m.scopes_supported.as_ref()) {
+        let unknown = requested.literal_difference(supported);
         if !unknown.is_empty() {
             return Err(Error::invalid(format!(
-                "the server does not support the scopes \"{unknown}\""
+                "the server does not support the scopes \"{}\"",
+                shortened(&unknown)
             )));
         }
     }
@@ -432,7 +669,7 @@ pub fn authorize_url(
     let redirect_uri = app.redirect_uri.as_str();
     if redirect_uri.is_empty() || redirect_uri.contains(char::is_whitespace) {
         return Err(Error::invalid(
-            "the redirect URI must be one registered URI, without spaces (mastolite::OOB for pasted codes)",
+            "the redirect URI must be one registered URI, without spaces",
         ));
     }
     if let Some(lang) = &options.lang {
@@ -452,7 +689,8 @@ pub fn authorize_url(
     let use_pkce = match options.pkce {
         Pkce::Always => true,
         Pkce::Never => false,
-        Pkce::Auto => metadata.is_some_and(ServerMetadata::supports_pkce_s256),
+        // Only a published document that does not list S256 rules PKCE out.
+        Pkce::Auto => metadata.is_none_or(|m| !m.discovered || m.supports_pkce_s256()),
     };
     let state = CsrfState::generate()?;
     let verifier = if use_pkce {
@@ -490,6 +728,12 @@ pub fn authorize_url(
     })
 }
 
+/// Scopes in an error message, cut (by [`Clean`](crate::terminal::Clean)) so that a server
+/// that lists 100,000 scopes does not make a megabyte of error text.
+fn shortened(scopes: &Scopes) -> String {
+    crate::terminal::Clean(&scopes.to_string()).to_string()
+}
+
 /// The metadata's authorization endpoint when it is on the client's origin, else the classic
 /// path.
 fn authorize_endpoint(client: &Client, metadata: Option<&ServerMetadata>) -> Result<String, Error> {
@@ -502,8 +746,7 @@ fn authorize_endpoint(client: &Client, metadata: Option<&ServerMetadata>) -> Res
             Ok(url.to_owned())
         }
         _ => Err(Error::invalid(format!(
-            "the server metadata names {:?} as its authorization endpoint, which is not on {}; \
-             use that server's own address for the client",
+            "the server metadata's authorization endpoint {:?} is not on {}",
             crate::terminal::Clean(url).to_string(),
             client.origin()
         ))),
@@ -515,26 +758,83 @@ fn authorize_endpoint(client: &Client, metadata: Option<&ServerMetadata>) -> Res
 /// The token's `scope` is what the server granted (for a code exchange, what the user
 /// approved). `read` covers every `read:*` and `write` every `write:*` (see
 /// [`scopes::covers`](crate::scopes::covers)). A token whose response named no scopes is
-/// taken to grant none.
+/// taken to grant none. `?` turns the error into an [`Error::Authorization`] with the code
+/// `insufficient_scope`.
 ///
 /// ```
-/// # #[cfg(feature = "serde")] {
-/// let token: mastolite::Token = serde_json::from_str(
-///     r#"{"access_token":"x","scope":"read write:statuses"}"#).unwrap();
-/// assert_eq!(mastolite::oauth::granted_covers(&token, &"read:accounts".parse().unwrap()), Ok(()));
-/// let missing = mastolite::oauth::granted_covers(&token, &"read push".parse().unwrap());
-/// assert_eq!(missing.unwrap_err().to_string(), "push");
-/// # }
+/// use mastolite::{AccessToken, Token};
+/// let token = Token::new(AccessToken::new("x")).with_scopes("read write:statuses".parse()?);
+/// assert_eq!(mastolite::oauth::granted_covers(&token, &"read:accounts".parse()?), Ok(()));
+/// let missing = mastolite::oauth::granted_covers(&token, &"read push".parse()?).unwrap_err();
+/// assert_eq!(missing.scopes().to_string(), "push");
+/// assert_eq!(missing.to_string(), "the server did not grant the scopes \"push\"");
+/// # Ok::<(), mastolite::Error>(())
 /// ```
 ///
 /// # Errors
-/// The requested scopes that the token does not grant.
-pub fn granted_covers(token: &Token, requested: &Scopes) -> Result<(), Scopes> {
-    let missing = requested.missing_from(&token.scopes());
+/// [`MissingScopes`] with the requested scopes that the token does not grant.
+pub fn granted_covers(token: &Token, requested: &Scopes) -> Result<(), MissingScopes> {
+    let granted = token.scope.clone().unwrap_or_default();
+    let missing = requested.missing_from(&granted);
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(missing)
+        Err(MissingScopes(missing))
+    }
+}
+
+/// The requested scopes that a token was not granted, from [`granted_covers`].
+///
+/// `?` converts it into [`Error::Authorization`] with the OAuth code `insufficient_scope`
+/// (RFC 6750 §3.1) and the missing scopes as its description.
+///
+/// ```
+/// use mastolite::{AccessToken, Error, Token};
+/// fn check(token: &Token) -> Result<(), Error> {
+///     mastolite::oauth::granted_covers(token, &"read".parse()?)?;
+///     Ok(())
+/// }
+/// match check(&Token::new(AccessToken::new("x"))) {
+///     Err(Error::Authorization(e)) => assert_eq!(e.error, "insufficient_scope"),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingScopes(Scopes);
+
+impl MissingScopes {
+    /// The scopes that were asked for and not granted.
+    ///
+    /// ```
+    /// # use mastolite::{AccessToken, Token};
+    /// let token = Token::new(AccessToken::new("x")).with_scopes("read".parse()?);
+    /// let e = mastolite::oauth::granted_covers(&token, &"read push".parse()?).unwrap_err();
+    /// assert_eq!(e.scopes().iter().collect::<Vec<_>>(), ["push"]);
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    pub fn scopes(&self) -> &Scopes {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for MissingScopes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the server did not grant the scopes \"{}\"",
+            shortened(&self.0)
+        )
+    }
+}
+
+impl std::error::Error for MissingScopes {}
+
+impl From<MissingScopes> for Error {
+    fn from(m: MissingScopes) -> Self {
+        Error::Authorization(
+            AuthorizationError::new("insufficient_scope").with_description(m.to_string()),
+        )
     }
 }
 
@@ -581,14 +881,16 @@ pub fn revoke(client: &Client, app: &AppCredentials, token: &AccessToken) -> Res
 /// The server's OAuth metadata: `GET /.well-known/oauth-authorization-server` (RFC 8414,
 /// Mastodon 4.3+).
 ///
-/// A server that answers 404 (Mastodon before 4.3) gets [`ServerMetadata::classic`]: the
-/// classic endpoints, `discovered` false, and PKCE not known to be supported.
+/// A server that answers 404 (Mastodon before 4.3, GoToSocial) gets
+/// [`ServerMetadata::classic`]: the classic endpoints and `discovered` false. Given to
+/// [`AuthorizeOptions::metadata`], a discovered document that does not list `S256` turns
+/// PKCE off; the classic fallback does not.
 ///
 /// ```no_run
 /// # let client = mastolite::Client::new("https://mastodon.example")?;
 /// let m = mastolite::oauth::server_metadata(&client)?;
 /// if !m.discovered {
-///     println!("an older server: no PKCE, no profile scope");
+///     println!("no metadata document: the classic endpoints, no profile scope");
 /// }
 /// println!("PKCE: {}", m.supports_pkce_s256());
 /// # Ok::<(), mastolite::Error>(())

@@ -93,7 +93,7 @@ impl TokenView {
         TokenView {
             kind: kind.to_owned(),
             token_type: token.token_type.clone(),
-            scope: token.scope.clone(),
+            scope: token.scope.as_ref().map(ToString::to_string),
             created_at: token.created_at,
             expires_in: token.expires_in,
             acct,

@@ -6,7 +6,7 @@
 //! crate. On unix the random bytes are read from `/dev/urandom`; elsewhere from the
 //! `getrandom` crate. A failing random source is an [`Error::Randomness`], never a panic.
 //!
-//! [`authorize_url`](crate::oauth::authorize_url) makes both values itself; use this module
+//! [`authorization_request`](crate::oauth::authorization_request) makes both values itself; use this module
 //! when you build the authorize step some other way.
 //!
 //! ```

@@ -1,10 +1,22 @@
 //! OAuth scopes: parse, display, and subset checks.
 //!
-//! Scopes travel as one space-separated string everywhere (`scopes` at registration, `scope`
-//! at the OAuth endpoints). [`Scopes`] keeps them in order without duplicates, knows every
-//! scope Mastodon accepts, and accepts unknown ones from newer servers.
+//! Scopes travel as one space-separated string in requests (`scopes` at registration, `scope`
+//! at the OAuth endpoints) and as a string or an array in answers. [`Scopes`] is the one type
+//! for all of them: the scopes an app *registered*, those a login *requested*, those a token
+//! was *granted*, and those a server *supported*. It compares as a set, knows every scope
+//! Mastodon accepts, and accepts unknown ones from newer servers.
+//!
+//! ```
+//! use mastolite::Scopes;
+//! let registered: Scopes = "read write push".parse()?;
+//! let requested: Scopes = "write read".parse()?;
+//! assert!(requested.is_literal_subset_of(&registered));
+//! assert_eq!(requested, "read write".parse()?);
+//! # Ok::<(), mastolite::Error>(())
+//! ```
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use crate::error::Error;
@@ -75,15 +87,19 @@ pub(crate) const KNOWN: &[&str] = &[
 /// 4.2, `read:me` in a 4.3 pre-release).
 pub(crate) const REMOVED: &[&str] = &["read:reports", "crypto", "read:me"];
 
-/// What `follow` covers, besides being itself.
-const FOLLOW_COVERS: &[&str] = &[
-    "read:blocks",
-    "read:follows",
-    "read:mutes",
-    "write:blocks",
-    "write:follows",
-    "write:mutes",
-];
+/// What `follow` covers, besides being itself. A `match`, not a table: a table of `&str`
+/// costs a relocation per entry in small static binaries.
+fn follow_covers(scope: &str) -> bool {
+    matches!(
+        scope,
+        "read:blocks"
+            | "read:follows"
+            | "read:mutes"
+            | "write:blocks"
+            | "write:follows"
+            | "write:mutes"
+    )
+}
 
 /// How a server treats a scope, as far as this crate knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,47 +155,150 @@ pub fn covers(held: &str, wanted: &str) -> bool {
         "read" | "write" | "admin:read" | "admin:write" => wanted
             .strip_prefix(held)
             .is_some_and(|rest| rest.starts_with(':') && rest.len() > 1),
-        "follow" => FOLLOW_COVERS.contains(&wanted),
+        "follow" => follow_covers(wanted),
         _ => false,
     }
 }
 
-/// A set of scopes, in the order given, without duplicates.
+/// A set of scopes.
+///
+/// Scopes compare as a set: `"read write"` equals `"write read"`, and a scope given twice
+/// counts once. [`Display`](fmt::Display) and [`iter`](Self::iter) keep the order in which
+/// each scope was first given (so `"read write push"` prints as written), which makes the
+/// `scope` parameter this crate sends the same from run to run.
+///
+/// Every operation is O(log n) per scope: parsing and de-duplicating n scopes is O(n log n),
+/// and so are the subset checks, so that a server that sends 100,000 scopes costs
+/// milliseconds, not seconds.
 ///
 /// ```
 /// use mastolite::Scopes;
 /// let app: Scopes = "read write push".parse()?;
 /// let asked: Scopes = "read:accounts write:statuses".parse()?;
 /// assert_eq!(app.to_string(), "read write push");
+/// assert_eq!(app, "push write read read".parse()?);
 /// assert!(asked.is_subset_of(&app));
 /// assert!(!asked.is_literal_subset_of(&app));
 /// let granted: Scopes = "read".parse()?;
 /// assert_eq!(asked.missing_from(&granted).to_string(), "write:statuses");
 /// # Ok::<(), mastolite::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Scopes(Vec<String>);
+#[derive(Clone, Default)]
+pub struct Scopes {
+    /// Each scope once, in the order first given.
+    order: Vec<String>,
+    /// Indices into `order`, sorted by scope: binary search for lookups, and an order-free
+    /// view for comparison and hashing.
+    sorted: Vec<usize>,
+}
+
+impl fmt::Debug for Scopes {
+    /// `Scopes("read write")`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Scopes").field(&self.to_string()).finish()
+    }
+}
+
+impl PartialEq for Scopes {
+    /// Set equality: the order in which the scopes were given does not matter.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.sorted_iter().eq(other.sorted_iter())
+    }
+}
+
+impl Eq for Scopes {}
+
+impl Hash for Scopes {
+    /// Hashes the scopes in sorted order, as equality ignores the order.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len());
+        for scope in self.sorted_iter() {
+            scope.hash(state);
+        }
+    }
+}
 
 impl Scopes {
     /// No scopes.
+    ///
+    /// ```
+    /// assert!(mastolite::Scopes::new().is_empty());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Parses a space-separated list, dropping any token that is not a valid scope token.
     /// Used for what servers send; callers' input goes through [`FromStr`].
+    ///
+    /// ```
+    /// let s = mastolite::Scopes::parse_lenient("read \"bad\" push read");
+    /// assert_eq!(s.to_string(), "read push");
+    /// ```
     pub fn parse_lenient(s: &str) -> Self {
-        let mut out = Scopes::new();
-        for t in s.split_ascii_whitespace().filter(|t| valid_token(t)) {
-            out.insert(t);
+        s.split_ascii_whitespace()
+            .filter(|t| valid_token(t))
+            .collect()
+    }
+
+    /// The scopes in sorted order.
+    fn sorted_iter(&self) -> impl Iterator<Item = &str> {
+        self.sorted.iter().map(|&i| self.order[i].as_str())
+    }
+
+    /// Where `scope` is, or would be, in `sorted`.
+    fn find(&self, scope: &str) -> Result<usize, usize> {
+        self.sorted
+            .binary_search_by(|&i| self.order[i].as_str().cmp(scope))
+    }
+
+    /// The set of `items` without repeats, keeping each scope's first place: one sort, so
+    /// O(n log n).
+    fn from_strs(items: &[&str]) -> Self {
+        let mut by_scope: Vec<usize> = (0..items.len()).collect();
+        // Stable, so that the first of equal scopes comes first.
+        merge_sort(&mut by_scope, |a, b| items[a] < items[b]);
+        let mut keep = vec![false; items.len()];
+        let mut previous: Option<&str> = None;
+        for &i in &by_scope {
+            if previous != Some(items[i]) {
+                keep[i] = true;
+                previous = Some(items[i]);
+            }
         }
-        out
+        // Each kept item's index among the kept ones.
+        let mut new_index = vec![0; items.len()];
+        let mut kept = 0;
+        for (i, &k) in keep.iter().enumerate() {
+            new_index[i] = kept;
+            kept += usize::from(k);
+        }
+        let sorted = by_scope
+            .into_iter()
+            .filter(|&i| keep[i])
+            .map(|i| new_index[i])
+            .collect();
+        let order = items
+            .iter()
+            .zip(keep)
+            .filter(|&(_, k)| k)
+            .map(|(s, _)| (*s).to_owned())
+            .collect();
+        Scopes { order, sorted }
     }
 
     /// Adds a scope (no effect when it is already there).
+    ///
+    /// ```
+    /// let mut s = mastolite::Scopes::new();
+    /// s.insert("read");
+    /// s.insert("read");
+    /// assert_eq!(s.len(), 1);
+    /// ```
     pub fn insert(&mut self, scope: &str) {
-        if !self.contains(scope) {
-            self.0.push(scope.to_owned());
+        if let Err(at) = self.find(scope) {
+            self.sorted.insert(at, self.order.len());
+            self.order.push(scope.to_owned());
         }
     }
 
@@ -196,41 +315,95 @@ impl Scopes {
     }
 
     /// True when this exact scope string is in the set.
+    ///
+    /// ```
+    /// let s = mastolite::Scopes::new().with("read");
+    /// assert!(s.contains("read"));
+    /// assert!(!s.contains("read:accounts"));
+    /// ```
     pub fn contains(&self, scope: &str) -> bool {
-        self.0.iter().any(|s| s == scope)
+        self.find(scope).is_ok()
     }
 
     /// True when some scope in the set grants `scope` (see [`covers`]).
+    ///
+    /// ```
+    /// let s = mastolite::Scopes::new().with("read").with("follow");
+    /// assert!(s.grants("read:accounts"));
+    /// assert!(s.grants("write:follows"));
+    /// assert!(!s.grants("write:statuses"));
+    /// ```
     pub fn grants(&self, scope: &str) -> bool {
-        self.0.iter().any(|held| covers(held, scope))
+        if self.contains(scope) {
+            return true;
+        }
+        // The scopes that can cover `scope` besides itself: its parent, and `follow`.
+        let parent = ["admin:read", "admin:write", "read", "write"]
+            .into_iter()
+            .find(|p| covers(p, scope));
+        parent.is_some_and(|p| self.contains(p)) || (follow_covers(scope) && self.contains(FOLLOW))
     }
 
     /// True when `other` grants every scope here, with `read` covering `read:*`, `write`
     /// covering `write:*` (see [`covers`]). Use it to check granted scopes.
+    ///
+    /// ```
+    /// let granted: mastolite::Scopes = "read write:statuses".parse()?;
+    /// assert!("read:accounts write:statuses".parse::<mastolite::Scopes>()?.is_subset_of(&granted));
+    /// assert!(!"push".parse::<mastolite::Scopes>()?.is_subset_of(&granted));
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn is_subset_of(&self, other: &Scopes) -> bool {
-        self.0.iter().all(|s| other.grants(s))
+        self.iter().all(|s| other.grants(s))
     }
 
     /// True when every scope here appears in `other` as the same string. Mastodon checks the
     /// scopes requested at authorize and for client credentials this way against the app's
     /// registered scopes.
+    ///
+    /// ```
+    /// let registered: mastolite::Scopes = "read write".parse()?;
+    /// assert!("write read".parse::<mastolite::Scopes>()?.is_literal_subset_of(&registered));
+    /// assert!(!"read:accounts".parse::<mastolite::Scopes>()?.is_literal_subset_of(&registered));
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn is_literal_subset_of(&self, other: &Scopes) -> bool {
-        self.0.iter().all(|s| other.contains(s))
+        self.iter().all(|s| other.contains(s))
     }
 
-    /// The scopes here that `granted` does not grant.
+    /// The scopes here that `granted` does not grant, in this set's order.
+    ///
+    /// ```
+    /// let requested: mastolite::Scopes = "read push profile".parse()?;
+    /// let granted: mastolite::Scopes = "read".parse()?;
+    /// assert_eq!(requested.missing_from(&granted).to_string(), "push profile");
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn missing_from(&self, granted: &Scopes) -> Scopes {
-        Scopes(
-            self.0
-                .iter()
-                .filter(|s| !granted.grants(s))
-                .cloned()
-                .collect(),
-        )
+        self.iter().filter(|s| !granted.grants(s)).collect()
+    }
+
+    /// The scopes here that are not in `other` as the same string, in this set's order.
+    ///
+    /// ```
+    /// let requested: mastolite::Scopes = "read read:accounts".parse()?;
+    /// let registered: mastolite::Scopes = "read".parse()?;
+    /// assert_eq!(requested.literal_difference(&registered).to_string(), "read:accounts");
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    pub fn literal_difference(&self, other: &Scopes) -> Scopes {
+        self.iter().filter(|s| !other.contains(s)).collect()
     }
 
     /// The scopes here that current servers reject or this crate does not know, with their
     /// status.
+    ///
+    /// ```
+    /// use mastolite::scopes::ScopeStatus;
+    /// let s: mastolite::Scopes = "read follow crypto".parse()?;
+    /// assert_eq!(s.unusual(), [("follow", ScopeStatus::Deprecated), ("crypto", ScopeStatus::Removed)]);
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn unusual(&self) -> Vec<(&str, ScopeStatus)> {
         self.iter()
             .map(|s| (s, status(s)))
@@ -239,18 +412,34 @@ impl Scopes {
     }
 
     /// True when there are no scopes.
+    ///
+    /// ```
+    /// assert!("  ".parse::<mastolite::Scopes>()?.is_empty());
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.order.is_empty()
     }
 
     /// Number of scopes.
+    ///
+    /// ```
+    /// assert_eq!("read write read".parse::<mastolite::Scopes>()?.len(), 2);
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.order.len()
     }
 
-    /// The scopes, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(String::as_str)
+    /// The scopes, in the order first given.
+    ///
+    /// ```
+    /// let s: mastolite::Scopes = "write read".parse()?;
+    /// assert_eq!(s.iter().collect::<Vec<_>>(), ["write", "read"]);
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.order.iter().map(String::as_str)
     }
 }
 
@@ -267,23 +456,21 @@ impl FromStr for Scopes {
     /// Parses a space-separated list. Unknown scopes are accepted; characters that RFC 6749
     /// forbids in a scope (quotes, backslashes, control characters, non-ASCII) are not.
     fn from_str(s: &str) -> Result<Self, Error> {
-        let mut out = Scopes::new();
-        for t in s.split_ascii_whitespace() {
-            if !valid_token(t) {
-                return Err(Error::invalid(format!(
-                    "{:?} is not a valid OAuth scope",
-                    crate::terminal::Clean(t).to_string()
-                )));
-            }
-            out.insert(t);
+        if let Some(t) = s.split_ascii_whitespace().find(|t| !valid_token(t)) {
+            return Err(Error::invalid(format!(
+                "{:?} is not a valid OAuth scope",
+                crate::terminal::Clean(t).to_string()
+            )));
         }
-        Ok(out)
+        Ok(Scopes::parse_lenient(s))
     }
 }
 
 impl fmt::Display for Scopes {
+    /// The scopes separated by single spaces, in the order first given: the form of OAuth's
+    /// `scope` parameter.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.0.iter().enumerate() {
+        for (i, s) in self.iter().enumerate() {
             if i > 0 {
                 f.write_str(" ")?;
             }
@@ -294,14 +481,155 @@ impl fmt::Display for Scopes {
 }
 
 impl<'a> FromIterator<&'a str> for Scopes {
+    /// The set of the given scopes, each once, in the order first given; O(n log n).
     fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
-        let mut out = Scopes::new();
-        for s in iter {
-            out.insert(s);
-        }
-        out
+        Scopes::from_strs(&iter.into_iter().collect::<Vec<&str>>())
     }
 }
+
+/// The valid scope tokens of every item (an array entry may hold several).
+#[cfg(any(feature = "serde", feature = "miniserde"))]
+fn lenient_tokens(items: &[String]) -> Scopes {
+    Scopes::parse_lenient(&items.join(" "))
+}
+
+/// Sorts `v` by `less`, keeping equal elements in their order: a bottom-up merge sort,
+/// O(n log n) and a few hundred bytes of code where the standard library's sorts would add
+/// kilobytes to small binaries.
+fn merge_sort(v: &mut Vec<usize>, less: impl Fn(usize, usize) -> bool) {
+    let n = v.len();
+    let mut from = std::mem::take(v);
+    let mut to = vec![0; n];
+    let mut width = 1;
+    while width < n {
+        for start in (0..n).step_by(2 * width) {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut to[start..end] {
+                // Take from the right run only when it is strictly smaller: stable.
+                if j < end && (i >= mid || less(from[j], from[i])) {
+                    *slot = from[j];
+                    j += 1;
+                } else {
+                    *slot = from[i];
+                    i += 1;
+                }
+            }
+        }
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
+    }
+    *v = from;
+}
+
+impl<'a> IntoIterator for &'a Scopes {
+    type Item = &'a str;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, String>, fn(&String) -> &str>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.order.iter().map(String::as_str)
+    }
+}
+
+// JSON: an array of strings, in the order first given; decoded from that or from a
+// space-separated string (OAuth's `scope`). Entries that are not valid scope tokens are
+// dropped, as in [`Scopes::parse_lenient`].
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Scopes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.order.serialize(s)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Scopes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Scopes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("scopes as a string or an array of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scopes, E> {
+                Ok(Scopes::parse_lenient(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Scopes, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    items.push(item);
+                }
+                Ok(lenient_tokens(&items))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(feature = "miniserde")]
+impl miniserde::Serialize for Scopes {
+    fn begin(&self) -> miniserde::ser::Fragment<'_> {
+        self.order.begin()
+    }
+}
+
+#[cfg(feature = "miniserde")]
+const _: () = {
+    use miniserde::de::{Seq, Visitor};
+
+    miniserde::make_place!(Place);
+
+    /// The array form: each element lands in `item`, then joins `out`.
+    struct Items<'a> {
+        out: &'a mut Option<Scopes>,
+        items: Vec<String>,
+        item: Option<String>,
+    }
+
+    impl Items<'_> {
+        fn take_item(&mut self) {
+            if let Some(item) = self.item.take() {
+                self.items.push(item);
+            }
+        }
+    }
+
+    impl Seq for Items<'_> {
+        fn element(&mut self) -> miniserde::Result<&mut dyn Visitor> {
+            self.take_item();
+            Ok(<String as miniserde::Deserialize>::begin(&mut self.item))
+        }
+        fn finish(&mut self) -> miniserde::Result<()> {
+            self.take_item();
+            *self.out = Some(lenient_tokens(&self.items));
+            Ok(())
+        }
+    }
+
+    impl Visitor for Place<Scopes> {
+        fn string(&mut self, s: &str) -> miniserde::Result<()> {
+            self.out = Some(Scopes::parse_lenient(s));
+            Ok(())
+        }
+        fn seq(&mut self) -> miniserde::Result<Box<dyn Seq + '_>> {
+            Ok(Box::new(Items {
+                out: &mut self.out,
+                items: Vec::new(),
+                item: None,
+            }))
+        }
+    }
+
+    impl miniserde::Deserialize for Scopes {
+        fn begin(out: &mut Option<Self>) -> &mut dyn Visitor {
+            Place::new(out)
+        }
+    }
+};
 
 #[cfg(test)]
 mod tests {
@@ -343,5 +671,90 @@ mod tests {
                 .to_string(),
             "push"
         );
+    }
+
+    #[test]
+    fn merge_sort_sorts_stably() {
+        for n in 0..70 {
+            let keys: Vec<usize> = (0..n).map(|i| (i * 7919 + 13) % 17).collect();
+            let mut v: Vec<usize> = (0..n).collect();
+            merge_sort(&mut v, |a, b| keys[a] < keys[b]);
+            let mut want: Vec<usize> = (0..n).collect();
+            want.sort_by_key(|&i| (keys[i], i));
+            assert_eq!(v, want, "{n}");
+        }
+    }
+
+    #[test]
+    fn json_is_an_array_and_reads_strings_too() {
+        let s: Scopes = "write read write".parse().unwrap();
+        assert_eq!(crate::json::to_string(&s), r#"["write","read"]"#);
+        let from_array: Scopes = crate::json::from_str(r#"["write","read","bad\"one"]"#).unwrap();
+        let from_string: Scopes = crate::json::from_str(r#""write read""#).unwrap();
+        assert_eq!(from_array.iter().collect::<Vec<_>>(), ["write", "read"]);
+        assert_eq!(from_string.iter().collect::<Vec<_>>(), ["write", "read"]);
+        assert!(crate::json::from_str::<Scopes>("[1]").is_err());
+    }
+
+    #[test]
+    fn scopes_compare_as_sets() {
+        use std::collections::hash_map::DefaultHasher;
+        let a: Scopes = "read write push".parse().unwrap();
+        let b: Scopes = "push write read write".parse().unwrap();
+        assert_eq!(a, b);
+        assert_eq!(
+            b.to_string(),
+            "push write read",
+            "Display keeps the first-given order"
+        );
+        let hash = |s: &Scopes| {
+            let mut h = DefaultHasher::new();
+            s.hash(&mut h);
+            h.finish()
+        };
+        assert_eq!(hash(&a), hash(&b));
+        assert_ne!(a, "read write".parse().unwrap());
+        assert_ne!(a, "read write push profile".parse().unwrap());
+        assert_eq!(Scopes::new(), Scopes::parse_lenient("\"bad\""));
+    }
+
+    #[test]
+    fn grants_matches_covers_for_every_pair() {
+        let all: Vec<&str> = KNOWN
+            .iter()
+            .chain(REMOVED)
+            .copied()
+            .chain(["read:", "admin:read:", "readx:accounts", "write:widgets"])
+            .collect();
+        for held in &all {
+            let set = Scopes::new().with(held);
+            for wanted in &all {
+                assert_eq!(set.grants(wanted), covers(held, wanted), "{held} {wanted}");
+            }
+        }
+    }
+
+    /// Correctness on inputs large enough that the old quadratic code would have needed
+    /// minutes; the speed itself is measured by scripts/bench/scopes, not here.
+    #[test]
+    fn large_sets_keep_order_dedup_and_subsets() {
+        let n = 100_000;
+        let text: String = (0..n)
+            .map(|i| format!("read:x{i} write:x{i} read:x{i} "))
+            .collect();
+        let all = Scopes::parse_lenient(&text);
+        assert_eq!(all.len(), 2 * n);
+        assert_eq!(all.iter().nth(2), Some("read:x1"));
+        let reversed: Scopes = all.iter().rev().collect();
+        assert_eq!(reversed, all);
+        assert!(reversed.is_literal_subset_of(&all));
+        let read_write = Scopes::new().with("read").with("write");
+        assert!(all.is_subset_of(&read_write));
+        let only_read = Scopes::new().with("read");
+        let missing = all.missing_from(&only_read);
+        assert_eq!(missing.len(), n);
+        assert!(missing.iter().all(|s| s.starts_with("write:")));
+        let expected: Vec<String> = (0..n).map(|i| format!("read:x{i} write:x{i}")).collect();
+        assert_eq!(all.to_string(), expected.join(" "));
     }
 }

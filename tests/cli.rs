@@ -673,11 +673,11 @@ fn login_json_and_its_failures() {
         );
     });
     let good = server.mock(|when, then| {
-        // A server without metadata gets no PKCE challenge, so no verifier either.
+        // A server without metadata gets a PKCE challenge all the same, so a verifier too.
         when.method(POST)
             .path("/oauth/token")
             .form_urlencoded_tuple("code", CODE)
-            .form_urlencoded_tuple_missing("code_verifier");
+            .form_urlencoded_tuple_exists("code_verifier");
         then.status(200).body(format!(
             r#"{{"access_token":"{USER_TOKEN}","token_type":"Bearer","scope":"read write","created_at":1700000500}}"#
         ));
@@ -707,7 +707,7 @@ fn login_json_and_its_failures() {
         url.starts_with(&format!("{base}/oauth/authorize?")),
         "{out:?}"
     );
-    assert!(!url.contains("code_challenge"));
+    assert!(url.contains("&code_challenge_method=S256"), "{out:?}");
     assert_eq!(
         lines[0],
         format!(
@@ -774,7 +774,7 @@ fn verify_app_and_user_with_stored_and_environment_tokens() {
     let decoded: Application = decode(out.stdout.trim_end());
     assert_eq!(decoded.name, "bot");
     assert_eq!(decoded.website.as_deref(), Some("https://bot.example"));
-    assert_eq!(decoded.scopes, Some(vec!["read".into(), "write".into()]));
+    assert_eq!(decoded.scopes, Some("read write".parse().unwrap()));
     app.assert_calls(2);
 
     let out = home.run(&["--store", &s, "verify", "--user"]);

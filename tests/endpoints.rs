@@ -146,7 +146,10 @@ fn create_app_sends_several_redirect_uris_as_one_field_and_no_empty_website() {
         app.credentials().redirect_uri,
         "https://app.example/callback"
     );
-    assert_eq!(app.scopes.unwrap(), ["read", "write", "push"]);
+    assert_eq!(
+        app.scopes.unwrap().iter().collect::<Vec<_>>(),
+        ["read", "write", "push"]
+    );
 }
 
 #[test]
@@ -281,12 +284,12 @@ fn exchange_code_with_a_verifier() {
         &creds(),
         &AuthorizationCode::new("abc"),
         "https://app.example/callback",
-        Some(&PkceVerifier::new(verifier)),
+        Some(PkceVerifier::new(verifier)),
     )
     .unwrap();
     m.assert();
     assert_eq!(token.access_token.secret(), "pkce-token");
-    assert_eq!(token.scope.as_deref(), Some("profile"));
+    assert_eq!(token.scope, Some("profile".parse().unwrap()));
 }
 
 // ---- accounts -----------------------------------------------------------------------------

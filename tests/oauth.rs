@@ -40,7 +40,7 @@ fn scopes(s: &str) -> Scopes {
     s.parse().unwrap()
 }
 
-/// `authorize_url` for an app that registered `read` and asks for it.
+/// `authorization_request` for an app that registered `read` and asks for it.
 fn authorize_read(
     client: &Client,
     redirect_uri: &str,
@@ -48,7 +48,20 @@ fn authorize_read(
     options: AuthorizeOptions,
 ) -> Result<oauth::AuthorizationRequest, Error> {
     let read = scopes("read");
-    oauth::authorize_url(client, &app(redirect_uri), &read, &read, metadata, &options)
+    oauth::authorization_request(
+        client,
+        &app(redirect_uri),
+        &read,
+        &with_metadata(options.registered(read.clone()), metadata),
+    )
+}
+
+/// The options with the metadata, when there is one.
+fn with_metadata(options: AuthorizeOptions, metadata: Option<&ServerMetadata>) -> AuthorizeOptions {
+    match metadata {
+        Some(m) => options.metadata(m.clone()),
+        None => options,
+    }
 }
 
 /// A mock that answers every request, to show that none is made.
@@ -83,11 +96,8 @@ fn split_url(url: &str) -> (&str, Vec<(String, String)>) {
 fn metadata_with_pkce(server: &MockServer) -> ServerMetadata {
     let mut m = ServerMetadata::classic(&server.base_url());
     m.code_challenge_methods_supported = Some(vec!["S256".into()]);
-    m.scopes_supported = Some(
-        ["read", "profile", "write", "write:statuses", "push"]
-            .map(String::from)
-            .to_vec(),
-    );
+    m.scopes_supported = Some(scopes("read profile write write:statuses push"));
+    m.discovered = true;
     m
 }
 
@@ -108,13 +118,15 @@ fn authorize_url_carries_every_parameter_exactly() {
     let any = catch_all(&server);
     let client = client(&server);
     let redirect = "http://127.0.0.1:7777/callback";
-    let req = oauth::authorize_url(
+    let req = oauth::authorization_request(
         &client,
         &app(redirect),
-        &scopes("read write write:statuses push"),
         &scopes("read write:statuses"),
-        Some(&metadata_with_pkce(&server)),
-        &AuthorizeOptions::new().force_login(true).lang("pt-BR"),
+        &AuthorizeOptions::new()
+            .force_login(true)
+            .lang("pt-BR")
+            .registered(scopes("read write write:statuses push"))
+            .metadata(metadata_with_pkce(&server)),
     )
     .unwrap();
 
@@ -238,20 +250,47 @@ fn pkce_follows_the_metadata_and_the_option() {
         "code_challenge",
         "code_challenge_method",
     ];
+    // A published document that lists other methods only, or none.
+    let mut plain_only = with_s256.clone();
+    plain_only.code_challenge_methods_supported = Some(vec!["plain".into()]);
+    let mut none_listed = with_s256.clone();
+    none_listed.code_challenge_methods_supported = None;
     for (m, pkce, want_pkce) in [
         (Some(&with_s256), Pkce::Auto, true),
-        (Some(&classic), Pkce::Auto, false),
-        (None, Pkce::Auto, false),
+        // No metadata document (Mastodon before 4.3, GoToSocial): PKCE all the same.
+        (Some(&classic), Pkce::Auto, true),
+        (None, Pkce::Auto, true),
+        (Some(&plain_only), Pkce::Auto, false),
+        (Some(&none_listed), Pkce::Auto, false),
         (None, Pkce::Always, true),
-        (Some(&classic), Pkce::Always, true),
+        (Some(&plain_only), Pkce::Always, true),
+        (None, Pkce::Never, false),
+        (Some(&classic), Pkce::Never, false),
         (Some(&with_s256), Pkce::Never, false),
     ] {
         let r = build(m, pkce);
-        assert_eq!(r.verifier().is_some(), want_pkce, "{pkce:?}");
+        assert_eq!(r.verifier().is_some(), want_pkce, "{pkce:?} {m:?}");
+        let (_, pairs) = split_url(r.url());
+        let value = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(value("response_type").as_deref(), Some("code"));
+        assert_eq!(value("client_id").as_deref(), Some(CLIENT_ID));
+        assert_eq!(value("redirect_uri").as_deref(), Some(OOB));
+        assert_eq!(value("scope").as_deref(), Some("read"));
+        assert_eq!(value("state").as_deref(), Some(r.state().secret()));
         if want_pkce {
-            assert_eq!(keys(&r), with, "{pkce:?}");
+            assert_eq!(keys(&r), with, "{pkce:?} {m:?}");
+            assert_eq!(
+                value("code_challenge"),
+                Some(r.verifier().unwrap().challenge())
+            );
+            assert_eq!(value("code_challenge_method").as_deref(), Some("S256"));
         } else {
-            assert_eq!(keys(&r), plain, "{pkce:?}");
+            assert_eq!(keys(&r), plain, "{pkce:?} {m:?}");
         }
         // No options, no force_login or lang.
         assert!(!r.url().contains("force_login") && !r.url().contains("lang="));
@@ -265,13 +304,11 @@ fn scopes_are_checked_before_anything_is_built() {
     let client = client(&server);
     let registered = scopes("read write");
     let opts = AuthorizeOptions::new();
-    let invalid = |requested: &str, m: Option<&ServerMetadata>| match oauth::authorize_url(
+    let invalid = |requested: &str, m: Option<&ServerMetadata>| match oauth::authorization_request(
         &client,
         &app(OOB),
-        &registered,
         &scopes(requested),
-        m,
-        &opts,
+        &with_metadata(opts.clone().registered(registered.clone()), m),
     ) {
         Err(Error::InvalidInput(msg)) => msg,
         other => panic!("{requested}: {other:?}"),
@@ -286,7 +323,7 @@ fn scopes_are_checked_before_anything_is_built() {
     invalid("", None);
     // Registered, but the server does not list it.
     let mut m = metadata_with_pkce(&server);
-    m.scopes_supported = Some(vec!["read".into()]);
+    m.scopes_supported = Some(scopes("read"));
     let msg = invalid("read write", Some(&m));
     assert!(msg.contains("\"write\""), "{msg}");
     any.assert_calls(0);
@@ -298,7 +335,7 @@ fn bad_options_and_credentials_are_refused() {
     let client = client(&server);
     let s = scopes("read");
     let try_with = |app: &AppCredentials, opts: &AuthorizeOptions| {
-        oauth::authorize_url(&client, app, &s, &s, None, opts)
+        oauth::authorization_request(&client, app, &s, &opts.clone().registered(s.clone()))
     };
     for lang in ["", "en&x=1", "de de", "é"] {
         assert!(
@@ -400,13 +437,13 @@ fn loopback_flow_exchanges_the_code_with_the_verifier() {
     let client = client(&server);
     let redirect = "http://127.0.0.1:7777/callback";
     let app = app(redirect);
-    let req = oauth::authorize_url(
+    let req = oauth::authorization_request(
         &client,
         &app,
         &scopes("read write"),
-        &scopes("read write"),
-        Some(&metadata_with_pkce(&server)),
-        &AuthorizeOptions::new(),
+        &AuthorizeOptions::new()
+            .registered(scopes("read write"))
+            .metadata(metadata_with_pkce(&server)),
     )
     .unwrap();
     let verifier = req.verifier().unwrap().secret().to_owned();
@@ -433,28 +470,38 @@ fn loopback_flow_exchanges_the_code_with_the_verifier() {
         token.access_token.secret(),
         "ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0"
     );
-    assert_eq!(token.scope.as_deref(), Some("read write follow push"));
+    assert_eq!(token.scope, Some(scopes("read write follow push")));
     assert_eq!(token.created_at, Some(1573979017));
-    assert_eq!(oauth::granted_covers(&token, req.scopes()), Ok(()));
+    assert_eq!(oauth::granted_covers(&token, &scopes("read write")), Ok(()));
 }
 
 #[test]
-fn oob_flow_exchanges_a_pasted_code_without_a_verifier() {
+fn oob_flow_exchanges_a_pasted_code_with_a_verifier() {
     let server = MockServer::start();
     let client = client(&server);
     let app = app(OOB);
-    // No metadata: an older server, so no PKCE.
+    // No metadata document (GoToSocial, Mastodon before 4.3): PKCE all the same.
     let req = authorize_read(&client, OOB, None, AuthorizeOptions::new()).unwrap();
-    assert!(req.verifier().is_none());
+    let verifier = req.verifier().expect("PKCE by default").secret().to_owned();
     assert!(
         req.url()
             .contains("&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob&")
     );
+    // The server's native page URL, pasted whole, works too: no state comes back in OOB.
+    let code = req
+        .parse_callback(&format!(
+            "{}/oauth/authorize/native?code=pasted%2Bcode",
+            server.base_url()
+        ))
+        .unwrap();
+    assert_eq!(code.secret(), "pasted+code");
     let mock = token_mock(
         &server,
-        "grant_type=authorization_code&code=pasted%2Bcode\
-         &redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob\
-         &client_id=cl1ent-1d&client_secret=cl1ent-s3cret",
+        &format!(
+            "grant_type=authorization_code&code=pasted%2Bcode\
+             &redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob\
+             &client_id=cl1ent-1d&client_secret=cl1ent-s3cret&code_verifier={verifier}"
+        ),
         200,
         &fixture("token.json"),
     );
@@ -464,14 +511,6 @@ fn oob_flow_exchanges_a_pasted_code_without_a_verifier() {
         .unwrap();
     mock.assert();
     assert_eq!(token.token_type.as_deref(), Some("Bearer"));
-    // The server's native page URL, pasted whole, works too: no state comes back in OOB.
-    let code = req
-        .parse_callback(&format!(
-            "{}/oauth/authorize/native?code=pasted%2Bcode",
-            server.base_url()
-        ))
-        .unwrap();
-    assert_eq!(code.secret(), "pasted+code");
 }
 
 #[test]
@@ -613,17 +652,6 @@ fn invalid_code_challenge_method_is_reported_and_avoided() {
         400,
         r#"{"error":"invalid_code_challenge_method","error_description":"The code_challenge_method must be S256."}"#,
     );
-    let e = req
-        .exchange(&client, &app, &AuthorizationCode::new("c0de"))
-        .unwrap_err();
-    mock.assert();
-    assert_oauth_error(
-        &e,
-        400,
-        "invalid_code_challenge_method",
-        None,
-        &[&verifier, "c0de&", CLIENT_SECRET],
-    );
     // If the authorize page redirects the same error back, it is a typed callback error.
     let cb = format!(
         "error=invalid_code_challenge_method&error_description=The+code_challenge_method+must+be+S256.&state={}",
@@ -636,10 +664,22 @@ fn invalid_code_challenge_method_is_reported_and_avoided() {
         }
         other => panic!("{other:?}"),
     }
-    // And a server whose metadata does not list a challenge method gets none in Auto mode,
-    // so it has nothing to reject.
+    let e = req
+        .exchange(&client, &app, &AuthorizationCode::new("c0de"))
+        .unwrap_err();
+    mock.assert();
+    assert_oauth_error(
+        &e,
+        400,
+        "invalid_code_challenge_method",
+        None,
+        &[&verifier, "c0de&", CLIENT_SECRET],
+    );
+    // And a server whose published metadata lists no challenge method gets none in Auto
+    // mode, so it has nothing to reject.
     let mut m = metadata_with_pkce(&server);
     m.code_challenge_methods_supported = None;
+    assert!(m.discovered);
     let r = authorize_read(
         &client,
         "http://127.0.0.1:7777/callback",
@@ -728,15 +768,26 @@ fn granted_scopes_say_what_is_missing() {
         oauth::granted_covers(&token, &scopes("read:accounts write:statuses")),
         Ok(())
     );
+    let missing = oauth::granted_covers(&token, &scopes("read profile admin:read")).unwrap_err();
+    assert_eq!(missing.scopes(), &scopes("admin:read profile"));
     assert_eq!(
-        oauth::granted_covers(&token, &scopes("read profile admin:read")).unwrap_err(),
-        scopes("profile admin:read")
+        missing.to_string(),
+        "the server did not grant the scopes \"profile admin:read\""
     );
-    let bare = mastolite::Token::from_access_token(AccessToken::new("x"));
-    assert_eq!(
-        oauth::granted_covers(&bare, &scopes("read")).unwrap_err(),
-        scopes("read")
-    );
+    let bare = mastolite::Token::new(AccessToken::new("x"));
+    let missing = oauth::granted_covers(&bare, &scopes("read")).unwrap_err();
+    assert_eq!(missing.scopes(), &scopes("read"));
+    // `?` makes it the crate's error: an OAuth `insufficient_scope`.
+    match Error::from(missing) {
+        Error::Authorization(a) => {
+            assert_eq!(a.error(), "insufficient_scope");
+            assert_eq!(
+                a.description(),
+                Some("the server did not grant the scopes \"read\"")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// The documentation's token, decoded through the crate's own exchange.
@@ -937,13 +988,13 @@ fn metadata_is_discovered_on_4_4() {
     );
 
     // The discovered endpoint and PKCE drive the authorize URL.
-    let req = oauth::authorize_url(
+    let req = oauth::authorization_request(
         &client,
         &app(OOB),
-        &scopes("read profile"),
         &scopes("profile"),
-        Some(&m),
-        &AuthorizeOptions::new(),
+        &AuthorizeOptions::new()
+            .registered(scopes("read profile"))
+            .metadata(m.clone()),
     )
     .unwrap();
     assert!(req.url().starts_with(&format!("{base}/oauth/authorize?")));
@@ -964,8 +1015,13 @@ fn metadata_of_4_3_lists_password_and_no_userinfo() {
     assert_eq!(m.userinfo_endpoint, None);
     assert!(m.supports_pkce_s256());
     assert_eq!(
-        m.scopes_supported.as_ref().unwrap()[..3],
-        ["read", "profile", "write"].map(String::from)
+        m.scopes_supported
+            .as_ref()
+            .unwrap()
+            .iter()
+            .take(3)
+            .collect::<Vec<_>>(),
+        ["read", "profile", "write"]
     );
 }
 
@@ -1021,10 +1077,12 @@ fn an_old_server_without_metadata_gets_the_classic_endpoints() {
         Some(format!("{base}/oauth/authorize"))
     );
     assert_eq!(m.userinfo_endpoint, None);
-    // Auto PKCE sends no challenge to it.
+    // Auto PKCE sends it a challenge all the same: it has no document that rules PKCE out.
     let req = authorize_read(&client, OOB, Some(&m), AuthorizeOptions::new()).unwrap();
-    assert!(req.verifier().is_none());
-    assert!(!req.url().contains("code_challenge"));
+    let challenge = req.verifier().expect("PKCE by default").challenge();
+    assert!(req.url().contains(&format!(
+        "&code_challenge={challenge}&code_challenge_method=S256"
+    )));
 }
 
 #[test]
@@ -1131,4 +1189,182 @@ fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> T {
 #[cfg(all(feature = "miniserde", not(feature = "serde")))]
 fn from_json<T: miniserde::Deserialize>(s: &str) -> T {
     miniserde::json::from_str(s).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------
+// A stateless web app: the parts are stored, the request is rebuilt at the callback
+
+#[test]
+fn a_request_rebuilt_from_stored_parts_completes_the_login() {
+    let server = MockServer::start();
+    let client = client(&server);
+    let redirect = "https://app.example/callback";
+    let app = app(redirect);
+    let request = authorize_read(&client, redirect, None, AuthorizeOptions::new()).unwrap();
+    // What the web app keeps in its session store: plain strings, and the request is gone.
+    let parts = request.into_parts();
+    let stored = (
+        parts.state.into_secret(),
+        parts.verifier.map(PkceVerifier::into_secret),
+        parts.redirect_uri,
+        parts.scopes.to_string(),
+    );
+    let (state, verifier, redirect_uri, scope) = stored.clone();
+    let verifier = verifier.expect("PKCE by default");
+    assert_eq!((redirect_uri.as_str(), scope.as_str()), (redirect, "read"));
+
+    // A later request, perhaps in another process: rebuild, check the callback, exchange.
+    let rebuilt = oauth::AuthorizationRequest::from_parts(oauth::AuthorizationParts::new(
+        mastolite::CsrfState::new(stored.0),
+        stored.1.map(PkceVerifier::new),
+        stored.2,
+        stored.3.parse().unwrap(),
+    ));
+    assert_eq!(rebuilt.url(), "");
+    assert_eq!(rebuilt.scopes(), &scopes("read"));
+    assert!(matches!(
+        rebuilt.parse_callback(&format!("{redirect}?code=c0de&state=forged")),
+        Err(Error::StateMismatch)
+    ));
+    let code = rebuilt
+        .parse_callback(&format!("{redirect}?code=c0de&state={state}"))
+        .unwrap();
+    let mock = token_mock(
+        &server,
+        &format!(
+            "grant_type=authorization_code&code=c0de\
+             &redirect_uri=https%3A%2F%2Fapp.example%2Fcallback\
+             &client_id=cl1ent-1d&client_secret=cl1ent-s3cret&code_verifier={verifier}"
+        ),
+        200,
+        &fixture("token.json"),
+    );
+    let token = rebuilt.exchange(&client, &app, &code).unwrap();
+    mock.assert();
+    assert_eq!(
+        token.access_token.secret(),
+        "ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The loopback example's callback handling
+
+#[allow(dead_code)]
+#[path = "../examples/login_common/mod.rs"]
+mod login_common;
+
+mod loopback {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::time::{Duration, Instant};
+
+    fn listener_and_request() -> (TcpListener, oauth::AuthorizationRequest) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let redirect = format!("http://{}/callback", listener.local_addr().unwrap());
+        let client = Client::new("https://mastodon.example").unwrap();
+        let request = oauth::authorization_request(
+            &client,
+            &app(&redirect),
+            &scopes("read"),
+            &AuthorizeOptions::new(),
+        )
+        .unwrap();
+        (listener, request)
+    }
+
+    /// Sends a GET and returns the status line of the answer.
+    fn get(addr: std::net::SocketAddr, target: &str) -> String {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(s, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer.lines().next().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn a_wrong_state_is_answered_and_the_wait_goes_on() {
+        let (listener, request) = listener_and_request();
+        let addr = listener.local_addr().unwrap();
+        let state = request.state().secret().to_owned();
+        let browser = std::thread::spawn(move || {
+            let statuses = [
+                get(addr, "/favicon.ico"),
+                get(addr, "/callback?code=forged&state=wrong"),
+                get(addr, "/callback?code=forged"),
+                get(addr, "/callback?error=access_denied"),
+            ];
+            // The real redirect; its connection is answered by the caller.
+            let mut s = TcpStream::connect(addr).unwrap();
+            write!(
+                s,
+                "GET /callback?code=r3al&state={state} HTTP/1.1\r\nHost: x\r\n\r\n"
+            )
+            .unwrap();
+            statuses
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let (_conn, outcome) =
+            login_common::wait_for_callback(&listener, deadline, &request).unwrap();
+        assert_eq!(outcome.unwrap().secret(), "r3al");
+        let statuses = browser.join().unwrap();
+        assert_eq!(statuses[0], "HTTP/1.1 404 Not Found");
+        for s in &statuses[1..] {
+            assert_eq!(s, "HTTP/1.1 400 Bad Request");
+        }
+    }
+
+    #[test]
+    fn the_servers_error_with_the_right_state_ends_the_wait() {
+        let (listener, request) = listener_and_request();
+        let addr = listener.local_addr().unwrap();
+        let target = format!(
+            "/callback?error=access_denied&error_description=no&state={}",
+            request.state().secret()
+        );
+        let browser = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(addr).unwrap();
+            write!(s, "GET {target} HTTP/1.1\r\n\r\n").unwrap();
+            s
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let (_conn, outcome) =
+            login_common::wait_for_callback(&listener, deadline, &request).unwrap();
+        match outcome {
+            Err(Error::Authorization(a)) => assert!(a.is_access_denied()),
+            other => panic!("{other:?}"),
+        }
+        drop(browser.join().unwrap());
+    }
+
+    #[test]
+    fn a_trickling_client_cannot_hold_the_wait_past_the_deadline() {
+        let (listener, request) = listener_and_request();
+        let addr = listener.local_addr().unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop2 = stop.clone();
+        // One byte every 50 ms, never finishing the head: each read succeeds quickly, so
+        // only a deadline across reads ends it.
+        let trickler = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(addr).unwrap();
+            for b in b"GET /callback?code=x&state=y HTTP/1.1\r\nX-Slow: "
+                .iter()
+                .cycle()
+            {
+                if stop2.load(std::sync::atomic::Ordering::Relaxed) || s.write_all(&[*b]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let deadline = Instant::now() + Duration::from_millis(1500);
+        let err = login_common::wait_for_callback(&listener, deadline, &request).unwrap_err();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        // A read timeout per read alone would keep reading for minutes (8 KiB at 20 bytes
+        // a second); the deadline across reads ends the wait.
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+        assert!(Instant::now() >= deadline);
+        trickler.join().unwrap();
+    }
 }

@@ -79,7 +79,7 @@ fn entities_holding_secrets_are_redacted() {
     );
     assert_redacted(
         "Token from a stored value",
-        &Token::from_access_token(AccessToken::new(ACCESS)),
+        &Token::new(AccessToken::new(ACCESS)),
         &["Token"],
     );
 

@@ -420,23 +420,21 @@ fn run_flows(server: &Server) -> Shown {
         &app_credentials(),
         &code,
         mastolite::OOB,
-        Some(&verifier),
+        Some(PkceVerifier::new(VERIFIER)),
     );
     out.result("oauth::exchange_code", &exchanged);
 
     let metadata = oauth::server_metadata(&client);
     out.result("oauth::server_metadata", &metadata);
     let scopes: mastolite::Scopes = "read write".parse().unwrap();
-    let options = oauth::AuthorizeOptions::new().pkce(oauth::Pkce::Always);
-    let request = oauth::authorize_url(
-        &client,
-        &app_credentials(),
-        &scopes,
-        &scopes,
-        metadata.as_ref().ok(),
-        &options,
-    )
-    .expect("a valid authorize request");
+    let mut options = oauth::AuthorizeOptions::new()
+        .pkce(oauth::Pkce::Always)
+        .registered(scopes.clone());
+    if let Ok(m) = &metadata {
+        options = options.metadata(m.clone());
+    }
+    let request = oauth::authorization_request(&client, &app_credentials(), &scopes, &options)
+        .expect("a valid authorize request");
     {
         let mut extra = lock(&EXTRA);
         extra.push(request.state().secret().to_owned());

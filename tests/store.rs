@@ -23,7 +23,7 @@ fn client(origin: &str) -> Client {
 }
 
 fn token(secret: &str) -> Token {
-    Token::from_access_token(AccessToken::new(secret))
+    Token::new(AccessToken::new(secret))
 }
 
 /// Writes `text` as a private file.

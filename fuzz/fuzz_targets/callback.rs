@@ -15,8 +15,10 @@ fn request(redirect_uri: &str) -> AuthorizationRequest {
     let app = AppCredentials::new("client-id", ClientSecret::new("client-secret"))
         .with_redirect_uri(redirect_uri);
     let scopes: Scopes = "read".parse().expect("a valid scope");
-    let options = AuthorizeOptions::new().pkce(Pkce::Always);
-    oauth::authorize_url(&client, &app, &scopes, &scopes, None, &options).expect("a request")
+    let options = AuthorizeOptions::new()
+        .pkce(Pkce::Always)
+        .registered(scopes.clone());
+    oauth::authorization_request(&client, &app, &scopes, &options).expect("a request")
 }
 
 static LOOPBACK: OnceLock<AuthorizationRequest> = OnceLock::new();

@@ -1,12 +1,10 @@
+use crate::scopes::Scopes;
 use crate::secret::ClientSecret;
 
 macro_rules! application_struct {
     ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $extra:ident : $ty:ty,)* }) => {
+        entity! {
         $(#[$m])*
-        #[derive(Clone, Debug, PartialEq, Eq)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize, miniserde::Deserialize))]
-        #[non_exhaustive]
         pub struct $name {
             /// The app's id (absent from app verify_credentials before Mastodon 4.3).
             pub id: Option<String>,
@@ -15,7 +13,7 @@ macro_rules! application_struct {
             /// The app's website, `null` when empty.
             pub website: Option<String>,
             /// The registered scopes (4.3+).
-            pub scopes: Option<Vec<String>>,
+            pub scopes: Option<Scopes>,
             /// The registered redirect URIs (4.3+).
             pub redirect_uris: Option<Vec<String>>,
             /// Deprecated in 4.3: every redirect URI joined by whitespace.
@@ -23,6 +21,7 @@ macro_rules! application_struct {
             /// Deprecated in 4.3: the server's Web Push key.
             pub vapid_key: Option<String>,
             $($(#[$fm])* pub $extra: $ty,)*
+        }
         }
 
         impl $name {
@@ -107,6 +106,7 @@ impl CredentialApplication {
 /// assert!(!format!("{creds:?}").contains("secret\""));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AppCredentials {
     /// The client id.
     pub client_id: String,
@@ -119,6 +119,11 @@ pub struct AppCredentials {
 
 impl AppCredentials {
     /// Credentials from stored values, with the out-of-band redirect URI.
+    ///
+    /// ```
+    /// let creds = mastolite::AppCredentials::new("cid", mastolite::ClientSecret::new("s"));
+    /// assert_eq!(creds.client_id, "cid");
+    /// ```
     pub fn new(client_id: impl Into<String>, client_secret: ClientSecret) -> Self {
         Self {
             client_id: client_id.into(),
@@ -128,6 +133,12 @@ impl AppCredentials {
     }
 
     /// The same credentials with another registered redirect URI.
+    ///
+    /// ```
+    /// let creds = mastolite::AppCredentials::new("cid", mastolite::ClientSecret::new("s"))
+    ///     .with_redirect_uri("http://127.0.0.1/callback");
+    /// assert_eq!(creds.redirect_uri, "http://127.0.0.1/callback");
+    /// ```
     #[must_use]
     pub fn with_redirect_uri(mut self, uri: impl Into<String>) -> Self {
         self.redirect_uri = uri.into();

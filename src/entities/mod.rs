@@ -5,6 +5,31 @@
 //! ids are strings (a number where a string is expected is kept as its decimal text).
 //! Entities are `#[non_exhaustive]`: new server fields are not breaking changes.
 
+/// The one pattern for every entity's derive lines.
+///
+/// `entity! { /// docs  pub struct Name { /// docs  pub field: Type, … } }` declares a public,
+/// `#[non_exhaustive]` entity that is `Clone`, `Debug`, `PartialEq` and `Eq` and implements the
+/// `Serialize` and `Deserialize` traits of every enabled JSON backend. `entity! { wire …
+/// struct Name { … } }` declares a private wire shape that only decodes.
+macro_rules! entity {
+    (wire $($(#[$m:meta])* $v:vis struct $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty,)* })*) => {$(
+        $(#[$m])*
+        #[derive(Debug)]
+        #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+        #[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+        $v struct $name { $($(#[$fm])* $field: $ty,)* }
+    )*};
+    ($($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $field:ident : $ty:ty,)* })*) => {$(
+        $(#[$m])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize, miniserde::Deserialize))]
+        #[non_exhaustive]
+        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
+    )*};
+}
+pub(crate) use entity;
+
 mod account;
 mod application;
 mod ids;

@@ -4,27 +4,21 @@ use crate::scopes::Scopes;
 /// fields without `discovered`), so that the field list is written once.
 macro_rules! server_metadata {
     ($(#[$m:meta])* { $($(#[$fm:meta])* $field:ident : $ty:ty,)* }) => {
+        super::entity! {
         $(#[$m])*
-        #[derive(Clone, Debug, PartialEq, Eq)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[cfg_attr(
-            feature = "miniserde",
-            derive(miniserde::Serialize, miniserde::Deserialize)
-        )]
-        #[non_exhaustive]
         pub struct ServerMetadata {
             $($(#[$fm])* pub $field: $ty,)*
             /// True when the server published this document; false for
             /// [`ServerMetadata::classic`], the fallback for servers before 4.3.
             pub discovered: bool,
         }
+        }
 
+        super::entity! { wire
         /// `GET /.well-known/oauth-authorization-server` as the server sends it.
-        #[derive(Debug)]
-        #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-        #[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
         pub(crate) struct MetadataDocument {
             $($field: $ty,)*
+        }
         }
 
         impl From<MetadataDocument> for ServerMetadata {
@@ -71,8 +65,9 @@ server_metadata!(
         userinfo_endpoint: Option<String>,
         /// `…/api/v1/apps` (Mastodon's own field; there is no RFC 7591 endpoint).
         app_registration_endpoint: Option<String>,
-        /// Every scope the server accepts, in the server's order.
-        scopes_supported: Option<Vec<String>>,
+        /// Every scope the server supports, in the server's order (entries that are not
+        /// valid scope tokens are dropped).
+        scopes_supported: Option<Scopes>,
         /// `["code"]` on Mastodon.
         response_types_supported: Option<Vec<String>>,
         /// `["query", "fragment", "form_post"]` on Mastodon.
@@ -143,18 +138,16 @@ impl ServerMetadata {
         listed(&self.grant_types_supported, grant_type)
     }
 
-    /// The scopes the server accepts, or `None` when it did not say (servers before 4.3).
-    /// Entries that are not valid scope tokens are dropped.
+    /// The scopes the server supports, or `None` when it did not say (servers before 4.3).
     ///
     /// ```
     /// let mut m = mastolite::ServerMetadata::classic("https://mastodon.example");
-    /// m.scopes_supported = Some(vec!["read".into(), "profile".into()]);
+    /// m.scopes_supported = Some("read profile".parse()?);
     /// assert!(m.supported_scopes().unwrap().contains("profile"));
+    /// # Ok::<(), mastolite::Error>(())
     /// ```
-    pub fn supported_scopes(&self) -> Option<Scopes> {
-        self.scopes_supported
-            .as_ref()
-            .map(|v| Scopes::parse_lenient(&v.join(" ")))
+    pub fn supported_scopes(&self) -> Option<&Scopes> {
+        self.scopes_supported.as_ref()
     }
 }
 
@@ -162,6 +155,7 @@ fn listed(list: &Option<Vec<String>>, item: &str) -> bool {
     list.as_ref().is_some_and(|v| v.iter().any(|s| s == item))
 }
 
+super::entity! {
 /// The signed-in user's claims, from `GET /oauth/userinfo` (Mastodon 4.4+, token with the
 /// `profile` scope). Every field is optional.
 ///
@@ -175,13 +169,6 @@ fn listed(list: &Option<Vec<String>>, item: &str) -> bool {
 /// assert_eq!(u.picture, None);
 /// # }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "miniserde",
-    derive(miniserde::Serialize, miniserde::Deserialize)
-)]
-#[non_exhaustive]
 pub struct UserInfo {
     /// The issuer: the server's root URL, as in the metadata's `issuer`.
     pub iss: Option<String>,
@@ -195,4 +182,5 @@ pub struct UserInfo {
     pub profile: Option<String>,
     /// The avatar URL (the server's default image when the user has none).
     pub picture: Option<String>,
+}
 }

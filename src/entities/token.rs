@@ -1,6 +1,7 @@
 use crate::scopes::Scopes;
 use crate::secret::{AccessToken, RefreshToken};
 
+super::entity! {
 /// A token from `POST /oauth/token`.
 ///
 /// Mastodon's tokens never expire and come without a refresh token; other servers may send
@@ -16,20 +17,14 @@ use crate::secret::{AccessToken, RefreshToken};
 /// assert!(!format!("{t:?}").contains("abc"));
 /// # }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "miniserde",
-    derive(miniserde::Serialize, miniserde::Deserialize)
-)]
-#[non_exhaustive]
 pub struct Token {
     /// The bearer token.
     pub access_token: AccessToken,
     /// `Bearer` (`bearer` on Mastodon 2.0 to 2.4).
     pub token_type: Option<String>,
-    /// The granted scopes, space-separated.
-    pub scope: Option<String>,
+    /// The granted scopes (`scope` on the wire: a space-separated string), or `None` when the
+    /// server did not say.
+    pub scope: Option<Scopes>,
     /// Unix seconds. With Mastodon's token reuse it can be far in the past.
     pub created_at: Option<i64>,
     /// Seconds of validity from `created_at`, on servers whose tokens expire.
@@ -37,16 +32,25 @@ pub struct Token {
     /// A refresh token, on servers that issue them (Mastodon does not).
     pub refresh_token: Option<RefreshToken>,
 }
+}
 
 impl Token {
     /// A token made from a value the caller already holds (from a credentials file or an
-    /// environment variable).
+    /// environment variable, or for a test): type `Bearer`, and nothing else known. Add what
+    /// is known with the `with_*` methods.
     ///
     /// ```
-    /// let t = mastolite::Token::from_access_token(mastolite::AccessToken::new("abc"));
+    /// use mastolite::{AccessToken, Token};
+    /// let t = Token::new(AccessToken::new("abc"))
+    ///     .with_scopes("read write".parse()?)
+    ///     .with_created_at(1_700_000_000)
+    ///     .with_expires_in(7200);
     /// assert_eq!(t.access_token.secret(), "abc");
+    /// assert!(t.scopes().contains("write"));
+    /// assert_eq!(t.expires_at(1_700_000_000), Some(1_700_007_200));
+    /// # Ok::<(), mastolite::Error>(())
     /// ```
-    pub fn from_access_token(access_token: AccessToken) -> Self {
+    pub fn new(access_token: AccessToken) -> Self {
         Token {
             access_token,
             token_type: Some("Bearer".to_owned()),
@@ -57,12 +61,64 @@ impl Token {
         }
     }
 
+    /// The same token with its granted scopes.
+    ///
+    /// ```
+    /// let t = mastolite::Token::new(mastolite::AccessToken::new("a")).with_scopes("read".parse()?);
+    /// assert_eq!(t.scope, Some("read".parse()?));
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_scopes(mut self, scopes: Scopes) -> Self {
+        self.scope = Some(scopes);
+        self
+    }
+
+    /// The same token with its creation time (Unix seconds).
+    ///
+    /// ```
+    /// let t = mastolite::Token::new(mastolite::AccessToken::new("a")).with_created_at(10);
+    /// assert_eq!(t.created_at, Some(10));
+    /// ```
+    #[must_use]
+    pub fn with_created_at(mut self, unix: i64) -> Self {
+        self.created_at = Some(unix);
+        self
+    }
+
+    /// The same token with its validity in seconds, as `expires_in` gives it.
+    ///
+    /// ```
+    /// let t = mastolite::Token::new(mastolite::AccessToken::new("a")).with_expires_in(60);
+    /// assert!(t.is_expired_at(0, 60));
+    /// ```
+    #[must_use]
+    pub fn with_expires_in(mut self, seconds: i64) -> Self {
+        self.expires_in = Some(seconds);
+        self
+    }
+
+    /// The same token with a refresh token.
+    ///
+    /// ```
+    /// use mastolite::{AccessToken, RefreshToken, Token};
+    /// let t = Token::new(AccessToken::new("a")).with_refresh_token(RefreshToken::new("r"));
+    /// assert_eq!(t.refresh_token.unwrap().secret(), "r");
+    /// ```
+    #[must_use]
+    pub fn with_refresh_token(mut self, refresh_token: RefreshToken) -> Self {
+        self.refresh_token = Some(refresh_token);
+        self
+    }
+
     /// The granted scopes (empty when the server did not say).
+    ///
+    /// ```
+    /// let t = mastolite::Token::new(mastolite::AccessToken::new("a"));
+    /// assert!(t.scopes().is_empty());
+    /// ```
     pub fn scopes(&self) -> Scopes {
-        self.scope
-            .as_deref()
-            .map(Scopes::parse_lenient)
-            .unwrap_or_default()
+        self.scope.clone().unwrap_or_default()
     }
 
     /// Unix seconds at which the token expires, for a response that arrived at `received_unix`
@@ -70,6 +126,11 @@ impl Token {
     ///
     /// `expires_in` counts from the response (RFC 6749), not from `created_at`: with token
     /// reuse, Mastodon's Doorkeeper hands back an old token with the seconds it has left.
+    ///
+    /// ```
+    /// let t = mastolite::Token::new(mastolite::AccessToken::new("a"));
+    /// assert_eq!(t.expires_at(100), None);
+    /// ```
     pub fn expires_at(&self, received_unix: i64) -> Option<i64> {
         Some(received_unix.saturating_add(self.expires_in?))
     }

@@ -118,13 +118,12 @@ impl StoredApp {
             redirect_uris = requested.redirect_uris().to_vec();
         }
         let scopes = match &app.scopes {
-            Some(s) if !s.is_empty() => s.clone(),
-            _ => requested
-                .requested_scopes()
-                .iter()
-                .map(str::to_owned)
-                .collect(),
-        };
+            Some(s) if !s.is_empty() => s,
+            _ => requested.requested_scopes(),
+        }
+        .iter()
+        .map(str::to_owned)
+        .collect();
         StoredApp {
             origin: client.origin().to_owned(),
             name: app.name.clone(),
@@ -178,7 +177,7 @@ impl StoredApp {
 ///
 /// ```
 /// let client = mastolite::Client::new("https://m.example")?;
-/// let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("t"));
+/// let token = mastolite::Token::new(mastolite::AccessToken::new("t"));
 /// let stored = mastolite::store::StoredToken::from_token(&client, &token, 1_700_000_000);
 /// assert_eq!(stored.created_at, Some(1_700_000_000));
 /// assert_eq!(stored.expires_at, None);
@@ -205,7 +204,7 @@ impl StoredToken {
     ///
     /// ```
     /// let client = mastolite::Client::new("https://m.example")?;
-    /// let mut token = mastolite::Token::from_access_token(mastolite::AccessToken::new("t"));
+    /// let mut token = mastolite::Token::new(mastolite::AccessToken::new("t"));
     /// token.expires_in = Some(7200);
     /// let stored = mastolite::store::StoredToken::from_token(&client, &token, 1_000);
     /// assert_eq!(stored.expires_at, Some(8_200));
@@ -216,7 +215,7 @@ impl StoredToken {
         StoredToken {
             origin: client.origin().to_owned(),
             access_token: token.access_token.clone(),
-            scope: token.scope.clone(),
+            scope: token.scope.as_ref().map(ToString::to_string),
             created_at: Some(token.created_at.unwrap_or(received_at)),
             expires_at: token.expires_at(received_at),
         }
@@ -232,7 +231,7 @@ impl StoredToken {
     /// ```
     /// let a = mastolite::Client::new("https://a.example")?;
     /// let b = mastolite::Client::new("https://b.example")?;
-    /// let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("t"));
+    /// let token = mastolite::Token::new(mastolite::AccessToken::new("t"));
     /// let stored = mastolite::store::StoredToken::from_token(&a, &token, 0);
     /// assert!(stored.access_token_for(&a).is_ok());
     /// assert_eq!(stored.access_token_for(&b).unwrap_err().kind(),
@@ -596,7 +595,7 @@ impl Store {
     ///
     /// ```
     /// let client = mastolite::Client::new("https://m.example")?;
-    /// let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("t"));
+    /// let token = mastolite::Token::new(mastolite::AccessToken::new("t"));
     /// let mut store = mastolite::store::Store::new();
     /// let name = store.set_user_token("Alice", mastolite::store::StoredToken::from_token(&client, &token, 0))?;
     /// assert_eq!(name, "alice@m.example");
@@ -920,7 +919,7 @@ mod tests {
     #[test]
     fn stored_token_expiry_counts_from_receipt() {
         let client = Client::new("https://m.example").unwrap();
-        let mut token = Token::from_access_token(AccessToken::new("t"));
+        let mut token = Token::new(AccessToken::new("t"));
         token.created_at = Some(10);
         token.expires_in = Some(100);
         let stored = StoredToken::from_token(&client, &token, 50);

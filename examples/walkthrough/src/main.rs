@@ -146,7 +146,12 @@ fn walk(server: &str, account: Option<&AccountRef>) -> Result<(), Failed> {
         .map_err(at("getting an app token"))?;
     answer(&format!(
         "an app token (never printed), scope {}",
-        one_line(token.scope.as_deref().unwrap_or("not stated"))
+        one_line(
+            &token
+                .scope
+                .as_ref()
+                .map_or("not stated".to_owned(), |s| s.to_string())
+        )
     ));
 
     step("Verify the app token");

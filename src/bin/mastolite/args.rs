@@ -288,7 +288,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "login",
         args: "[--scopes SCOPES] [--force-login] [--lang L]",
-        about: "Logs a user in (authorization code, with PKCE): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr.",
+        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr.",
         options: &[
             (
                 "--scopes",

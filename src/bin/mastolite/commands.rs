@@ -250,7 +250,13 @@ fn token_one(
     } else {
         views::line(&format!(
             "app token stored (scopes: {})",
-            printable(token.scope.as_deref().unwrap_or("not given"), 300)
+            printable(
+                &token
+                    .scope
+                    .as_ref()
+                    .map_or_else(|| "not given".to_owned(), ToString::to_string),
+                300
+            )
         ))
     };
     emitted(out)
@@ -281,14 +287,8 @@ fn login(
     if let Some(l) = lang {
         options = options.lang(l);
     }
-    let request = oauth::authorize_url(
-        &client,
-        &creds,
-        &registered,
-        &requested,
-        Some(&metadata),
-        &options,
-    )?;
+    let options = options.registered(registered).metadata(metadata);
+    let request = oauth::authorization_request(&client, &creds, &requested, &options)?;
     // The server chose the URL: never let it drive the terminal.
     let url = sanitize(request.url());
     if ctx.global.json() {
@@ -316,7 +316,7 @@ fn login(
     };
     let token = request.exchange(&client, &creds, &code)?;
     if let Err(missing) = oauth::granted_covers(&token, &requested) {
-        eprintln!("mastolite: note: the server did not grant the scopes \"{missing}\"");
+        eprintln!("mastolite: note: {missing}");
     }
     let stored = StoredToken::from_token(&client, &token, now());
     let name = match accounts::verify_credentials(&client, &token.access_token) {
@@ -617,7 +617,7 @@ fn metadata(ctx: &Ctx) -> Result<(), Failure> {
         if m.discovered {
             "yes"
         } else {
-            "no (the server has no metadata document: classic endpoints, no PKCE)"
+            "no (the server has no metadata document: classic endpoints; PKCE is sent all the same)"
         }
     )];
     let one = [
@@ -633,8 +633,13 @@ fn metadata(ctx: &Ctx) -> Result<(), Failure> {
             lines.push(format!("{name}: {}", printable(v, 300)));
         }
     }
+    if let Some(v) = &m.scopes_supported {
+        lines.push(format!(
+            "scopes_supported: {}",
+            printable(&v.to_string(), 2000)
+        ));
+    }
     let many = [
-        ("scopes_supported", &m.scopes_supported),
         ("grant_types_supported", &m.grant_types_supported),
         (
             "code_challenge_methods_supported",
