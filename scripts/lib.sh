@@ -113,3 +113,54 @@ has_cli() { [ -f "$ROOT/src/bin/mastolite.rs" ] || [ -f "$ROOT/src/bin/mastolite
 
 # The size of a file in bytes.
 size_of() { stat -c %s "$1"; }
+
+# The ARM targets: a Raspberry Pi 3/4/5 or an ARM server (aarch64, static with musl), and a
+# 32-bit Raspberry Pi OS (armv7, against Debian's armhf glibc: rustup does not serve the armv7
+# musl targets everywhere). Each is built with Debian's cross compiler (ring's C and assembly,
+# and the linker) and run under qemu-user.
+AARCH64=aarch64-unknown-linux-musl
+ARMV7=armv7-unknown-linux-gnueabihf
+ARM_TARGETS="aarch64 armv7"
+
+# The Rust target triple of an ARM target's short name.
+arm_triple() {
+  case $1 in
+    aarch64) echo "$AARCH64" ;;
+    armv7) echo "$ARMV7" ;;
+    *) echo "unknown ARM target $1" >&2; return 1 ;;
+  esac
+}
+
+# The command that runs a binary of an ARM target under emulation, one word a line.
+arm_runner() {
+  case $1 in
+    aarch64) echo qemu-aarch64 ;;
+    armv7) printf '%s\n' qemu-arm -L /usr/arm-linux-gnueabihf ;;
+  esac
+}
+
+# Installs what the ARM builds and their emulated runs need, when missing: the rustup targets,
+# the cross compilers, armhf glibc and qemu-user (one `apt-get update`, then one install), and
+# points cargo and the cc crate at the cross compilers.
+need_arm() {
+  local t installed missing=()
+  installed=$(rustup target list --installed)
+  for t in "$AARCH64" "$ARMV7"; do
+    grep -qx "$t" <<<"$installed" || rustup target add "$t" >&2
+  done
+  command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu)
+  command -v arm-linux-gnueabihf-gcc >/dev/null || missing+=(gcc-arm-linux-gnueabihf)
+  [ -e /usr/arm-linux-gnueabihf/include/stdio.h ] || missing+=(libc6-dev-armhf-cross)
+  { command -v qemu-aarch64 && command -v qemu-arm; } >/dev/null || missing+=(qemu-user)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}" >&2
+    # Waits for another apt run to finish rather than failing on its lock.
+    $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+      "${missing[@]}" >/dev/null
+  fi
+  export CC_aarch64_unknown_linux_musl=aarch64-linux-gnu-gcc
+  export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=aarch64-linux-gnu-gcc
+  export CC_armv7_unknown_linux_gnueabihf=arm-linux-gnueabihf-gcc
+  export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER=arm-linux-gnueabihf-gcc
+}

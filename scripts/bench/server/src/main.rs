@@ -12,12 +12,16 @@
 //!
 //! Anything else gets a 404 with Mastodon's error body. It runs until killed.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 
 const APP: &str = include_str!("../../data/credential_application.json");
 const TOKEN: &str = include_str!("../../data/token.json");
 const VERIFIED: &str = include_str!("../../data/app_verify_credentials.json");
+
+#[path = "../../http.rs"]
+#[allow(dead_code)] // Request::bearer
+mod http;
 
 #[path = "../../page.rs"]
 #[allow(dead_code)] // PER_PAGE
@@ -91,40 +95,10 @@ fn serve(stream: TcpStream, pages: &Pages, host: &str) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
-    let mut line = String::new();
     let mut out = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        let mut parts = line.split_whitespace();
-        let (Some(method), Some(path)) = (parts.next(), parts.next()) else {
-            return Ok(());
-        };
-        let (method, path) = (method.to_owned(), path.to_owned());
-        let mut length = 0usize;
-        let mut close = false;
-        loop {
-            line.clear();
-            if reader.read_line(&mut line)? == 0 {
-                return Ok(());
-            }
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                let value = value.trim();
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.parse().unwrap_or(0);
-                } else if name.eq_ignore_ascii_case("connection") {
-                    close = value.eq_ignore_ascii_case("close");
-                }
-            }
-        }
-        std::io::copy(&mut (&mut reader).take(length as u64), &mut std::io::sink())?;
-        let answer = route(&method, &path, pages, host);
+    while let Some(request) = http::read_request(&mut reader)? {
+        let close = request.close;
+        let answer = route(&request.method, &request.target, pages, host);
         out.clear();
         write!(
             out,
@@ -146,6 +120,7 @@ fn serve(stream: TcpStream, pages: &Pages, host: &str) -> std::io::Result<()> {
             return Ok(());
         }
     }
+    Ok(())
 }
 
 fn main() -> std::io::Result<()> {
