@@ -134,16 +134,9 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    /// The cause of the error, when it is not already part of the message: each payload's
-    /// `Display` includes the text of what caused it, so that one line says everything and a
-    /// walk of the chain never repeats a text.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            _ => None,
-        }
-    }
-}
+/// `source()` is `None`: each payload's `Display` already includes the text of what caused it, so
+/// that one line says everything and a walk of the chain never repeats a text.
+impl std::error::Error for Error {}
 
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {

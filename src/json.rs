@@ -41,7 +41,7 @@ mod sealed {
 /// not implement it:
 ///
 /// ```compile_fail,E0277
-/// let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("secret"));
+/// let token = mastolite::Token::new(mastolite::AccessToken::new("secret"));
 /// mastolite::to_json(&token);
 /// ```
 ///

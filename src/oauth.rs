@@ -795,7 +795,7 @@ pub fn granted_covers(token: &Token, requested: &Scopes) -> Result<(), MissingSc
 ///     Ok(())
 /// }
 /// match check(&Token::new(AccessToken::new("x"))) {
-///     Err(Error::Authorization(e)) => assert_eq!(e.error, "insufficient_scope"),
+///     Err(Error::Authorization(e)) => assert_eq!(e.error(), "insufficient_scope"),
 ///     other => panic!("{other:?}"),
 /// }
 /// # Ok::<(), Error>(())

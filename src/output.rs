@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use mastolite::output::TokenView;
-//! let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("SECRET"));
+//! let token = mastolite::Token::new(mastolite::AccessToken::new("SECRET"));
 //! let json = mastolite::to_json(&TokenView::new("app", &token, None));
 //! assert_eq!(
 //!     json,
@@ -64,7 +64,7 @@ impl From<&StoredApp> for AppView {
 /// A token response without the token itself (nor a refresh token).
 ///
 /// ```
-/// let token = mastolite::Token::from_access_token(mastolite::AccessToken::new("SECRET"));
+/// let token = mastolite::Token::new(mastolite::AccessToken::new("SECRET"));
 /// let view = mastolite::output::TokenView::new("user", &token, Some("alice".into()));
 /// assert_eq!(view.kind, "user");
 /// assert_eq!(view.token_type.as_deref(), Some("Bearer"));

@@ -86,7 +86,7 @@ impl Home {
             r#"{{"version":1,"server":"{server}","app":null,"tokens":{{"app":{app},"user":{user}}}}}"#
         );
         let store = Store::from_json(&text).unwrap();
-        store.save(&self.store()).unwrap();
+        store.save(self.store()).unwrap();
     }
 }
 

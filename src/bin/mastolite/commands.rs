@@ -221,19 +221,17 @@ fn token_one(
     let client = ctx.client(server)?;
     let app = stored_app(ctx, store, &client)?;
     let entry = ctx.entry(store, &client)?;
-    if if_expired {
-        if let Some(t) = entry.app_token().filter(|t| !t.is_expired_at(now())) {
-            let until = t.expires_at.map_or("does not expire".to_owned(), |at| {
-                format!("expires {}", views::utc(at))
-            });
-            if !ctx.global.json() {
-                emitted(views::line(&format!(
-                    "{}: the app token is still valid ({until}); nothing done",
-                    client.origin()
-                )))?;
-            }
-            return Ok(());
+    if if_expired && let Some(t) = entry.app_token().filter(|t| !t.is_expired_at(now())) {
+        let until = t.expires_at.map_or("does not expire".to_owned(), |at| {
+            format!("expires {}", views::utc(at))
+        });
+        if !ctx.global.json() {
+            emitted(views::line(&format!(
+                "{}: the app token is still valid ({until}); nothing done",
+                client.origin()
+            )))?;
         }
+        return Ok(());
     }
     let scopes = match scopes {
         Some(s) => parse_scopes(s)?,
