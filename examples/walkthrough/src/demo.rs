@@ -415,10 +415,10 @@ mod tests {
         creds.client_id = "someone-else".to_owned();
         let err =
             oauth::client_credentials(&client, &creds, &Scopes::new().with(READ)).unwrap_err();
-        assert_eq!(err.api_error().map(|e| e.status), Some(401), "{err}");
+        assert_eq!(err.api_error().map(|e| e.status()), Some(401), "{err}");
 
         let err = accounts::lookup(&client, None, "@nobody").unwrap_err();
-        assert_eq!(err.api_error().map(|e| e.status), Some(404), "{err}");
+        assert_eq!(err.api_error().map(|e| e.status()), Some(404), "{err}");
     }
 
     #[test]
