@@ -88,9 +88,23 @@ binary_path() {
 build() {
   local args
   mapfile -t args < <(cargo_args "$1" "$2")
-  nice -n "${NICE:-0}" cargo build --quiet --profile size --target "$3" --target-dir "$4" \
-    "${args[@]}" >&2
+  RUSTFLAGS="$(size_rustflags "$3")" nice -n "${NICE:-0}" cargo build --quiet --profile size \
+    --target "$3" --target-dir "$4" "${args[@]}" >&2
   binary_path "$1" "$3" "$4"
+}
+
+# The RUSTFLAGS of a size build: the caller's, plus, for the static musl targets, packed
+# relative relocations (DT_RELR). A static-pie binary relocates itself at start; RELR encodes
+# those relocations in about 1% of the bytes of classic RELA entries (86 KB less for the CLI),
+# keeps the binary position-independent (ASLR), and needs nothing at run time that the
+# binary does not carry: musl's static-pie start-up code applies them. glibc targets are left
+# alone, since RELR there needs glibc 2.36 on the machine that runs the binary.
+# Usage: size_rustflags TARGET
+size_rustflags() {
+  case $1 in
+    *-musl*) echo "${RUSTFLAGS:-} -C link-arg=-Wl,-z,pack-relative-relocs" ;;
+    *) echo "${RUSTFLAGS:-}" ;;
+  esac
 }
 
 # Crates in the normal dependency tree of a program, not counting the program itself.

@@ -13,7 +13,7 @@ use std::time::Duration;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The longest `--timeout` accepted (a day).
-const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+const MAX_TIMEOUT_SECS: u64 = 86_400;
 
 /// Options that apply to every command.
 #[derive(Debug, Clone, PartialEq)]
@@ -608,11 +608,24 @@ fn parse_timeout(v: &str) -> Result<Duration, String> {
             shown(v)
         )
     };
-    let secs: f64 = v.trim().parse().map_err(|_| bad())?;
-    if !(secs > 0.0 && secs <= MAX_TIMEOUT_SECS) {
+    // Seconds with up to three decimals (`2.5`, `.25`, `30`), parsed without floating point,
+    // which would bring the float parser and formatter into the binary for this one option.
+    let (whole, frac) = v.trim().split_once('.').unwrap_or((v.trim(), ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || !digits(whole) || !digits(frac) || frac.len() > 3 {
         return Err(bad());
     }
-    Ok(Duration::from_secs_f64(secs))
+    let secs: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let millis: u64 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
+    let total = Duration::from_secs(secs) + Duration::from_millis(millis);
+    if total.is_zero() || total > Duration::from_secs(MAX_TIMEOUT_SECS) {
+        return Err(bad());
+    }
+    Ok(total)
 }
 
 fn positive<T: std::str::FromStr + PartialEq + Default>(name: &str, v: &str) -> Result<T, String> {
@@ -753,6 +766,16 @@ mod tests {
         assert_eq!(g.server.as_deref(), Some("https://m.example"));
         assert_eq!(g.format, Format::Json);
         assert_eq!(g.timeout, Duration::from_millis(2500));
+        for (text, ms) in [
+            ("30", 30_000),
+            (".25", 250),
+            ("0.001", 1),
+            ("86400", 86_400_000),
+            ("7.", 7_000),
+        ] {
+            let (g, _) = command(&["--timeout", text, "check"]);
+            assert_eq!(g.timeout, Duration::from_millis(ms), "{text}");
+        }
         assert_eq!(g.store, Some(PathBuf::from("/tmp/c.json")));
         let (g, _) = command(&["check"]);
         assert_eq!(g.timeout, DEFAULT_TIMEOUT);
@@ -933,6 +956,36 @@ mod tests {
             ),
             (
                 &["check", "--timeout", "-1"],
+                "--timeout takes a number",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout", "1e3"],
+                "--timeout takes a number",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout", "2.5000"],
+                "--timeout takes a number",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout", "86400.001"],
+                "--timeout takes a number",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout", "."],
+                "--timeout takes a number",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout", "1.2.3"],
+                "--timeout takes a number",
+                Some("check"),
+            ),
+            (
+                &["check", "--timeout", " "],
                 "--timeout takes a number",
                 Some("check"),
             ),
