@@ -1575,3 +1575,44 @@ fn a_store_written_by_either_json_backend_is_read() {
     app.assert_calls(2);
     user.assert_calls(2);
 }
+
+#[test]
+fn login_shows_a_hostile_authorization_endpoint_escaped() {
+    let server = MockServer::start();
+    let base = server.base_url();
+    // A same-origin endpoint whose path carries an OSC sequence (retitles the terminal), a CSI
+    // (clears the screen), a C1 CSI and a bidi override.
+    let hostile = format!("{base}/oauth/authorize\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}1m\u{202e}x");
+    let doc = metadata_doc(&base).replace(
+        &format!("\"{base}/oauth/authorize\""),
+        &format!(
+            "\"{}\"",
+            hostile
+                .replace('\u{1b}', "\\u001b")
+                .replace('\u{7}', "\\u0007")
+        ),
+    );
+    server.mock(|when, then| {
+        when.method(GET)
+            .path("/.well-known/oauth-authorization-server");
+        then.status(200).body(doc);
+    });
+    let home = Home::new("login_hostile");
+    home.write_store(&base, true, None);
+    // No code is pasted: the command stops after printing the URL.
+    let out = home.run_full(&["--store", &home.store_arg(), "login"], &[], "");
+    assert_ne!(out.code, 0, "{out:?}");
+    for shown in [&out.stdout, &out.stderr] {
+        assert!(
+            !shown.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{out:?}"
+        );
+    }
+    let url = out.stdout.lines().next().unwrap_or_default();
+    assert!(
+        url.starts_with(&format!(
+            "{base}/oauth/authorize\\u{{1b}}]0;pwned\\u{{7}}\\u{{1b}}[2J\\u{{9b}}1m\\u{{202e}}x?"
+        )),
+        "{out:?}"
+    );
+}
