@@ -269,6 +269,7 @@ impl std::str::FromStr for Handle {
 /// # Ok::<(), mastolite::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccountRef {
     /// An account id, used as it is.
     Id(AccountId),
@@ -320,24 +321,27 @@ impl std::str::FromStr for AccountRef {
 
 /// The account with this handle: `GET /api/v1/accounts/lookup?acct=…`.
 ///
-/// `acct` is `@user`, `@user@domain`, or the same without the leading `@`; it is checked with
-/// [`Handle::parse`] before any request. The server answers only for accounts it already knows:
+/// The handle is parsed and checked before any request: [`Handle::parse`], or `str::parse`, takes
+/// `@user`, `@user@domain`, or the same without the leading `@`. The server answers only for accounts it already knows:
 /// a remote account that nobody there follows or has seen gives 404. Public (3.4+), but servers
 /// that require authentication answer 401 without a user token; see
 /// [`ApiError::requires_authentication`](crate::ApiError::requires_authentication).
 ///
 /// ```no_run
 /// # let client = mastolite::Client::new("https://mastodon.example")?;
-/// let alice = mastolite::accounts::lookup(&client, None, "@alice@other.example")?;
+/// let alice = mastolite::accounts::lookup(&client, None, &"@alice@other.example".parse()?)?;
 /// println!("{} has {} followers", alice.id, alice.followers_count);
 /// # Ok::<(), mastolite::Error>(())
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidInput`] for a text that is not a handle, before any request;
 /// [`Error::Api`] with 404 for an unknown account, 401 when the server requires a token.
-pub fn lookup(client: &Client, token: Option<&AccessToken>, acct: &str) -> Result<Account, Error> {
-    lookup_handle(client, token, &Handle::parse(acct)?)
+pub fn lookup(
+    client: &Client,
+    token: Option<&AccessToken>,
+    handle: &Handle,
+) -> Result<Account, Error> {
+    lookup_handle(client, token, handle)
 }
 
 fn lookup_handle(

@@ -25,6 +25,7 @@ mod secret;
 pub mod store;
 pub mod terminal;
 
+pub use apps::NewApp;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT, RetryPolicy, USER_AGENT,
     default_agent,
@@ -40,7 +41,7 @@ pub use instance::Instance;
 pub use json::backend as json_backend;
 pub use json::{Encode, to_json};
 pub use oauth::OOB;
-pub use pagination::{Page, Pages, Range};
+pub use pagination::{Items, Page, Pages, Range};
 pub use ratelimit::RateLimit;
 pub use scopes::Scopes;
 pub use secret::{

@@ -35,7 +35,7 @@ fn lookup_of_a_local_handle() {
     let server = MockServer::start();
     let m = lookup_mock(&server, "acct=Gargron", &example("account_local.json"));
     for text in ["@Gargron", "Gargron"] {
-        let a = accounts::lookup(&client(&server), None, text).expect("found");
+        let a = accounts::lookup(&client(&server), None, &text.parse().unwrap()).expect("found");
         assert_eq!(a.id.as_str(), "1");
         assert_eq!(a.acct, "Gargron");
         assert_eq!(a.display_name, "Eugen");
@@ -52,7 +52,12 @@ fn lookup_of_a_remote_handle() {
         "acct=noiob%40awoo.space",
         &example("account_remote.json"),
     );
-    let a = accounts::lookup(&client(&server), None, "@noiob@awoo.space").expect("found");
+    let a = accounts::lookup(
+        &client(&server),
+        None,
+        &"@noiob@awoo.space".parse().unwrap(),
+    )
+    .expect("found");
     assert_eq!(m.calls(), 1);
     assert_eq!(a.id.as_str(), "23634");
     assert_eq!(a.acct, "noiob@awoo.space");
@@ -72,7 +77,12 @@ fn lookup_percent_encodes_acct() {
             .is_true(|req| req.uri().query() == Some("acct=al%2Bice_%C3%A9%40b%C3%BCcher.example"));
         then.status(200).body(example("account_remote.json"));
     });
-    let a = accounts::lookup(&client(&server), None, "@al+ice_é@bücher.example").expect("found");
+    let a = accounts::lookup(
+        &client(&server),
+        None,
+        &"@al+ice_é@bücher.example".parse().unwrap(),
+    )
+    .expect("found");
     assert_eq!(m.calls(), 1);
     assert_eq!(a.id.as_str(), "23634");
 }
@@ -86,7 +96,12 @@ fn lookup_of_an_unknown_account_is_a_404() {
             .query_param("acct", "nobody@far.example");
         then.status(404).body(example("error_404.json"));
     });
-    let e = accounts::lookup(&client(&server), None, "@nobody@far.example").expect_err("404");
+    let e = accounts::lookup(
+        &client(&server),
+        None,
+        &"@nobody@far.example".parse().unwrap(),
+    )
+    .expect_err("404");
     assert_eq!(m.calls(), 1);
     let api = e.api_error().expect("an API error");
     assert_eq!(
@@ -162,7 +177,8 @@ fn lookup_on_a_server_that_requires_a_token() {
     let (refused, served) = auth_required_server(&server, LOOKUP, &example("account_local.json"));
     let c = client(&server);
 
-    let e = accounts::lookup(&c, None, "@Gargron").expect_err("401 without a token");
+    let e =
+        accounts::lookup(&c, None, &"@Gargron".parse().unwrap()).expect_err("401 without a token");
     let api = e.api_error().expect("an API error");
     assert_eq!(api.status(), 401);
     assert!(api.requires_authentication());
@@ -173,7 +189,8 @@ fn lookup_on_a_server_that_requires_a_token() {
     );
 
     let token = AccessToken::new("user-token-1");
-    let a = accounts::lookup(&c, Some(&token), "@Gargron").expect("works with a token");
+    let a = accounts::lookup(&c, Some(&token), &"@Gargron".parse().unwrap())
+        .expect("works with a token");
     assert_eq!(a.id.as_str(), "1");
     assert_eq!((refused.calls(), served.calls()), (1, 1));
 }
@@ -203,7 +220,8 @@ fn a_revoked_token_is_not_the_auth_required_case() {
         then.status(401).body(example("error_401_revoked.json"));
     });
     let token = AccessToken::new("revoked");
-    let e = accounts::lookup(&client(&server), Some(&token), "alice").expect_err("401");
+    let e = accounts::lookup(&client(&server), Some(&token), &"alice".parse().unwrap())
+        .expect_err("401");
     assert!(e.is_unauthorized());
     assert!(
         !e.api_error()
@@ -218,7 +236,7 @@ fn invalid_handles_send_no_request() {
     let any = server.mock(|_, then| {
         then.status(200).body(example("account_local.json"));
     });
-    let c = client(&server);
+    // `lookup` takes a parsed `Handle`: text that is not a handle never reaches a request.
     for bad in [
         "",
         "@",
@@ -231,7 +249,7 @@ fn invalid_handles_send_no_request() {
         "@alice@x.example@evil.example",
         "alice@@x.example",
     ] {
-        let e = accounts::lookup(&c, None, bad).expect_err(bad);
+        let e = bad.parse::<Handle>().expect_err(bad);
         assert!(matches!(e, Error::InvalidInput(_)), "{bad:?}: {e}");
         assert!(e.to_string().contains("not an account handle"), "{e}");
         assert!(Handle::parse(bad).is_err(), "{bad:?}");

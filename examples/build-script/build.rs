@@ -26,7 +26,7 @@ fn fetch(
         .total_timeout(Duration::from_secs(5))
         .retry(RetryPolicy::none())
         .build()?;
-    let account = accounts::lookup(&client, token, handle)?;
+    let account = accounts::lookup(&client, token, &handle.parse()?)?;
     Ok(Baked {
         handle: format!("@{}", account.acct),
         display_name: account.display_name,

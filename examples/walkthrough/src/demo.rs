@@ -396,7 +396,8 @@ mod tests {
             oauth::client_credentials(&client, &app.credentials(), &Scopes::new().with(READ))
                 .unwrap();
         assert_eq!(token.access_token.secret(), ACCESS_TOKEN);
-        let account = accounts::lookup(&client, Some(&token.access_token), HANDLE).unwrap();
+        let account =
+            accounts::lookup(&client, Some(&token.access_token), &HANDLE.parse().unwrap()).unwrap();
         assert_eq!(
             (account.id.as_str(), account.acct.as_str()),
             (ACCOUNT_ID, ACCT)
@@ -417,7 +418,7 @@ mod tests {
             oauth::client_credentials(&client, &creds, &Scopes::new().with(READ)).unwrap_err();
         assert_eq!(err.api_error().map(|e| e.status()), Some(401), "{err}");
 
-        let err = accounts::lookup(&client, None, "@nobody").unwrap_err();
+        let err = accounts::lookup(&client, None, &"@nobody".parse().unwrap()).unwrap_err();
         assert_eq!(err.api_error().map(|e| e.status()), Some(404), "{err}");
     }
 

@@ -177,8 +177,8 @@ fn walk(server: &str, account: Option<&AccountRef>) -> Result<(), Failed> {
                     encode(handle.acct())
                 ),
             );
-            let found = accounts::lookup(&client, token, &handle.to_string())
-                .map_err(at("looking up the account"))?;
+            let found =
+                accounts::lookup(&client, token, handle).map_err(at("looking up the account"))?;
             answer(&format!(
                 "@{}: id {}, \"{}\", {} followers",
                 one_line(&found.acct),
@@ -188,6 +188,7 @@ fn walk(server: &str, account: Option<&AccountRef>) -> Result<(), Failed> {
             ));
             found.id
         }
+        other => accounts::resolve(&client, token, other).map_err(at("finding the account"))?,
     };
     let first = |list: &str| {
         format!(

@@ -659,8 +659,12 @@ fn account(ctx: &Ctx, who: &str) -> Result<(), Failure> {
     let who = AccountRef::parse(who).map_err(|e| Failure::Msg(LOCAL, e.to_string()))?;
     let (client, token) = public_read(ctx)?;
     let a = match &who {
-        AccountRef::Handle(h) => accounts::lookup(&client, token.as_ref(), h.acct())?,
+        AccountRef::Handle(h) => accounts::lookup(&client, token.as_ref(), h)?,
         AccountRef::Id(id) => accounts::get(&client, token.as_ref(), id)?,
+        other => {
+            let id = accounts::resolve(&client, token.as_ref(), other)?;
+            accounts::get(&client, token.as_ref(), &id)?
+        }
     };
     if ctx.global.json() {
         return emitted(views::json(&a));
