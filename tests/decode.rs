@@ -369,7 +369,7 @@ fn registered_apps_from_every_version() {
         assert_eq!(app.name, "mastodon.py generated test app", "{name}");
         assert!(app.client_id.len() >= 40, "{name}");
         assert!(app.client_secret.secret().len() >= 40, "{name}");
-        assert_eq!(app.redirect_uris(), [OOB], "{name}");
+        assert_eq!(app.all_redirect_uris(), [OOB], "{name}");
         assert_eq!(app.credentials().redirect_uri, OOB, "{name}");
         assert_eq!(app.redirect_uri.as_deref(), Some(OOB), "{name}");
         let v = version(&rec).expect("a known version");
@@ -416,10 +416,10 @@ fn verified_apps_lack_an_id_before_4_3() {
         if version(&rec).expect("a known version") < (4, 3) {
             assert_eq!(app.id, None, "{name}");
             assert_eq!(app.scopes, None, "{name}");
-            assert!(app.redirect_uris().is_empty(), "{name}");
+            assert!(app.all_redirect_uris().is_empty(), "{name}");
         } else {
             assert!(app.id.is_some(), "{name}");
-            assert_eq!(app.redirect_uris(), [OOB], "{name}");
+            assert_eq!(app.all_redirect_uris(), [OOB], "{name}");
         }
     }
 
@@ -657,7 +657,7 @@ fn documentation_examples_decode_to_their_values() {
         &example("credential_application.json"),
     );
     assert_eq!(
-        two.redirect_uris(),
+        two.all_redirect_uris(),
         [
             "https://app.example/callback",
             "https://app.example/register"
@@ -677,7 +677,7 @@ fn documentation_examples_decode_to_their_values() {
         (legacy.scopes.as_ref(), legacy.redirect_uris.as_ref()),
         (None, None)
     );
-    assert_eq!(legacy.redirect_uris(), [OOB]);
+    assert_eq!(legacy.all_redirect_uris(), [OOB]);
     assert_eq!(legacy.client_secret_expires_at, None);
     assert_eq!(
         legacy.client_id,
@@ -690,7 +690,7 @@ fn documentation_examples_decode_to_their_values() {
     );
     assert_eq!(verified_legacy.id, None);
     assert_eq!(verified_legacy.name, "Test Application");
-    assert!(verified_legacy.redirect_uris().is_empty());
+    assert!(verified_legacy.all_redirect_uris().is_empty());
 
     let verified: Application = decode(
         "app_verify_credentials.json",
@@ -878,13 +878,13 @@ fn apps_without_scopes_or_redirect_uris() {
     );
     assert_eq!(old.name, "old app");
     assert_eq!((&old.id, &old.scopes), (&None, &None));
-    assert!(old.redirect_uris().is_empty());
+    assert!(old.all_redirect_uris().is_empty());
 
     let none: CredentialApplication = decode(
         "none",
         &synthesized("registered app without any redirect uri field").body,
     );
-    assert!(none.redirect_uris().is_empty());
+    assert!(none.all_redirect_uris().is_empty());
     let creds = none.credentials();
     assert_eq!(creds.client_id, "01HXCLIENT");
     assert_eq!(creds.client_secret.secret(), "gts-secret");
@@ -896,7 +896,7 @@ fn apps_without_scopes_or_redirect_uris() {
     );
     assert_eq!(new.redirect_uri, None);
     assert_eq!(
-        new.redirect_uris(),
+        new.all_redirect_uris(),
         ["https://app.example/cb", "urn:ietf:wg:oauth:2.0:oob"]
     );
     assert_eq!(new.credentials().redirect_uri, "https://app.example/cb");

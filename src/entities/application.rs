@@ -25,9 +25,10 @@ macro_rules! application_struct {
         }
 
         impl $name {
-            /// The redirect URIs, from `redirect_uris`, or else from the older `redirect_uri`
+            /// Every redirect URI of the app, whichever field the server used: the field
+            /// `redirect_uris` (Mastodon 4.3 and later), or else the older `redirect_uri`
             /// split on whitespace.
-            pub fn redirect_uris(&self) -> Vec<String> {
+            pub fn all_redirect_uris(&self) -> Vec<String> {
                 match (&self.redirect_uris, &self.redirect_uri) {
                     (Some(v), _) => v.clone(),
                     (None, Some(s)) => s.split_whitespace().map(str::to_owned).collect(),
@@ -47,7 +48,7 @@ application_struct!(
     ///     r#"{"name":"test app","website":null,"redirect_uri":"urn:ietf:wg:oauth:2.0:oob"}"#,
     /// ).unwrap();
     /// assert_eq!(app.name, "test app");
-    /// assert_eq!(app.redirect_uris(), ["urn:ietf:wg:oauth:2.0:oob"]);
+    /// assert_eq!(app.all_redirect_uris(), ["urn:ietf:wg:oauth:2.0:oob"]);
     /// # }
     /// ```
     Application {}
@@ -85,7 +86,7 @@ impl CredentialApplication {
     /// server lists none).
     pub fn credentials(&self) -> AppCredentials {
         let redirect_uri = self
-            .redirect_uris()
+            .all_redirect_uris()
             .into_iter()
             .next()
             .unwrap_or_else(|| crate::OOB.to_owned());

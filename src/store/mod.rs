@@ -113,7 +113,7 @@ impl StoredApp {
         app: &CredentialApplication,
         requested: &NewApp,
     ) -> Self {
-        let mut redirect_uris = app.redirect_uris();
+        let mut redirect_uris = app.all_redirect_uris();
         if redirect_uris.is_empty() {
             redirect_uris = requested.redirect_uris().to_vec();
         }
