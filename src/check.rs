@@ -622,18 +622,12 @@ fn unix_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// Error text on one line, without the token in raw, percent-encoded or JSON-escaped form.
+/// Error text on one line, without the token in any encoding: the crate's one redaction rule
+/// (`crate::redact`), then the terminal sanitiser.
 fn redact(text: &str, secret: &str) -> String {
-    let mut text = text.replace(['\n', '\r'], " ");
-    if !secret.is_empty() {
-        let percent =
-            percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
-                .to_string();
-        let json = secret.replace('\\', "\\\\").replace('"', "\\\"");
-        for form in [secret, &percent, &json] {
-            text = text.replace(form, "[redacted]");
-        }
-    }
+    let mut secrets = crate::redact::Secrets::none();
+    secrets.push(secret);
+    let text = secrets.redact(&text.replace(['\n', '\r'], " "));
     crate::terminal::sanitize(&text).into_owned()
 }
 
@@ -671,11 +665,17 @@ mod tests {
 
     #[test]
     fn redaction_removes_every_form_of_the_secret() {
-        let s = "a/b\"c";
-        let text = format!("x {s} y a%2Fb%22c z a/b\\\"c\nnext");
+        let s = "a/b\"c-long-enough";
+        let text = format!("x {s} y a%2Fb%22c-long-enough z a/b\\\"c-long-enough\nnext");
         assert_eq!(
             redact(&text, s),
             "x [redacted] y [redacted] z [redacted] next"
+        );
+        // A short token is redacted only where it stands alone, so that it cannot blank out
+        // pieces of the server's name.
+        assert_eq!(
+            redact("GET http://mastodon.example/api: token x was refused", "x"),
+            "GET http://mastodon.example/api: token [redacted] was refused"
         );
     }
 
