@@ -8,13 +8,22 @@ use std::io::Write;
 
 use crate::args::Format;
 
-/// Server-supplied or user-typed text, safe for a terminal: control characters become spaces,
-/// and at most `max` characters are kept.
+/// Server-supplied or user-typed text, safe for a terminal on one line: every character that
+/// `mastolite::terminal::is_unsafe` names (bidi controls included) and every line break becomes
+/// a space, and at most `max` characters are kept.
 pub fn printable(s: &str, max: usize) -> String {
     let mut out: String = s
         .chars()
         .take(max)
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            // The crate's one rule for terminal-unsafe characters (bidi controls included),
+            // plus line breaks: this text stands on one line.
+            if mastolite::terminal::is_unsafe(c) || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     if s.chars().nth(max).is_some() {
         out.push('…');
@@ -126,6 +135,7 @@ mod tests {
     #[test]
     fn printable_strips_control_characters_and_caps() {
         assert_eq!(printable("a\x1b[2Jb\nc", 10), "a [2Jb c");
+        assert_eq!(printable("a\u{202e}b\u{2066}c\u{9b}d", 10), "a b c d");
         assert_eq!(printable("abcdef", 3), "abc…");
         assert_eq!(printable("abc", 3), "abc");
     }
