@@ -3,13 +3,13 @@
 //! output. Built only with the `cli` feature.
 #![cfg(feature = "cli")]
 
+mod cli_run;
 mod tmpdir;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use cli_run::Out;
 use httpmock::prelude::*;
 use mastolite::store::Store;
 use mastolite::{Account, Application, CredentialAccount, OOB, ServerMetadata};
@@ -32,15 +32,6 @@ fn account_json(id: &str, acct: &str) -> String {
         r#"{{"id":"{id}","username":"{user}","acct":"{acct}","display_name":"Name {id}","created_at":"2020-01-01T00:00:00.000Z","statuses_count":3,"followers_count":2,"following_count":1}}"#,
         user = acct.split('@').next().unwrap()
     )
-}
-
-/// One run of the binary.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
 }
 
 /// The test's own home: HOME points here and no MASTOLITE_* or XDG variable leaks in.
@@ -73,29 +64,9 @@ impl Home {
     }
 
     fn run_full(&self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Out {
-        let started = Instant::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mastolite"))
-            .args(args)
-            .env("HOME", self.dir.path())
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("MASTOLITE_STORE")
-            .env_remove("MASTOLITE_SERVER")
-            .env_remove("MASTOLITE_TOKEN")
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run mastolite");
-        // The command may exit without reading its input: a closed pipe is fine.
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-        let output = child.wait_with_output().unwrap();
-        let out = Out {
-            code: output.status.code().expect("exited"),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-            elapsed: started.elapsed(),
-        };
+        let mut cmd = cli_run::command(self.dir.path());
+        cmd.args(args).envs(env.iter().copied());
+        let out = cli_run::run(cmd, stdin);
         for secret in SECRETS.iter().chain(&SAMPLE_SECRETS) {
             assert!(!out.stdout.contains(secret), "{args:?} stdout: {out:?}");
             assert!(!out.stderr.contains(secret), "{args:?} stderr: {out:?}");

@@ -3,11 +3,12 @@
 //! Prometheus text parsed line by line, and the atomic `--output` file.
 #![cfg(feature = "cli")]
 
+mod cli_run;
 mod tmpdir;
 
 use std::path::PathBuf;
-use std::process::Command;
 
+use cli_run::Out;
 use httpmock::prelude::*;
 use mastolite::store::Store;
 use tmpdir::{TempDir, mode, names, set_mode};
@@ -18,13 +19,6 @@ const USER_TOKEN: &str = "SECRET_user_tok";
 const BAD_TOKEN: &str = "SECRET_bad\ntok";
 const APP: &str = r#"{"id":"5","name":"bot","website":null,"scopes":["read"],"redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"redirect_uri":"urn:ietf:wg:oauth:2.0:oob","vapid_key":"BCk"}"#;
 const PATH: &str = "/api/v1/apps/verify_credentials";
-
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 struct Home {
     dir: TempDir,
@@ -43,22 +37,9 @@ impl Home {
 
     /// Runs `mastolite --store <home>/credentials.json ARGS`, with no MASTOLITE_* variable.
     fn run(&self, args: &[&str]) -> Out {
-        let output = Command::new(env!("CARGO_BIN_EXE_mastolite"))
-            .arg("--store")
-            .arg(self.store())
-            .args(args)
-            .env("HOME", self.dir.path())
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("MASTOLITE_STORE")
-            .env_remove("MASTOLITE_SERVER")
-            .env_remove("MASTOLITE_TOKEN")
-            .output()
-            .expect("run mastolite");
-        let out = Out {
-            code: output.status.code().expect("exited"),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        };
+        let mut cmd = cli_run::command(self.dir.path());
+        cmd.arg("--store").arg(self.store()).args(args);
+        let out = cli_run::run(cmd, "");
         for secret in ["SECRET", "[redacted]"] {
             assert!(!out.stdout.contains(secret), "{args:?}: {out:?}");
             assert!(!out.stderr.contains(secret), "{args:?}: {out:?}");

@@ -3,13 +3,15 @@
 //! sent to another server. Built only with the `cli` feature.
 #![cfg(feature = "cli")]
 
+mod cli_run;
 mod tmpdir;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+use cli_run::Out;
 use httpmock::prelude::*;
 use mastolite::Client;
 use mastolite::store::Store;
@@ -44,14 +46,6 @@ const SECRETS: [&str; 13] = [
     SECRET_C,
 ];
 
-/// One run of the binary.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 struct Home {
     dir: TempDir,
 }
@@ -68,19 +62,11 @@ impl Home {
     }
 
     fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_mastolite"));
-        c.args(["--store", self.store().to_str().unwrap()])
+        let mut c = cli_run::command(self.dir.path());
+        c.arg("--store")
+            .arg(self.store())
             .args(args)
-            .env("HOME", self.dir.path())
-            .env_remove("XDG_CONFIG_HOME")
-            .env_remove("MASTOLITE_STORE")
-            .env_remove("MASTOLITE_SERVER")
-            .env_remove("MASTOLITE_ACCOUNT")
-            .env_remove("MASTOLITE_TOKEN")
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .envs(env.iter().copied());
         c
     }
 
@@ -93,14 +79,7 @@ impl Home {
     }
 
     fn run_full(&self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Out {
-        let mut child = self.command(args, env).spawn().expect("run mastolite");
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-        let output = child.wait_with_output().unwrap();
-        let out = Out {
-            code: output.status.code().expect("exited"),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        };
+        let out = cli_run::run(self.command(args, env), stdin);
         check_output(args, &out);
         out
     }

@@ -5,6 +5,7 @@
 //! escapes terminal controls. Built only with the `cli` feature.
 #![cfg(feature = "cli")]
 
+mod cli_run;
 mod common;
 mod hostile_server;
 mod tmpdir;
@@ -15,42 +16,22 @@ use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use cli_run::Out;
 use httpmock::prelude::*;
 use mastolite::Account;
 use tmpdir::TempDir;
 
-/// One run of the binary.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// The binary with HOME in `home` and no MASTOLITE_* or XDG variable from the test's
 /// environment: reads are anonymous.
 fn mastolite(home: &TempDir, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mastolite"));
-    cmd.args(args)
-        .env("HOME", home.path())
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("MASTOLITE_STORE")
-        .env_remove("MASTOLITE_SERVER")
-        .env_remove("MASTOLITE_TOKEN")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = cli_run::command(home.path());
+    cmd.args(args).stdin(Stdio::null());
     cmd
 }
 
 fn run(args: &[&str]) -> Out {
     let home = TempDir::new("cli-stream");
-    let output = mastolite(&home, args).output().expect("run mastolite");
-    let out = Out {
-        code: output.status.code().expect("exited"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
+    let out = cli_run::run(mastolite(&home, args), "");
     if out.code == 0 {
         assert_eq!(out.stderr, "", "{args:?}: {out:?}");
     } else {
