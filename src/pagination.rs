@@ -2,10 +2,11 @@
 //!
 //! Mastodon pages followers and following through the `Link` header; the cursors in it are
 //! follow-record ids, not account ids, so the iterator follows the server's URLs as given. It
-//! refuses a URL on another origin (the token would go there), stops when a URL repeats, and
-//! stops after the first error.
+//! refuses a URL on another origin (the token would go there), stops when a URL leads back to
+//! a page already fetched, and stops after the first error. Its memory does not grow with the
+//! number of pages.
 
-use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 use std::marker::PhantomData;
 
 use crate::client::{Client, Request, decode};
@@ -354,9 +355,11 @@ pub(crate) fn fetch_page<T: crate::json::Decode>(
 /// An iterator over the pages of a list, following each page's `next` link.
 ///
 /// It yields `Result<Page<T>, Error>`, and ends after the last page, after the first error,
-/// after an empty page, or when a `next` URL repeats one already fetched. A `next` URL on
-/// another origin is refused with [`Error::ForeignUrl`]. Bound it with [`Iterator::take`], or
-/// flatten it with [`items`](Pages::items).
+/// after an empty page, or when a `next` URL leads back to a page already fetched: at once
+/// when it is one of the last 16 pages, and within about twice the cycle's length for a longer
+/// cycle. A `next` URL on another origin is refused with [`Error::ForeignUrl`]. Bound it with
+/// [`Iterator::take`], or flatten it with [`items`](Pages::items). It holds one page at a time
+/// and a fixed amount besides, however many pages it follows.
 ///
 /// Mastodon never links past an empty page; ending there keeps `items().take(n)` from
 /// following a hostile server's endless chain of empty pages.
@@ -381,7 +384,7 @@ pub struct Pages<'a, T> {
     endpoint: &'static str,
     target: &'static str,
     next: Option<String>,
-    seen: HashSet<String>,
+    trail: Trail,
     done: bool,
     _marker: PhantomData<fn() -> T>,
 }
@@ -400,7 +403,7 @@ impl<'a, T> Pages<'a, T> {
             endpoint,
             target,
             next: Some(first),
-            seen: HashSet::new(),
+            trail: Trail::new(),
             done: false,
             _marker: PhantomData,
         }
@@ -455,7 +458,7 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
         } else {
             target.clone()
         };
-        if !self.seen.insert(key) {
+        if !self.trail.visit(&key) {
             self.done = true;
             return None;
         }
@@ -477,6 +480,51 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
 }
 
 impl<T: crate::json::Decode> std::iter::FusedIterator for Pages<'_, T> {}
+
+/// How many of the latest URLs [`Trail`] compares exactly.
+const RECENT: usize = 16;
+
+/// The URLs a [`Pages`] has fetched, kept in constant memory, to notice a `next` link that
+/// leads back to one of them: the keyed hashes of the last [`RECENT`] URLs, and one checkpoint
+/// that moves to the current URL whenever the count reaches a power of two (Brent's cycle
+/// detection). A link back to one of the last 16 pages stops at once; a longer cycle is caught
+/// when it comes round to the checkpoint, after at most about twice its length in pages. The
+/// hashes are keyed per process, so a server cannot choose URLs that collide; a collision by
+/// chance would end the list early, never loop it.
+#[derive(Debug)]
+struct Trail {
+    keys: RandomState,
+    recent: [u64; RECENT],
+    count: usize,
+    checkpoint: u64,
+}
+
+impl Trail {
+    fn new() -> Trail {
+        Trail {
+            keys: RandomState::new(),
+            recent: [0; RECENT],
+            count: 0,
+            checkpoint: 0,
+        }
+    }
+
+    /// Records `url` as fetched; false when it leads back to a page fetched before.
+    fn visit(&mut self, url: &str) -> bool {
+        let h = self.keys.hash_one(url);
+        if self.recent[..self.count.min(RECENT)].contains(&h)
+            || (self.count > 0 && h == self.checkpoint)
+        {
+            return false;
+        }
+        self.recent[self.count % RECENT] = h;
+        self.count += 1;
+        if self.count.is_power_of_two() {
+            self.checkpoint = h;
+        }
+        true
+    }
+}
 
 /// The entries of every page, from [`Pages::items`].
 ///
@@ -518,6 +566,57 @@ impl<T: crate::json::Decode> std::iter::FusedIterator for Items<'_, T> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Follows `next` from 0 until the trail says stop, or `cap` steps; the number visited.
+    fn walk(next: impl Fn(u64) -> u64, cap: u64) -> u64 {
+        let mut trail = Trail::new();
+        let mut at = 0;
+        for visited in 0..cap {
+            if !trail.visit(&format!(
+                "https://m.example/api/v1/accounts/1/followers?max_id={at}"
+            )) {
+                return visited;
+            }
+            at = next(at);
+        }
+        cap
+    }
+
+    #[test]
+    fn the_trail_stops_short_cycles_at_once() {
+        // A page that links to itself, and a cycle of two: every page once.
+        assert_eq!(walk(|_| 0, 100), 1);
+        assert_eq!(walk(|n| (n + 1) % 2, 100), 2);
+        // A cycle of 16 entered after 5 pages: 21 pages, none twice.
+        assert_eq!(walk(|n| if n < 20 { n + 1 } else { 5 }, 1000), 21);
+    }
+
+    #[test]
+    fn the_trail_stops_long_cycles_within_twice_their_length() {
+        for (lead, cycle) in [(0, 17), (3, 100), (1000, 37), (10, 5000)] {
+            let distinct = lead + cycle;
+            let visited = walk(
+                |n| if n + 1 < distinct { n + 1 } else { lead },
+                10 * distinct + 100,
+            );
+            assert!(visited >= distinct, "{lead} + {cycle}: {visited}");
+            assert!(
+                visited <= 2 * distinct + cycle,
+                "{lead} + {cycle}: {visited} pages"
+            );
+        }
+    }
+
+    #[test]
+    fn the_trail_never_stops_a_list_without_a_cycle() {
+        assert_eq!(walk(|n| n + 1, 200_000), 200_000);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_trail_is_as_small_as_the_changelog_says() {
+        assert!(std::mem::size_of::<Trail>() <= 160);
+    }
 
     fn both(h: &str) -> (Option<String>, Option<String>) {
         let l = parse_link_header(h);
