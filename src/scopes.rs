@@ -185,9 +185,12 @@ pub fn covers(held: &str, wanted: &str) -> bool {
 /// ```
 #[derive(Clone, Default)]
 pub struct Scopes {
-    /// Each scope once, in the order first given.
-    order: Vec<String>,
-    /// Indices into `order`, sorted by scope: binary search for lookups, and an order-free
+    /// Each scope once, in the order first given, separated by single spaces: the
+    /// [`Display`](fmt::Display) form, and one allocation for any number of scopes.
+    text: String,
+    /// Where each scope is in `text`, in the order first given.
+    spans: Vec<(usize, usize)>,
+    /// Indices into `spans`, sorted by scope: binary search for lookups, and an order-free
     /// view for comparison and hashing.
     sorted: Vec<usize>,
 }
@@ -236,20 +239,56 @@ impl Scopes {
     /// assert_eq!(s.to_string(), "read push");
     /// ```
     pub fn parse_lenient(s: &str) -> Self {
-        s.split_ascii_whitespace()
-            .filter(|t| valid_token(t))
-            .collect()
+        Scopes::collect(
+            s.split_ascii_whitespace().filter(|t| valid_token(t)),
+            s.len(),
+        )
+    }
+
+    /// The set of `scopes`, each once, in the order first given; O(n log n). `text_len` is
+    /// what the text of the scopes will likely take.
+    fn collect<'a>(scopes: impl Iterator<Item = &'a str>, text_len: usize) -> Self {
+        let mut scopes = scopes;
+        let mut set = Scopes::new();
+        set.text.reserve(text_len);
+        while let Some(scope) = scopes.next() {
+            set.insert(scope);
+            if set.len() == SMALL {
+                // Insertion would be quadratic from here on: one sort of them all.
+                let mut all: Vec<&str> = set.iter().collect();
+                for scope in scopes {
+                    all.push(scope);
+                }
+                return Scopes::from_strs(&all);
+            }
+        }
+        set
+    }
+
+    /// The `i`th scope in the order first given.
+    fn get(&self, i: usize) -> &str {
+        let (start, end) = self.spans[i];
+        &self.text[start..end]
     }
 
     /// The scopes in sorted order.
     fn sorted_iter(&self) -> impl Iterator<Item = &str> {
-        self.sorted.iter().map(|&i| self.order[i].as_str())
+        self.sorted.iter().map(|&i| self.get(i))
     }
 
     /// Where `scope` is, or would be, in `sorted`.
     fn find(&self, scope: &str) -> Result<usize, usize> {
-        self.sorted
-            .binary_search_by(|&i| self.order[i].as_str().cmp(scope))
+        self.sorted.binary_search_by(|&i| self.get(i).cmp(scope))
+    }
+
+    /// Appends `scope`, known not to be here yet, to the order first given.
+    fn push(&mut self, scope: &str) {
+        if !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        let start = self.text.len();
+        self.text.push_str(scope);
+        self.spans.push((start, self.text.len()));
     }
 
     /// The set of `items` without repeats, keeping each scope's first place: one sort, so
@@ -273,18 +312,18 @@ impl Scopes {
             new_index[i] = kept;
             kept += usize::from(k);
         }
-        let sorted = by_scope
-            .into_iter()
-            .filter(|&i| keep[i])
-            .map(|i| new_index[i])
-            .collect();
-        let order = items
-            .iter()
-            .zip(keep)
-            .filter(|&(_, k)| k)
-            .map(|(s, _)| (*s).to_owned())
-            .collect();
-        Scopes { order, sorted }
+        let mut set = Scopes {
+            sorted: by_scope
+                .into_iter()
+                .filter(|&i| keep[i])
+                .map(|i| new_index[i])
+                .collect(),
+            ..Scopes::default()
+        };
+        for (item, _) in items.iter().zip(keep).filter(|&(_, k)| k) {
+            set.push(item);
+        }
+        set
     }
 
     /// Adds a scope (no effect when it is already there).
@@ -297,8 +336,8 @@ impl Scopes {
     /// ```
     pub fn insert(&mut self, scope: &str) {
         if let Err(at) = self.find(scope) {
-            self.sorted.insert(at, self.order.len());
-            self.order.push(scope.to_owned());
+            self.sorted.insert(at, self.spans.len());
+            self.push(scope);
         }
     }
 
@@ -418,7 +457,7 @@ impl Scopes {
     /// # Ok::<(), mastolite::Error>(())
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+        self.spans.is_empty()
     }
 
     /// Number of scopes.
@@ -428,7 +467,7 @@ impl Scopes {
     /// # Ok::<(), mastolite::Error>(())
     /// ```
     pub fn len(&self) -> usize {
-        self.order.len()
+        self.spans.len()
     }
 
     /// The scopes, in the order first given.
@@ -438,8 +477,11 @@ impl Scopes {
     /// assert_eq!(s.iter().collect::<Vec<_>>(), ["write", "read"]);
     /// # Ok::<(), mastolite::Error>(())
     /// ```
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
-        self.order.iter().map(String::as_str)
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            text: &self.text,
+            spans: self.spans.iter(),
+        }
     }
 }
 
@@ -447,7 +489,7 @@ impl Scopes {
 fn valid_token(t: &str) -> bool {
     !t.is_empty()
         && t.bytes()
-            .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
+            .all(|b| matches!(b, 0x21 | 0x23..=0x5b | 0x5d..=0x7e))
 }
 
 impl FromStr for Scopes {
@@ -470,27 +512,19 @@ impl fmt::Display for Scopes {
     /// The scopes separated by single spaces, in the order first given: the form of OAuth's
     /// `scope` parameter.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.iter().enumerate() {
-            if i > 0 {
-                f.write_str(" ")?;
-            }
-            f.write_str(s)?;
-        }
-        Ok(())
+        f.write_str(&self.text)
     }
 }
+
+/// Up to this many scopes, [`Scopes`] are collected by insertion, with no temporary buffer:
+/// the usual sets of two to five scopes cost a few allocations, not a sort's worth.
+const SMALL: usize = 32;
 
 impl<'a> FromIterator<&'a str> for Scopes {
     /// The set of the given scopes, each once, in the order first given; O(n log n).
     fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
-        Scopes::from_strs(&iter.into_iter().collect::<Vec<&str>>())
+        Scopes::collect(iter.into_iter(), 0)
     }
-}
-
-/// The valid scope tokens of every item (an array entry may hold several).
-#[cfg(any(feature = "serde", feature = "miniserde"))]
-fn lenient_tokens(items: &[String]) -> Scopes {
-    Scopes::parse_lenient(&items.join(" "))
 }
 
 /// Sorts `v` by `less`, keeping equal elements in their order: a bottom-up merge sort,
@@ -525,12 +559,56 @@ fn merge_sort(v: &mut Vec<usize>, less: impl Fn(usize, usize) -> bool) {
 
 impl<'a> IntoIterator for &'a Scopes {
     type Item = &'a str;
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, String>, fn(&String) -> &str>;
+    type IntoIter = Iter<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.order.iter().map(String::as_str)
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
     }
 }
+
+/// The scopes of a [`Scopes`], in the order first given, from [`Scopes::iter`].
+///
+/// ```
+/// let s: mastolite::Scopes = "write read".parse()?;
+/// let mut it = s.iter();
+/// assert_eq!(it.len(), 2);
+/// assert_eq!(it.next_back(), Some("read"));
+/// assert_eq!(it.next(), Some("write"));
+/// assert_eq!(it.next(), None);
+/// # Ok::<(), mastolite::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "iterators do nothing until used"]
+pub struct Iter<'a> {
+    text: &'a str,
+    spans: std::slice::Iter<'a, (usize, usize)>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        self.spans
+            .next()
+            .map(|&(start, end)| &self.text[start..end])
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.spans.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.spans
+            .next_back()
+            .map(|&(start, end)| &self.text[start..end])
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl std::iter::FusedIterator for Iter<'_> {}
 
 // JSON: an array of strings, in the order first given; decoded from that or from a
 // space-separated string (OAuth's `scope`). Entries that are not valid scope tokens are
@@ -539,7 +617,7 @@ impl<'a> IntoIterator for &'a Scopes {
 #[cfg(feature = "serde")]
 impl serde::Serialize for Scopes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.order.serialize(s)
+        s.collect_seq(self.iter())
     }
 }
 
@@ -559,11 +637,13 @@ impl<'de> serde::Deserialize<'de> for Scopes {
                 self,
                 mut seq: A,
             ) -> Result<Scopes, A::Error> {
-                let mut items = Vec::new();
+                // An entry may hold several scopes: read them all as one list.
+                let mut text = String::new();
                 while let Some(item) = seq.next_element::<String>()? {
-                    items.push(item);
+                    text.push_str(&item);
+                    text.push(' ');
                 }
-                Ok(lenient_tokens(&items))
+                Ok(Scopes::parse_lenient(&text))
             }
         }
         d.deserialize_any(V)
@@ -573,7 +653,25 @@ impl<'de> serde::Deserialize<'de> for Scopes {
 #[cfg(feature = "miniserde")]
 impl miniserde::Serialize for Scopes {
     fn begin(&self) -> miniserde::ser::Fragment<'_> {
-        self.order.begin()
+        miniserde::ser::Fragment::Seq(Box::new(ScopeSeq {
+            iter: self.iter(),
+            current: "",
+        }))
+    }
+}
+
+/// The array of scopes, one string at a time.
+#[cfg(feature = "miniserde")]
+struct ScopeSeq<'a> {
+    iter: Iter<'a>,
+    current: &'a str,
+}
+
+#[cfg(feature = "miniserde")]
+impl miniserde::ser::Seq for ScopeSeq<'_> {
+    fn next(&mut self) -> Option<&dyn miniserde::Serialize> {
+        self.current = self.iter.next()?;
+        Some(&self.current)
     }
 }
 
@@ -583,29 +681,27 @@ const _: () = {
 
     miniserde::make_place!(Place);
 
-    /// The array form: each element lands in `item`, then joins `out`.
+    /// The array form: each element, which must be a string, is appended to `text`; an
+    /// entry may hold several scopes, so the whole is then read as one list.
     struct Items<'a> {
         out: &'a mut Option<Scopes>,
-        items: Vec<String>,
-        item: Option<String>,
+        text: String,
     }
 
-    impl Items<'_> {
-        fn take_item(&mut self) {
-            if let Some(item) = self.item.take() {
-                self.items.push(item);
-            }
+    impl Visitor for Items<'_> {
+        fn string(&mut self, s: &str) -> miniserde::Result<()> {
+            self.text.push_str(s);
+            self.text.push(' ');
+            Ok(())
         }
     }
 
     impl Seq for Items<'_> {
         fn element(&mut self) -> miniserde::Result<&mut dyn Visitor> {
-            self.take_item();
-            Ok(<String as miniserde::Deserialize>::begin(&mut self.item))
+            Ok(self)
         }
         fn finish(&mut self) -> miniserde::Result<()> {
-            self.take_item();
-            *self.out = Some(lenient_tokens(&self.items));
+            *self.out = Some(Scopes::parse_lenient(&self.text));
             Ok(())
         }
     }
@@ -618,8 +714,7 @@ const _: () = {
         fn seq(&mut self) -> miniserde::Result<Box<dyn Seq + '_>> {
             Ok(Box::new(Items {
                 out: &mut self.out,
-                items: Vec::new(),
-                item: None,
+                text: String::new(),
             }))
         }
     }
@@ -736,6 +831,24 @@ mod tests {
 
     /// Correctness on inputs large enough that the old quadratic code would have needed
     /// minutes; the speed itself is measured by scripts/bench/scopes, not here.
+    #[test]
+    fn small_and_large_sets_are_collected_alike() {
+        // Around the switch from insertion to one sort, with repeats on both sides of it.
+        for n in 0..3 * SMALL {
+            let items: Vec<String> = (0..n).map(|i| format!("read:x{}", (i * 7) % 41)).collect();
+            let set: Scopes = items.iter().map(String::as_str).collect();
+            let mut first: Vec<&str> = Vec::new();
+            for item in &items {
+                if !first.contains(&item.as_str()) {
+                    first.push(item);
+                }
+            }
+            assert_eq!(set.iter().collect::<Vec<_>>(), first, "{n}");
+            assert_eq!(set, Scopes::from_strs(&first), "{n}");
+            assert!(first.iter().all(|s| set.contains(s)), "{n}");
+        }
+    }
+
     #[test]
     fn large_sets_keep_order_dedup_and_subsets() {
         let n = 100_000;
