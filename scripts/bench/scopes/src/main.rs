@@ -85,7 +85,7 @@ fn pass(text: &str, client: &Client, app: &AppCredentials) -> Times {
     let missing = oauth::granted_covers(&only_read, request.scopes()).unwrap_err();
     let t3 = Instant::now();
     assert_eq!(missing.scopes().len(), requested.len() / 2);
-    black_box((request, missing, options));
+    let _ = black_box((request, missing, options));
     Times {
         parse: t1 - t0,
         authorize: t2 - t1,
