@@ -341,14 +341,6 @@ pub fn lookup(
     token: Option<&AccessToken>,
     handle: &Handle,
 ) -> Result<Account, Error> {
-    lookup_handle(client, token, handle)
-}
-
-fn lookup_handle(
-    client: &Client,
-    token: Option<&AccessToken>,
-    handle: &Handle,
-) -> Result<Account, Error> {
     let query = crate::encode::query(&[("acct", handle.acct())]);
     let req = Request::get(LOOKUP_EP, format!("/api/v1/accounts/lookup?{query}"), token);
     decode(&client.send(&req)?, "Account", false)
@@ -396,6 +388,6 @@ pub fn resolve(
 ) -> Result<AccountId, Error> {
     match account {
         AccountRef::Id(id) => Ok(id.clone()),
-        AccountRef::Handle(h) => lookup_handle(client, token, h).map(|a| a.id),
+        AccountRef::Handle(h) => lookup(client, token, h).map(|a| a.id),
     }
 }

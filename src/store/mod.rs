@@ -189,7 +189,8 @@ impl StoredApp {
 pub struct StoredToken {
     origin: String,
     access_token: AccessToken,
-    /// The granted scopes, space-separated, as the token endpoint said.
+    /// The granted scopes, space-separated: the valid scopes the token endpoint named, each
+    /// once, in its order.
     pub scope: Option<String>,
     /// Unix seconds: the server's `created_at`, or when the token was received.
     pub created_at: Option<i64>,
