@@ -193,6 +193,8 @@ pub fn exit_status(outcomes: impl IntoIterator<Item = Outcome>) -> u8 {
 }
 
 /// One token to check, and the server that issued it: the token is sent to that origin only.
+/// Both are fixed when the target is made, and the token cannot be read back, so a target from
+/// [`targets_from_store`] cannot carry a stored token to another server.
 ///
 /// `Debug` shows everything but the token.
 ///
@@ -201,20 +203,19 @@ pub fn exit_status(outcomes: impl IntoIterator<Item = Outcome>) -> u8 {
 /// let t = Target::new("https://b.example", Kind::User, mastolite::AccessToken::new("s3cret"))
 ///     .account("alice@b.example")
 ///     .expires_at(Some(1_900_000_000));
+/// assert_eq!(t.origin(), "https://b.example");
 /// assert_eq!(t.account.as_deref(), Some("alice@b.example"));
 /// assert!(!format!("{t:?}").contains("s3cret"));
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Target {
-    /// The server's origin (`https://host[:port]`).
-    pub origin: String,
+    origin: String,
     /// App or user token.
     pub kind: Kind,
     /// The account of a user token (`alice@host`), when known.
     pub account: Option<String>,
-    /// The token.
-    pub token: AccessToken,
+    token: AccessToken,
     /// When the token expires (Unix seconds), when known. A target at or past it is reported
     /// [`Outcome::Expired`] without a request.
     pub expires_at: Option<i64>,
@@ -250,6 +251,11 @@ impl Target {
     pub fn expires_at(mut self, at: Option<i64>) -> Self {
         self.expires_at = at;
         self
+    }
+
+    /// The server's origin (`https://host[:port]`), the only one the token is sent to.
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     fn sort_key(&self) -> (&str, Kind, Option<&str>) {
