@@ -3,8 +3,9 @@
 //! Everything a server sends is hostile. Printed raw, an ESC sequence can rewrite the screen or
 //! the window title, a C1 control can do the same on terminals that honour 8-bit controls, and a
 //! bidi override (U+202E) can make `evil.example/moc.elpmaxe` read as something else.
-//! [`is_unsafe`] names every such character; [`sanitize`] escapes them in plain text, and the
-//! CLI's JSON writer escapes the same set as `\uXXXX`.
+//! [`is_unsafe`] names every such character; [`sanitize`] escapes them in plain text,
+//! [`one_line`] blanks them in a one-line message, and the CLI's JSON writer escapes the same
+//! set as `\uXXXX`.
 //!
 //! ```
 //! use mastolite::terminal::sanitize;
@@ -60,25 +61,42 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Server text inside one of our messages: unsafe characters and line breaks become spaces, and
-/// at most 300 characters are kept, so that a hostile server can neither drive a terminal nor
-/// flood a log.
+/// The text on one line: every [`is_unsafe`] character and every line break or tab becomes a
+/// space, and at most `max` characters are kept, followed by `…` when there were more. For
+/// server text in a one-line message or a table cell.
+///
+/// ```
+/// use mastolite::terminal::one_line;
+/// assert_eq!(one_line("a\u{1b}[2Jb\nc", 10), "a [2Jb c");
+/// assert_eq!(one_line("abcdef", 3), "abc…");
+/// ```
+pub fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 4 + 3));
+    let _ = write_one_line(&mut out, text, max);
+    out
+}
+
+fn write_one_line(out: &mut impl fmt::Write, text: &str, max: usize) -> fmt::Result {
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            return out.write_str("…");
+        }
+        if is_unsafe(c) || c.is_control() {
+            out.write_char(' ')?;
+        } else {
+            out.write_char(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Server text inside one of our messages: [`one_line`] with at most 300 characters, so that a
+/// hostile server can neither drive a terminal nor flood a log.
 pub(crate) struct Clean<'a>(pub(crate) &'a str);
 
 impl fmt::Display for Clean<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const MAX: usize = 300;
-        for (n, c) in self.0.chars().enumerate() {
-            if n == MAX {
-                return f.write_str("…");
-            }
-            if is_unsafe(c) || c.is_control() {
-                f.write_char(' ')?;
-            } else {
-                f.write_char(c)?;
-            }
-        }
-        Ok(())
+        write_one_line(f, self.0, 300)
     }
 }
 

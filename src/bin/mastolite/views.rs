@@ -8,27 +8,10 @@ use std::io::Write;
 
 use crate::args::Format;
 
-/// Server-supplied or user-typed text, safe for a terminal on one line: every character that
-/// `mastolite::terminal::is_unsafe` names (bidi controls included) and every line break becomes
-/// a space, and at most `max` characters are kept.
+/// Server-supplied or user-typed text, safe for a terminal on one line: the crate's
+/// [`one_line`](mastolite::terminal::one_line), at most `max` characters.
 pub fn printable(s: &str, max: usize) -> String {
-    let mut out: String = s
-        .chars()
-        .take(max)
-        .map(|c| {
-            // The crate's one rule for terminal-unsafe characters (bidi controls included),
-            // plus line breaks: this text stands on one line.
-            if mastolite::terminal::is_unsafe(c) || c.is_control() {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    if s.chars().nth(max).is_some() {
-        out.push('…');
-    }
-    out
+    mastolite::terminal::one_line(s, max)
 }
 
 /// Writes `text` to stdout and flushes. A closed pipe (`mastolite followers --all | head`)
