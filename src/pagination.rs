@@ -439,30 +439,22 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
             return None;
         }
         let target = self.next.take()?;
-        if !target.starts_with('/')
-            && let Err(e) = self.client.check_same_origin(&target)
-        {
-            self.done = true;
-            // The link is the server's text: it may echo the token.
-            let e = match e {
-                Error::ForeignUrl(url) => {
-                    let req = Request::get(self.endpoint, String::new(), self.token);
-                    Error::ForeignUrl(req.secrets().redact(&url))
-                }
-                other => other,
-            };
-            return Some(Err(e));
-        }
         let key = if target.starts_with('/') {
             self.client.url(&target)
         } else {
             target.clone()
         };
+        let req = Request::get(self.endpoint, target, self.token);
+        if !req.target.starts_with('/')
+            && let Err(e) = self.client.check_same_origin(&req)
+        {
+            self.done = true;
+            return Some(Err(e));
+        }
         if !self.trail.visit(&key) {
             self.done = true;
             return None;
         }
-        let req = Request::get(self.endpoint, target, self.token);
         match fetch_page::<T>(self.client, &req, self.target) {
             Ok(page) => {
                 self.next = page.next.clone();

@@ -10,10 +10,7 @@ mod send;
 mod tls;
 
 pub use retry::RetryPolicy;
-pub(crate) use send::{Request, decode};
-// For callers that read a success's status and rate limit along with its body.
-#[allow(unused_imports)]
-pub(crate) use send::Reply;
+pub(crate) use send::{Reply, Request, decode};
 
 /// The default timeout of one request, from connecting to the end of the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -213,11 +210,12 @@ impl Client {
         format!("{}{}", self.origin, path)
     }
 
-    /// Checks that `url` is on this client's origin, so that a token is never sent elsewhere.
-    pub(crate) fn check_same_origin(&self, url: &str) -> Result<(), Error> {
-        match Origin::split(url) {
+    /// Checks that `req`'s target is on this client's origin, so that its token is never sent
+    /// elsewhere. The refused URL is the server's text: the request's secrets are redacted in it.
+    pub(crate) fn check_same_origin(&self, req: &Request<'_>) -> Result<(), Error> {
+        match Origin::split(&req.target) {
             Ok((o, _)) if o.text == self.origin => Ok(()),
-            _ => Err(Error::ForeignUrl(url.to_owned())),
+            _ => Err(Error::ForeignUrl(req.secrets().redact(&req.target))),
         }
     }
 }
@@ -243,12 +241,13 @@ mod tests {
     #[test]
     fn same_origin_check() {
         let c = Client::new("https://mastodon.example").unwrap();
+        let get = |url: &str| Request::get("GET /x", url.to_owned(), None);
         assert!(
-            c.check_same_origin("https://mastodon.example/api/v1/x?max_id=1")
+            c.check_same_origin(&get("https://mastodon.example/api/v1/x?max_id=1"))
                 .is_ok()
         );
         assert!(
-            c.check_same_origin("https://MASTODON.example:443/api")
+            c.check_same_origin(&get("https://MASTODON.example:443/api"))
                 .is_ok()
         );
         for bad in [
@@ -260,7 +259,7 @@ mod tests {
             "/relative",
         ] {
             assert!(
-                matches!(c.check_same_origin(bad), Err(Error::ForeignUrl(_))),
+                matches!(c.check_same_origin(&get(bad)), Err(Error::ForeignUrl(u)) if u == bad),
                 "{bad}"
             );
         }

@@ -22,8 +22,7 @@ pub(crate) enum Method {
     Post,
 }
 
-/// One request, before it is sent.
-#[derive(Debug)]
+/// One request, before it is sent. No `Debug`: its form carries secrets.
 pub(crate) struct Request<'a> {
     pub(crate) method: Method,
     /// A label such as `GET /api/v1/accounts/:id/followers`, used in errors.
@@ -88,11 +87,8 @@ impl<'a> Request<'a> {
 }
 
 /// A 2xx response, its body read under the cap, with what [`decode`] needs to name the server
-/// and redact the request's secrets.
-#[derive(Debug)]
+/// and redact the request's secrets. No `Debug`: a token or registration body is a secret.
 pub(crate) struct Reply<'a> {
-    // Read by callers that report a success's status.
-    #[allow(dead_code)]
     pub(crate) status: u16,
     pub(crate) body: String,
     pub(crate) link: Option<String>,
