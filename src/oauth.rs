@@ -774,8 +774,7 @@ fn authorize_endpoint(client: &Client, metadata: Option<&ServerMetadata>) -> Res
 /// # Errors
 /// [`MissingScopes`] with the requested scopes that the token does not grant.
 pub fn granted_covers(token: &Token, requested: &Scopes) -> Result<(), MissingScopes> {
-    let granted = token.scope.clone().unwrap_or_default();
-    let missing = requested.missing_from(&granted);
+    let missing = requested.missing_from(&token.scopes());
     if missing.is_empty() {
         Ok(())
     } else {

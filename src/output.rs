@@ -115,7 +115,8 @@ impl TokenView {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
 pub struct CheckReport {
-    /// `ok`, `rejected` or `unavailable`.
+    /// The outcome's name: `ok`, `rejected`, `expired`, `unavailable`, `refused` or `error`
+    /// (as [`check::Outcome`](crate::check::Outcome) prints).
     pub status: String,
     /// The HTTP status of the answer, when there was one.
     pub http_status: Option<u16>,
