@@ -1572,7 +1572,12 @@ fn login_shows_a_hostile_authorization_endpoint_escaped() {
     home.write_store(&base, true, None);
     // No code is pasted: the command stops after printing the URL.
     let out = home.run_full(&["--store", &home.store_arg(), "login"], &[], "");
-    assert_ne!(out.code, 0, "{out:?}");
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr
+            .ends_with("mastolite: no code was read from stdin\n"),
+        "{out:?}"
+    );
     for shown in [&out.stdout, &out.stderr] {
         assert!(
             !shown.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),

@@ -5,7 +5,6 @@
 mod hostile_server;
 
 use std::error::Error as StdError;
-use std::io::Write;
 use std::time::Duration;
 
 use hostile_server::{Server, closed_port_url};
@@ -93,10 +92,7 @@ fn a_refused_connection() {
 
 #[test]
 fn a_timeout_and_a_body_over_the_cap() {
-    let server = Server::start(|_, _, s| {
-        std::thread::sleep(Duration::from_millis(1500));
-        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
-    });
+    let server = Server::start(|_, _, s| hostile_server::wait_for_hangup(s));
     let c = Client::builder(&server.url())
         .timeout(Duration::from_millis(300))
         .retry(RetryPolicy::none())
