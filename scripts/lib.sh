@@ -89,7 +89,7 @@ build() {
   local args
   mapfile -t args < <(cargo_args "$1" "$2")
   RUSTFLAGS="$(size_rustflags "$3")" nice -n "${NICE:-0}" cargo build --quiet --profile size \
-    --target "$3" --target-dir "$4" "${args[@]}" >&2
+    --target "$3" --target-dir "$4" "${args[@]}" >&2 || return 1
   binary_path "$1" "$3" "$4"
 }
 
