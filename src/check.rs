@@ -48,6 +48,7 @@ pub const DEFAULT_JOBS: usize = 8;
 /// assert!(Kind::App < Kind::User);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Kind {
     /// An app token.
     App,
@@ -83,6 +84,7 @@ impl fmt::Display for Kind {
 /// assert_eq!(Outcome::Rejected.exit_status(), 1);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Outcome {
     /// The server accepted the token.
     Ok,
@@ -131,11 +133,28 @@ impl Outcome {
         exit_status([self])
     }
 
-    /// The outcome of a failed call, by the kind of its error.
-    fn of(e: &Error) -> Outcome {
+    /// The outcome of any failed call, by the kind of its error: the one map from errors to
+    /// outcomes, and through [`exit_status`](Outcome::exit_status) to the `mastolite` CLI's
+    /// exit statuses, for every command.
+    ///
+    /// - [`Rejected`](Outcome::Rejected): the server refused the credentials (401, 403, an
+    ///   OAuth `invalid_client`), or an OAuth callback was denied or is not ours;
+    /// - [`Unavailable`](Outcome::Unavailable): worth trying later ([`Error::is_transient`]), or
+    ///   a server that is not answering properly (a body that does not decode);
+    /// - [`Refused`](Outcome::Refused): any other error status, a redirect, a foreign link;
+    /// - [`Error`](Outcome::Error): a failure here (invalid input, no TLS, the random source,
+    ///   the credentials file).
+    ///
+    /// ```
+    /// use mastolite::{Error, check::Outcome};
+    /// assert_eq!(Outcome::of(&Error::StateMismatch), Outcome::Rejected);
+    /// assert_eq!(Outcome::of(&Error::TlsUnavailable).exit_status(), 3);
+    /// ```
+    pub fn of(e: &Error) -> Outcome {
         match e {
             Error::Api(api) if api.is_unauthorized() => Outcome::Rejected,
-            Error::Api(api) if api.status == 429 || api.status >= 500 => Outcome::Unavailable,
+            Error::Authorization(_) | Error::StateMismatch => Outcome::Rejected,
+            e if e.is_transient() => Outcome::Unavailable,
             Error::Api(_) | Error::Redirect(_) | Error::ForeignUrl(_) => Outcome::Refused,
             Error::Transport(_) | Error::Decode(_) => Outcome::Unavailable,
             _ => Outcome::Error,
@@ -705,5 +724,8 @@ mod tests {
         assert_eq!(Outcome::of(&api(404, None)), Outcome::Refused);
         assert_eq!(Outcome::of(&Error::TlsUnavailable), Outcome::Error);
         assert_eq!(Outcome::of(&Error::invalid("x")), Outcome::Error);
+        assert_eq!(Outcome::of(&Error::StateMismatch), Outcome::Rejected);
+        let store = crate::store::Store::from_json("").unwrap_err();
+        assert_eq!(Outcome::of(&Error::from(store)), Outcome::Error);
     }
 }

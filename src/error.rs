@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::ratelimit::RateLimit;
 use crate::redact::Secrets;
+use crate::store_error::StoreError;
 use crate::terminal::Clean;
 
 /// Everything that can go wrong in a call.
@@ -56,6 +57,9 @@ pub enum Error {
     /// The operating system's random source failed, so no PKCE verifier or OAuth `state`
     /// could be made.
     Randomness(std::io::Error),
+    /// The credentials file, or a lookup in it, failed. Match on
+    /// [`StoreError::kind`] to tell a missing file from an unsafe or corrupt one.
+    Store(StoreError),
 }
 
 impl Error {
@@ -130,13 +134,30 @@ impl fmt::Display for Error {
             Error::Randomness(e) => {
                 write!(f, "cannot read the operating system's random source: {e}")
             }
+            Error::Store(e) => e.fmt(f),
         }
     }
 }
 
-/// `source()` is `None`: each payload's `Display` already includes the text of what caused it, so
-/// that one line says everything and a walk of the chain never repeats a text.
-impl std::error::Error for Error {}
+/// `source()` is `None` but for [`Error::Store`]: each other payload's `Display` already
+/// includes the text of what caused it, so that one line says everything and a walk of the chain
+/// never repeats a text. A store error's message leaves its I/O cause out, and `source()` returns
+/// that cause.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Store(e) => std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
+
+/// `?` takes a store error into the crate's one error type.
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Error::Store(e)
+    }
+}
 
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {

@@ -23,6 +23,7 @@ mod redact;
 pub mod scopes;
 mod secret;
 pub mod store;
+mod store_error;
 pub mod terminal;
 
 pub use apps::NewApp;
@@ -47,6 +48,6 @@ pub use scopes::Scopes;
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, CsrfState, PkceVerifier, RefreshToken,
 };
-pub use store::StoreError;
+pub use store_error::StoreError;
 /// The HTTP client this crate is built on, for callers who make their own [`ureq::Agent`].
 pub use ureq;

@@ -285,6 +285,45 @@ fn a_newer_version_is_refused_with_a_clear_message() {
     );
 }
 
+/// The README's store example, in a function that returns the crate's one error type: `?`
+/// takes store errors and API errors alike.
+fn first_app_name(path: &Path) -> Result<Option<String>, mastolite::Error> {
+    let store = Store::load(path)?;
+    for server in store.servers() {
+        let client = Client::new(server.origin())?;
+        if let Ok(token) = store.app_token_for(&client) {
+            return Ok(Some(
+                mastolite::apps::verify_credentials(&client, token)?.name,
+            ));
+        }
+    }
+    Ok(None)
+}
+
+#[test]
+fn question_mark_takes_a_store_error_into_the_one_error_type() {
+    let dir = TempDir::new("store-question-mark");
+    let missing = dir.join("none.json");
+    let err = first_app_name(&missing).unwrap_err();
+    let mastolite::Error::Store(store_err) = &err else {
+        panic!("not a store error: {err:?}");
+    };
+    assert_eq!(store_err.kind(), StoreErrorKind::NotFound);
+    // The message is the store error's own, and the I/O cause is the next link of the chain.
+    assert_eq!(
+        err.to_string(),
+        format!("the credentials file {} does not exist", missing.display())
+    );
+    assert_eq!(
+        std::error::Error::source(&err).map(|c| c.to_string()),
+        std::error::Error::source(store_err).map(|c| c.to_string())
+    );
+    // An empty store: no request, no app.
+    let empty = dir.join("empty.json");
+    Store::default().save(&empty).unwrap();
+    assert_eq!(first_app_name(&empty).unwrap(), None);
+}
+
 #[test]
 fn save_then_load_round_trips_with_private_modes() {
     let dir = TempDir::new("store-save");

@@ -176,7 +176,7 @@ pub(super) fn parse(text: &str) -> Result<Store, StoreError> {
         Some(2) => parse_v2(text),
         Some(v) => Err(StoreError::new(
             StoreErrorKind::UnsupportedVersion,
-            v.to_string(),
+            format!("{v}, and this mastolite reads versions 1 to {VERSION}"),
         )),
         None => Err(StoreError::corrupt("it has no \"version\" number")),
     }

@@ -35,7 +35,6 @@
 //! The default location is `$MASTOLITE_STORE`, else `$XDG_CONFIG_HOME/mastolite/credentials.json`,
 //! else `~/.config/mastolite/credentials.json` ([`default_path`]).
 
-mod error;
 mod file;
 mod fs;
 
@@ -50,7 +49,7 @@ use crate::origin::Origin;
 use crate::scopes::Scopes;
 use crate::secret::{AccessToken, ClientSecret};
 
-pub use error::{StoreError, StoreErrorKind};
+pub use crate::store_error::{StoreError, StoreErrorKind};
 
 /// The format version this crate writes. It reads this one and every earlier one.
 pub const VERSION: u64 = 2;
@@ -104,9 +103,9 @@ impl StoredApp {
     /// let app = StoredApp::from_registration(&client, &registered, &new_app);
     /// Store::update(store::default_path()?, |s| {
     ///     s.set_app(app);
-    ///     Ok::<_, Box<dyn std::error::Error>>(())
+    ///     Ok::<_, mastolite::Error>(())
     /// })?;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), mastolite::Error>(())
     /// ```
     pub fn from_registration(
         client: &Client,
@@ -153,7 +152,7 @@ impl StoredApp {
     /// let err = app.credentials_for(&other).unwrap_err();
     /// assert!(err.to_string().contains("https://m.example"));
     /// assert!(err.to_string().contains("https://other.example"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), mastolite::Error>(())
     /// ```
     ///
     /// # Errors
@@ -182,7 +181,7 @@ impl StoredApp {
 /// assert_eq!(stored.created_at, Some(1_700_000_000));
 /// assert_eq!(stored.expires_at, None);
 /// assert_eq!(stored.access_token_for(&client)?.secret(), "t");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), mastolite::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -368,7 +367,7 @@ impl ServerEntry {
 ///     s.set_app_token(StoredToken::from_token(&client, &token, 1_700_000_000));
 ///     Ok::<_, store::StoreError>(())
 /// })?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), mastolite::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Store {
@@ -443,7 +442,7 @@ impl Store {
     /// let other = mastolite::Client::new("https://other.example")?;
     /// assert_eq!(store.app_credentials_for(&other).unwrap_err().to_string(),
     ///            "no credentials stored for https://other.example");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), mastolite::Error>(())
     /// ```
     ///
     /// # Errors
@@ -471,7 +470,7 @@ impl Store {
     ///   {"app_token":{"access_token":"t"}}}}"#)?;
     /// let client = mastolite::Client::new("https://m.example")?;
     /// assert_eq!(store.app_token_for(&client)?.secret(), "t");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), mastolite::Error>(())
     /// ```
     pub fn app_token_for(&self, client: &Client) -> Result<&AccessToken, StoreError> {
         let entry = self.server_for(client)?;
@@ -497,7 +496,7 @@ impl Store {
     /// let err = store.user_token_for(&client, None).unwrap_err();
     /// assert_eq!(err.kind(), mastolite::store::StoreErrorKind::Ambiguous);
     /// assert!(err.to_string().contains("alice@m.example, bob@m.example"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), mastolite::Error>(())
     /// ```
     ///
     /// # Errors
@@ -601,7 +600,7 @@ impl Store {
     /// let name = store.set_user_token("Alice", mastolite::store::StoredToken::from_token(&client, &token, 0))?;
     /// assert_eq!(name, "alice@m.example");
     /// assert!(store.server("https://m.example").unwrap().user("ALICE@m.example").is_some());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), mastolite::Error>(())
     /// ```
     ///
     /// # Errors

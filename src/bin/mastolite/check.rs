@@ -143,17 +143,17 @@ fn explain_expiry(r: &mut Report) {
 /// The kind and the account: `app`, `user alice@host`, or `user (unnamed)`.
 fn who(r: &Report) -> String {
     match (r.kind, &r.account) {
-        (Kind::App, _) => "app".into(),
         (Kind::User, Some(a)) => format!("user {}", sanitize(a)),
         (Kind::User, None) => "user (unnamed)".into(),
+        (kind, _) => kind.as_str().into(),
     }
 }
 
 /// `server kind account result latency [error]`, the account `-` for an app token.
 fn text_line(r: &Report) -> String {
     let who = match r.kind {
-        Kind::App => "app -".to_owned(),
         Kind::User => who(r),
+        kind => format!("{kind} -"),
     };
     let mut line = format!(
         "{} {who} {} {}ms",

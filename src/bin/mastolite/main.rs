@@ -15,25 +15,24 @@ mod views;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use mastolite::check::Outcome;
 use mastolite::store::{self, ServerEntry, Store, StoreError, StoreErrorKind, StoredToken};
 use mastolite::{AccessToken, Client, Error};
 
 use args::{Global, Parsed, UsageError, Which};
 
-/// Exit statuses: the contract scripts rely on.
+/// Exit statuses that the CLI gives itself: the library's errors get theirs from
+/// [`Outcome::exit_status`], which holds the contract scripts rely on.
 pub const OK: u8 = 0;
 pub const REJECTED: u8 = 1;
-pub const TRANSIENT: u8 = 2;
 pub const LOCAL: u8 = 3;
-pub const REFUSED: u8 = 4;
 
 /// Why a command failed.
 #[derive(Debug)]
 pub enum Failure {
-    /// An error of the library; [`exit_code`] gives its status.
+    /// An error of the library, the credentials file's included; [`Outcome::of`] gives its
+    /// status.
     Lib(Error),
-    /// The credentials file, or a lookup in it (status 3).
-    Store(StoreError),
     /// A failure found here, with its status and its message.
     Msg(u8, String),
     /// A bad command line (status 3).
@@ -50,22 +49,7 @@ impl From<Error> for Failure {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        Failure::Store(e)
-    }
-}
-
-/// The one place where errors become exit statuses.
-pub fn exit_code(e: &Error) -> u8 {
-    match e {
-        Error::Api(api) if api.is_unauthorized() => REJECTED,
-        Error::Authorization(_) | Error::StateMismatch => REJECTED,
-        e if e.is_transient() => TRANSIENT,
-        Error::Api(_) | Error::Redirect(_) | Error::ForeignUrl(_) => REFUSED,
-        // A body that does not decode or is over the size cap: the server is not answering
-        // properly right now.
-        Error::Decode(_) | Error::Transport(_) => TRANSIENT,
-        Error::InvalidInput(_) | Error::TlsUnavailable => LOCAL,
-        _ => LOCAL,
+        Failure::Lib(Error::Store(e))
     }
 }
 
@@ -73,8 +57,7 @@ impl Failure {
     /// The exit status and the message (without the `mastolite: ` prefix).
     fn parts(&self) -> (u8, Option<String>) {
         match self {
-            Failure::Lib(e) => (exit_code(e), Some(e.to_string())),
-            Failure::Store(e) => (LOCAL, Some(e.to_string())),
+            Failure::Lib(e) => (Outcome::of(e).exit_status(), Some(e.to_string())),
             Failure::Msg(code, m) => (*code, Some(m.clone())),
             Failure::Usage(u) => (LOCAL, Some(u.line())),
             Failure::Quiet(code) => (*code, None),

@@ -1,4 +1,6 @@
-//! The store's own error type: it does not depend on the crate's core [`Error`](crate::Error).
+//! The credentials store's error type. It sits below both [`store`](crate::store) and the
+//! crate's [`Error`](crate::Error), which wraps it as [`Error::Store`](crate::Error::Store), so
+//! that the core error module does not depend on the store.
 
 use std::fmt;
 use std::io;
@@ -160,11 +162,10 @@ impl fmt::Display for StoreError {
                 f,
                 " is corrupt or truncated ({detail}); it was left unchanged: repair it or move it away"
             ),
-            K::UnsupportedVersion => write!(
-                f,
-                " has format version {detail}, and this mastolite reads versions 1 to {}: use a newer mastolite",
-                super::VERSION
-            ),
+            // The detail names the file's version and the newest one this build reads.
+            K::UnsupportedVersion => {
+                write!(f, " has format version {detail}: use a newer mastolite")
+            }
             K::NoLocation => f.write_str(
                 " has no location: set MASTOLITE_STORE, XDG_CONFIG_HOME or HOME, or give a path",
             ),
