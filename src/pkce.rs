@@ -128,20 +128,10 @@ fn fill_random(buf: &mut [u8]) -> std::io::Result<()> {
     getrandom::getrandom(buf).map_err(|e| std::io::Error::other(e.to_string()))
 }
 
-/// RFC 4648 §5 base64url, without padding.
+/// RFC 4648 §5 base64url, without padding, by the `base64` crate that ureq already links.
 pub(crate) fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
-        // 1 byte gives 2 characters, 2 give 3, 3 give 4.
-        for i in 0..=chunk.len() {
-            let sextet = (n >> (18 - 6 * i)) & 0x3f;
-            out.push(char::from(ALPHABET[sextet as usize]));
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]
