@@ -684,6 +684,8 @@ impl miniserde::Serialize for Outcome {
     }
 }
 
+crate::json::encodable!(Report);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -517,6 +517,8 @@ pub fn get(client: &Client, token: Option<&AccessToken>) -> Result<Instance, Err
     }
 }
 
+crate::json::encodable!(ContactAccount);
+
 #[cfg(test)]
 mod tests {
     use super::*;

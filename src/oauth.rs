@@ -20,8 +20,7 @@ use crate::origin::Origin;
 use crate::scopes::Scopes;
 use crate::secret::{AccessToken, AuthorizationCode, CsrfState, PkceVerifier};
 
-/// The out-of-band redirect URI: the server shows the code and the user pastes it into the app.
-pub const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
+pub use crate::entities::OOB;
 
 const TOKEN_EP: &str = "POST /oauth/token";
 const REVOKE_EP: &str = "POST /oauth/revoke";

@@ -185,3 +185,5 @@ impl From<&Instance> for InstanceView {
         }
     }
 }
+
+crate::json::encodable!(AppView, CheckReport, InstanceView, Revoked, TokenView);

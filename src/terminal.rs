@@ -71,7 +71,7 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
 /// assert_eq!(one_line("abcdef", 3), "abc…");
 /// ```
 pub fn one_line(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max * 4 + 3));
+    let mut out = String::with_capacity(text.len().min(max.saturating_mul(4).saturating_add(3)));
     let _ = write_one_line(&mut out, text, max);
     out
 }

@@ -255,3 +255,5 @@ entity! {
         pub quote_policy: Option<String>,
     }
 }
+
+crate::json::encodable!(Account, Field, CustomEmoji, Role, FeatureApproval, Source);

@@ -1,6 +1,9 @@
 use crate::scopes::Scopes;
 use crate::secret::ClientSecret;
 
+/// The out-of-band redirect URI: the server shows the code and the user pastes it into the app.
+pub const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
+
 macro_rules! application_struct {
     ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $extra:ident : $ty:ty,)* }) => {
         entity! {
@@ -82,14 +85,14 @@ application_struct!(
 impl CredentialApplication {
     /// The client id and secret, as the token and revoke endpoints take them.
     ///
-    /// Their redirect URI is the app's first registered one ([`OOB`](crate::OOB) when the
+    /// Their redirect URI is the app's first registered one ([`OOB`](OOB) when the
     /// server lists none).
     pub fn credentials(&self) -> AppCredentials {
         let redirect_uri = self
             .all_redirect_uris()
             .into_iter()
             .next()
-            .unwrap_or_else(|| crate::OOB.to_owned());
+            .unwrap_or_else(|| OOB.to_owned());
         AppCredentials {
             client_id: self.client_id.clone(),
             client_secret: self.client_secret.clone(),
@@ -129,7 +132,7 @@ impl AppCredentials {
         Self {
             client_id: client_id.into(),
             client_secret,
-            redirect_uri: crate::OOB.to_owned(),
+            redirect_uri: OOB.to_owned(),
         }
     }
 
@@ -146,3 +149,5 @@ impl AppCredentials {
         self
     }
 }
+
+crate::json::encodable!(Application);

@@ -42,6 +42,7 @@ macro_rules! id_type {
         }
 
         crate::json::string_codec!($name, lenient);
+        crate::json::encodable!($name);
     };
 }
 

@@ -37,7 +37,7 @@ mod oauth;
 mod token;
 
 pub use account::{Account, CredentialAccount, CustomEmoji, FeatureApproval, Field, Role, Source};
-pub use application::{AppCredentials, Application, CredentialApplication};
+pub use application::{AppCredentials, Application, CredentialApplication, OOB};
 pub use ids::{AccountId, RoleId};
 pub(crate) use oauth::MetadataDocument;
 pub use oauth::{ServerMetadata, UserInfo};

@@ -184,3 +184,5 @@ pub struct UserInfo {
     pub picture: Option<String>,
 }
 }
+
+crate::json::encodable!(ServerMetadata, UserInfo);

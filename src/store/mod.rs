@@ -869,6 +869,8 @@ fn default_path_from(var: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf, 
     Err(StoreError::new(StoreErrorKind::NoLocation, ""))
 }
 
+crate::json::encodable!(Credential);
+
 #[cfg(test)]
 mod tests {
     use super::*;

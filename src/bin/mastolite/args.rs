@@ -442,7 +442,7 @@ pub fn command_help(s: &Spec) -> String {
 
 /// Text a user typed, safe to echo.
 fn shown(s: &str) -> String {
-    crate::views::printable(s, 60)
+    mastolite::terminal::one_line(s, 60)
 }
 
 /// An option seen after the command, with its value when it takes one.

@@ -8,12 +8,11 @@ use std::path::{Path, PathBuf};
 use mastolite::RetryPolicy;
 use mastolite::check::{self, Checker, Kind, Outcome, Report, Target};
 use mastolite::store::Store;
-use mastolite::terminal::sanitize;
+use mastolite::terminal::{one_line, sanitize};
 
 use crate::args::{Format, Which};
-use crate::commands::store_for_token;
 use crate::views::utc;
-use crate::{Ctx, Failure, LOCAL, one_line};
+use crate::{Ctx, Failure, LOCAL};
 
 /// `check [--all [--jobs N]] [--output FILE]`.
 pub fn run(ctx: &Ctx, all: bool, jobs: usize, output: Option<PathBuf>) -> Result<(), Failure> {
@@ -43,7 +42,7 @@ fn one_target(ctx: &Ctx, store: Option<&Store>) -> Result<(Target, String), Fail
 /// For cron: `ok`, or the reason on stderr; the exit status. Bounded by `--timeout` in all,
 /// the fallback request included.
 fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
-    let store = store_for_token(ctx)?;
+    let store = ctx.store_for_token()?;
     let (target, label) = one_target(ctx, store.as_ref())?;
     let limit = ctx.global.timeout;
     let mut report = Checker::new()
@@ -78,7 +77,7 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
     eprintln!(
         "mastolite: {}: {}",
         report.status,
-        one_line(report.error.as_deref().unwrap_or("failed"))
+        one_line(report.error.as_deref().unwrap_or("failed"), usize::MAX)
     );
     Err(Failure::Quiet(report.status.exit_status()))
 }
@@ -126,7 +125,7 @@ fn check_all(ctx: &Ctx, jobs: usize, output: Option<&Path>) -> Result<(), Failur
         "mastolite: {} of {} tokens failed: {}",
         failed.len(),
         reports.len(),
-        one_line(&failed.join(", "))
+        one_line(&failed.join(", "), usize::MAX)
     );
     Err(Failure::Quiet(check::exit_status(
         reports.iter().map(|r| r.status),
@@ -163,7 +162,7 @@ fn text_line(r: &Report) -> String {
     );
     if let Some(e) = &r.error {
         line.push(' ');
-        line.push_str(&one_line(&sanitize(e)));
+        line.push_str(&one_line(e, usize::MAX));
     }
     line.push('\n');
     line

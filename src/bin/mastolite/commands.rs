@@ -10,8 +10,9 @@ use mastolite::terminal::sanitize;
 use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance, output};
 
 use crate::args::{Command, List, Which};
-use crate::views::{self, printable};
-use crate::{Ctx, Failure, LOCAL, REJECTED, local, now, one_line};
+use crate::views;
+use crate::{Ctx, Failure, LOCAL, REJECTED, local, now};
+use mastolite::terminal::one_line;
 
 /// Runs a parsed command.
 pub fn run(ctx: &Ctx, command: Command) -> Result<(), Failure> {
@@ -118,7 +119,7 @@ fn register(
             return Err(local(format!(
                 "the credentials file {} already holds the app {:?} for {}; give --force to replace it (its tokens are revoked and forgotten)",
                 path.display(),
-                printable(entry.app().map(|a| a.name.as_str()).unwrap_or_default(), 60),
+                one_line(entry.app().map(|a| a.name.as_str()).unwrap_or_default(), 60),
                 client.origin()
             )));
         }
@@ -136,7 +137,7 @@ fn register(
             return Err(local(format!(
                 "another program stored an app for {} meanwhile; the new one ({}) was not stored",
                 client.origin(),
-                printable(&app.client_id, 200)
+                one_line(&app.client_id, 200)
             )));
         }
         s.set_app(app.clone());
@@ -147,8 +148,8 @@ fn register(
     } else {
         views::line(&format!(
             "{} (client_id {})",
-            printable(&app.name, 100),
-            printable(&app.client_id, 200)
+            one_line(&app.name, 100),
+            one_line(&app.client_id, 200)
         ))
     };
     emitted(out)
@@ -169,7 +170,7 @@ fn revoke_all(client: &Client, entry: &mastolite::store::ServerEntry) -> Result<
         if let Err(e) = oauth::revoke(client, &creds, t.access_token_for(client)?) {
             eprintln!(
                 "mastolite: note: a token of the old app was not revoked: {}",
-                one_line(&e.to_string())
+                one_line(&e.to_string(), usize::MAX)
             );
         }
     }
@@ -200,7 +201,7 @@ fn token(ctx: &Ctx, scopes: Option<String>, if_expired: bool, all: bool) -> Resu
                 // Report each failure and go on with the other servers.
                 let (code, msg) = f.parts();
                 if let Some(m) = msg {
-                    eprintln!("mastolite: {server}: {}", one_line(&m));
+                    eprintln!("mastolite: {server}: {}", one_line(&m, usize::MAX));
                 }
                 first_failure.get_or_insert(Failure::Quiet(code));
             }
@@ -248,7 +249,7 @@ fn token_one(
     } else {
         views::line(&format!(
             "app token stored (scopes: {})",
-            printable(
+            one_line(
                 &token
                     .scope
                     .as_ref()
@@ -324,7 +325,7 @@ fn login(
         Err(e) => {
             eprintln!(
                 "mastolite: note: the token works, but its account could not be read, so it is stored unnamed: {}",
-                one_line(&e.to_string())
+                one_line(&e.to_string(), usize::MAX)
             );
             update(&path, |s| {
                 s.set_unnamed_user(stored);
@@ -336,7 +337,7 @@ fn login(
     eprintln!(
         "mastolite: logged in{}; the user token is stored in {}",
         name.as_deref()
-            .map(|a| format!(" as {}", printable(a, 100)))
+            .map(|a| format!(" as {}", one_line(a, 100)))
             .unwrap_or_default(),
         path.display()
     );
@@ -346,17 +347,8 @@ fn login(
     Ok(())
 }
 
-/// The credentials file for commands that need a token: optional when `MASTOLITE_TOKEN` is set.
-pub fn store_for_token(ctx: &Ctx) -> Result<Option<Store>, Failure> {
-    if ctx.env_token().is_some() {
-        ctx.load_optional()
-    } else {
-        ctx.load().map(|(_, s)| Some(s))
-    }
-}
-
 fn verify(ctx: &Ctx, which: Which) -> Result<(), Failure> {
-    let store = store_for_token(ctx)?;
+    let store = ctx.store_for_token()?;
     let picked = ctx.pick(which, store.as_ref())?;
     let client = &picked.client;
     let out = if picked.which == Which::User {
@@ -367,14 +359,14 @@ fn verify(ctx: &Ctx, which: Which) -> Result<(), Failure> {
         if ctx.global.json() {
             views::json(&me)
         } else {
-            views::line(&format!("@{}", printable(&me.acct, 200)))
+            views::line(&format!("@{}", one_line(&me.acct, 200)))
         }
     } else {
         let app = apps::verify_credentials(client, &picked.token)?;
         if ctx.global.json() {
             views::json(&app)
         } else {
-            views::line(&printable(&app.name, 100))
+            views::line(&one_line(&app.name, 100))
         }
     };
     emitted(out)
@@ -502,7 +494,7 @@ fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
             } else {
                 mastolite::store::UNNAMED
             }),
-            printable(&scopes, 300),
+            one_line(&scopes, 300),
             r.obtained_at
                 .map_or("at an unknown time".to_owned(), views::utc),
         )))?;
@@ -580,7 +572,7 @@ fn print_accounts(
         range = range.limit(n);
     }
     let mut print =
-        |a: mastolite::Account| emitted(out.item(&a, |a| format!("@{}", printable(&a.acct, 200))));
+        |a: mastolite::Account| emitted(out.item(&a, |a| format!("@{}", one_line(&a.acct, 200))));
     if list.all || list.max_items.is_some() {
         let pages = if followers {
             accounts::followers_pages(client, token, id, &range)?
@@ -628,13 +620,13 @@ fn metadata(ctx: &Ctx) -> Result<(), Failure> {
     ];
     for (name, value) in one {
         if let Some(v) = value {
-            lines.push(format!("{name}: {}", printable(v, 300)));
+            lines.push(format!("{name}: {}", one_line(v, 300)));
         }
     }
     if let Some(v) = &m.scopes_supported {
         lines.push(format!(
             "scopes_supported: {}",
-            printable(&v.to_string(), 2000)
+            one_line(&v.to_string(), 2000)
         ));
     }
     let many = [
@@ -646,7 +638,7 @@ fn metadata(ctx: &Ctx) -> Result<(), Failure> {
     ];
     for (name, value) in many {
         if let Some(v) = value {
-            lines.push(format!("{name}: {}", printable(&v.join(" "), 2000)));
+            lines.push(format!("{name}: {}", one_line(&v.join(" "), 2000)));
         }
     }
     for l in lines {
@@ -671,9 +663,9 @@ fn account(ctx: &Ctx, who: &str) -> Result<(), Failure> {
     }
     emitted(views::line(&format!(
         "@{} ({}) id {}: {} followers, {} following, {} posts",
-        printable(&a.acct, 200),
-        printable(&a.display_name, 100),
-        printable(a.id.as_str(), 100),
+        one_line(&a.acct, 200),
+        one_line(&a.display_name, 100),
+        one_line(a.id.as_str(), 100),
         a.followers_count,
         a.following_count,
         a.statuses_count
@@ -688,8 +680,8 @@ fn server_instance(ctx: &Ctx) -> Result<(), Failure> {
     }
     emitted(views::line(&format!(
         "{} ({}) {}",
-        printable(i.title().unwrap_or("untitled"), 100),
-        printable(i.domain().unwrap_or(client.origin()), 200),
-        printable(i.version().unwrap_or("unknown version"), 100)
+        one_line(i.title().unwrap_or("untitled"), 100),
+        one_line(i.domain().unwrap_or(client.origin()), 200),
+        one_line(i.version().unwrap_or("unknown version"), 100)
     )))
 }

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 use mastolite::check::Outcome;
 use mastolite::store::{self, ServerEntry, Store, StoreError, StoreErrorKind, StoredToken};
+use mastolite::terminal::one_line;
 use mastolite::{AccessToken, Client, Error};
 
 use args::{Global, Parsed, UsageError, Which};
@@ -69,14 +70,9 @@ impl Failure {
 fn report(f: &Failure) -> u8 {
     let (code, msg) = f.parts();
     if let Some(m) = msg {
-        eprintln!("mastolite: {}", one_line(&m));
+        eprintln!("mastolite: {}", one_line(&m, usize::MAX));
     }
     code
-}
-
-/// A message on one line, whatever it holds.
-pub fn one_line(m: &str) -> String {
-    m.split(['\n', '\r']).collect::<Vec<_>>().join(" ")
 }
 
 fn main() -> ExitCode {
@@ -170,6 +166,16 @@ impl Ctx {
         }
     }
 
+    /// The credentials file for commands that need a token: optional when `MASTOLITE_TOKEN` is
+    /// set.
+    pub fn store_for_token(&self) -> Result<Option<Store>, Failure> {
+        if self.env_token().is_some() {
+            self.load_optional()
+        } else {
+            self.load().map(|(_, s)| Some(s))
+        }
+    }
+
     /// Loads the credentials file when there is one (for commands that work without it). One
     /// that exists must be readable, private and intact.
     pub fn load_optional(&self) -> Result<Option<Store>, Failure> {
@@ -214,7 +220,7 @@ impl Ctx {
                 (Some(entry), Some(server)) if entry.origin() != server => {
                     return Err(local(format!(
                         "the account {} is stored for {}, not for {server}",
-                        views::printable(&account, 100),
+                        one_line(&account, 100),
                         entry.origin()
                     )));
                 }
@@ -222,7 +228,7 @@ impl Ctx {
                 (None, None) => {
                     return Err(local(format!(
                         "no account {} is stored (servers: {})",
-                        views::printable(&account, 100),
+                        one_line(&account, 100),
                         origins(store)
                     )));
                 }
