@@ -1,5 +1,6 @@
 //! The crate's one error type.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -7,6 +8,10 @@ use crate::ratelimit::RateLimit;
 use crate::redact::Secrets;
 use crate::store_error::StoreError;
 use crate::terminal::Clean;
+
+/// The endpoint a request went to, as errors name it: `GET /api/v1/accounts/:id/followers` for
+/// the typed calls (a template), the method and path for [`api`](crate::api) calls.
+pub(crate) type Endpoint = Cow<'static, str>;
 
 /// Everything that can go wrong in a call.
 ///
@@ -207,7 +212,7 @@ impl fmt::Display for Site<'_> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub(crate) endpoint: &'static str,
+    pub(crate) endpoint: Endpoint,
     pub(crate) origin: String,
     pub(crate) status: u16,
     pub(crate) error: Option<String>,
@@ -226,7 +231,7 @@ impl ApiError {
     /// ```
     pub fn new(status: u16) -> Self {
         ApiError {
-            endpoint: "",
+            endpoint: Cow::Borrowed(""),
             origin: String::new(),
             status,
             error: None,
@@ -238,7 +243,7 @@ impl ApiError {
     /// Sets the endpoint, such as `POST /oauth/token`.
     #[must_use]
     pub fn with_endpoint(mut self, endpoint: &'static str) -> Self {
-        self.endpoint = endpoint;
+        self.endpoint = Cow::Borrowed(endpoint);
         self
     }
     /// Sets the server's origin, such as `https://mastodon.example`.
@@ -273,8 +278,8 @@ impl ApiError {
     }
 
     /// The endpoint, such as `POST /oauth/token` (a template: `/api/v1/accounts/:id`).
-    pub fn endpoint(&self) -> &'static str {
-        self.endpoint
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
     }
     /// The server's origin, such as `https://mastodon.example`.
     pub fn origin(&self) -> &str {
@@ -341,7 +346,7 @@ impl ApiError {
 
     fn site(&self) -> Site<'_> {
         Site {
-            endpoint: self.endpoint,
+            endpoint: &self.endpoint,
             origin: &self.origin,
         }
     }
@@ -389,7 +394,7 @@ pub enum TransportKind {
 /// secrets redacted), which [`ureq_error`](Self::ureq_error) returns for code that wants to
 /// inspect it.
 pub struct TransportError {
-    pub(crate) endpoint: &'static str,
+    pub(crate) endpoint: Endpoint,
     pub(crate) origin: String,
     pub(crate) kind: TransportKind,
     pub(crate) hint: Option<&'static str>,
@@ -416,7 +421,7 @@ const PLAIN_HTTP_HINT: &str = "the server may speak plain http on this port";
 impl TransportError {
     /// Classifies `cause`, from a request to `origin` that carried `secrets`.
     pub(crate) fn new(
-        endpoint: &'static str,
+        endpoint: Endpoint,
         origin: &str,
         cause: ureq::Error,
         secrets: &Secrets<'_>,
@@ -488,8 +493,8 @@ impl TransportError {
     }
 
     /// The endpoint, such as `GET /api/v1/apps/verify_credentials`.
-    pub fn endpoint(&self) -> &'static str {
-        self.endpoint
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
     }
 
     /// The server's origin, such as `https://mastodon.example`.
@@ -526,7 +531,7 @@ impl fmt::Display for TransportError {
             TransportKind::Protocol => "broken response",
         };
         let site = Site {
-            endpoint: self.endpoint,
+            endpoint: &self.endpoint,
             origin: &self.origin,
         };
         write!(f, "{site}: {what}")?;
@@ -546,7 +551,7 @@ impl std::error::Error for TransportError {}
 /// says where and what kind of value failed, never the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
-    pub(crate) endpoint: &'static str,
+    pub(crate) endpoint: Endpoint,
     pub(crate) origin: String,
     pub(crate) target: &'static str,
     pub(crate) detail: Option<String>,
@@ -555,8 +560,8 @@ pub struct DecodeError {
 
 impl DecodeError {
     /// The endpoint whose response failed to decode.
-    pub fn endpoint(&self) -> &'static str {
-        self.endpoint
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
     }
     /// The server's origin, such as `https://mastodon.example`.
     pub fn origin(&self) -> &str {
@@ -581,7 +586,7 @@ impl DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let site = Site {
-            endpoint: self.endpoint,
+            endpoint: &self.endpoint,
             origin: &self.origin,
         };
         write!(f, "{site}: the body is not a valid {}", self.target)?;
@@ -600,7 +605,7 @@ impl std::error::Error for DecodeError {}
 /// A redirect that was not followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectError {
-    pub(crate) endpoint: &'static str,
+    pub(crate) endpoint: Endpoint,
     pub(crate) origin: String,
     pub(crate) status: u16,
     pub(crate) location: Option<String>,
@@ -608,8 +613,8 @@ pub struct RedirectError {
 
 impl RedirectError {
     /// The endpoint that answered with a redirect.
-    pub fn endpoint(&self) -> &'static str {
-        self.endpoint
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
     }
     /// The server's origin, such as `https://mastodon.example`.
     pub fn origin(&self) -> &str {
@@ -629,7 +634,7 @@ impl RedirectError {
 impl fmt::Display for RedirectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let site = Site {
-            endpoint: self.endpoint,
+            endpoint: &self.endpoint,
             origin: &self.origin,
         };
         write!(
@@ -729,7 +734,13 @@ mod tests {
     fn transport_kinds_of_io_errors() {
         let none = Secrets::none();
         let kind = |e: std::io::Error| {
-            TransportError::new("GET /x", "https://m.example", ureq::Error::Io(e), &none).kind()
+            TransportError::new(
+                "GET /x".into(),
+                "https://m.example",
+                ureq::Error::Io(e),
+                &none,
+            )
+            .kind()
         };
         assert_eq!(
             kind(std::io::Error::other(
@@ -754,7 +765,7 @@ mod tests {
             TransportKind::Protocol
         );
         let dns = TransportError::new(
-            "POST /api/v1/apps",
+            "POST /api/v1/apps".into(),
             "https://m.example",
             ureq::Error::Io(std::io::Error::other(
                 "failed to lookup address information: Name or service not known",

@@ -5,6 +5,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod accounts;
+pub mod api;
 pub mod apps;
 pub mod check;
 mod client;

@@ -9,7 +9,8 @@
 use std::hash::{BuildHasher, RandomState};
 use std::marker::PhantomData;
 
-use crate::client::{Client, Request, decode};
+use crate::client::{Client, Reply, Request, decode};
+use crate::error::Endpoint;
 use crate::error::Error;
 use crate::ratelimit::RateLimit;
 use crate::secret::AccessToken;
@@ -379,13 +380,8 @@ pub(crate) fn fetch_page<T: crate::json::Decode>(
 #[derive(Debug)]
 #[must_use = "iterators do nothing until used"]
 pub struct Pages<'a, T> {
-    client: &'a Client,
-    token: Option<&'a AccessToken>,
-    endpoint: &'static str,
+    walk: Walk<'a>,
     target: &'static str,
-    next: Option<String>,
-    trail: Trail,
-    done: bool,
     _marker: PhantomData<fn() -> T>,
 }
 
@@ -398,13 +394,8 @@ impl<'a, T> Pages<'a, T> {
         first: String,
     ) -> Self {
         Pages {
-            client,
-            token,
-            endpoint,
+            walk: Walk::new(client, token, endpoint.into(), first),
             target,
-            next: Some(first),
-            trail: Trail::new(),
-            done: false,
             _marker: PhantomData,
         }
     }
@@ -435,6 +426,62 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
     type Item = Result<Page<T>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let (reply, links) = match self.walk.step()? {
+            Ok(step) => step,
+            Err(e) => return Some(Err(e)),
+        };
+        let items: Vec<T> = match decode(&reply, self.target, false) {
+            Ok(items) => items,
+            Err(e) => {
+                self.walk.done = true;
+                return Some(Err(e));
+            }
+        };
+        if items.is_empty() {
+            self.walk.done = true;
+        }
+        Some(Ok(Page {
+            items,
+            next: links.next,
+            prev: links.prev,
+            rate_limit: reply.rate_limit,
+        }))
+    }
+}
+
+/// The walk behind [`Pages`] and [`api::Pages`](crate::api::Pages): it follows each answer's
+/// `next` link on the client's origin only, and ends after the last page, after the first
+/// error, or when a link leads back to a page already fetched. What a page holds, and whether
+/// it is empty, is for the caller to say ([`Walk::done`]).
+#[derive(Debug)]
+pub(crate) struct Walk<'a> {
+    client: &'a Client,
+    token: Option<&'a AccessToken>,
+    endpoint: Endpoint,
+    next: Option<String>,
+    trail: Trail,
+    pub(crate) done: bool,
+}
+
+impl<'a> Walk<'a> {
+    pub(crate) fn new(
+        client: &'a Client,
+        token: Option<&'a AccessToken>,
+        endpoint: Endpoint,
+        first: String,
+    ) -> Self {
+        Walk {
+            client,
+            token,
+            endpoint,
+            next: Some(first),
+            trail: Trail::new(),
+            done: false,
+        }
+    }
+
+    /// Fetches the next page: its answer and its links.
+    pub(crate) fn step(&mut self) -> Option<Result<(Reply<'a>, Links), Error>> {
         if self.done {
             return None;
         }
@@ -444,7 +491,7 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
         } else {
             target.clone()
         };
-        let req = Request::get(self.endpoint, target, self.token);
+        let req = Request::get(self.endpoint.clone(), target, self.token);
         if !req.target.starts_with('/')
             && let Err(e) = self.client.check_same_origin(&req)
         {
@@ -455,13 +502,18 @@ impl<T: crate::json::Decode> Iterator for Pages<'_, T> {
             self.done = true;
             return None;
         }
-        match fetch_page::<T>(self.client, &req, self.target) {
-            Ok(page) => {
-                self.next = page.next.clone();
-                if self.next.is_none() || page.items.is_empty() {
+        match self.client.send(&req) {
+            Ok(reply) => {
+                let links = reply
+                    .link
+                    .as_deref()
+                    .map(parse_link_header)
+                    .unwrap_or_default();
+                self.next = links.next.clone();
+                if self.next.is_none() {
                     self.done = true;
                 }
-                Some(Ok(page))
+                Some(Ok((reply, links)))
             }
             Err(e) => {
                 self.done = true;

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use super::Client;
-use crate::error::{ApiError, DecodeError, Error, RedirectError, TransportError};
+use crate::error::{ApiError, DecodeError, Endpoint, Error, RedirectError, TransportError};
 use crate::ratelimit::{RateLimit, parse_retry_after};
 use crate::redact::Secrets;
 use crate::secret::AccessToken;
@@ -26,11 +26,13 @@ pub(crate) enum Method {
 pub(crate) struct Request<'a> {
     pub(crate) method: Method,
     /// A label such as `GET /api/v1/accounts/:id/followers`, used in errors.
-    pub(crate) endpoint: &'static str,
+    pub(crate) endpoint: Endpoint,
     /// Path and query (`/api/v1/...`), or an absolute URL already checked to be same-origin.
     pub(crate) target: String,
     pub(crate) token: Option<&'a AccessToken>,
-    pub(crate) form: Vec<(&'static str, &'a str)>,
+    pub(crate) form: Vec<(&'a str, &'a str)>,
+    /// The `Idempotency-Key` header: a POST that carries one is retried as a GET is.
+    pub(crate) idempotency_key: Option<&'a str>,
 }
 
 /// Form fields whose values are secrets.
@@ -44,31 +46,38 @@ const SECRET_FIELDS: [&str; 5] = [
 
 impl<'a> Request<'a> {
     pub(crate) fn get(
-        endpoint: &'static str,
+        endpoint: impl Into<Endpoint>,
         target: String,
         token: Option<&'a AccessToken>,
     ) -> Self {
         Request {
             method: Method::Get,
-            endpoint,
+            endpoint: endpoint.into(),
             target,
             token,
             form: Vec::new(),
+            idempotency_key: None,
         }
     }
 
     pub(crate) fn post(
-        endpoint: &'static str,
+        endpoint: impl Into<Endpoint>,
         target: String,
-        form: Vec<(&'static str, &'a str)>,
+        form: Vec<(&'a str, &'a str)>,
     ) -> Self {
         Request {
             method: Method::Post,
-            endpoint,
+            endpoint: endpoint.into(),
             target,
             token: None,
             form,
+            idempotency_key: None,
         }
+    }
+
+    /// Whether a failed attempt may be sent again: a GET, or a POST with an `Idempotency-Key`.
+    fn retryable(&self) -> bool {
+        self.method == Method::Get || self.idempotency_key.is_some()
     }
 
     /// Every secret this request carries: the bearer token and the secret form fields.
@@ -93,7 +102,7 @@ pub(crate) struct Reply<'a> {
     pub(crate) body: String,
     pub(crate) link: Option<String>,
     pub(crate) rate_limit: Option<RateLimit>,
-    pub(crate) endpoint: &'static str,
+    pub(crate) endpoint: Endpoint,
     pub(crate) origin: &'a str,
     pub(crate) secrets: Secrets<'a>,
 }
@@ -116,6 +125,9 @@ impl Client {
         if let Some(t) = req.token {
             check_header_value(t.secret())?;
         }
+        if let Some(key) = req.idempotency_key {
+            check_header_value(key)?;
+        }
         let secrets = req.secrets();
         let start = Instant::now();
         let mut attempt = 0;
@@ -125,7 +137,7 @@ impl Client {
                     let left = total.saturating_sub(start.elapsed());
                     if left.is_zero() {
                         return Err(Error::Transport(Box::new(TransportError::new(
-                            req.endpoint,
+                            req.endpoint.clone(),
                             &self.origin,
                             ureq::Error::Timeout(ureq::Timeout::Global),
                             &secrets,
@@ -139,7 +151,7 @@ impl Client {
                 Ok(reply) => return Ok(reply),
                 Err(e) => e,
             };
-            if req.method != Method::Get {
+            if !req.retryable() {
                 return Err(err);
             }
             let Some(wait) = self.retry.wait_after(&err, attempt, SystemTime::now()) else {
@@ -163,6 +175,7 @@ impl Client {
         b: ureq::RequestBuilder<B>,
         timeout: Duration,
         auth: Option<&str>,
+        idempotency_key: Option<&str>,
     ) -> ureq::RequestBuilder<B> {
         let b = if self.agent_preset && timeout == self.timeout {
             b
@@ -174,6 +187,10 @@ impl Client {
                 .build()
         };
         let b = b.header("Accept", "application/json");
+        let b = match idempotency_key {
+            Some(key) => b.header("Idempotency-Key", key),
+            None => b,
+        };
         match auth {
             Some(a) => b.header("Authorization", a),
             None => b,
@@ -194,7 +211,7 @@ impl Client {
         let auth = req.token.map(|t| format!("Bearer {}", t.secret()));
         let transport = |e| {
             Error::Transport(Box::new(TransportError::new(
-                req.endpoint,
+                req.endpoint.clone(),
                 &self.origin,
                 e,
                 secrets,
@@ -202,9 +219,11 @@ impl Client {
         };
         let auth = auth.as_deref();
         let result = match req.method {
-            Method::Get => self.prepare(self.agent.get(&url), timeout, auth).call(),
+            Method::Get => self
+                .prepare(self.agent.get(&url), timeout, auth, None)
+                .call(),
             Method::Post => self
-                .prepare(self.agent.post(&url), timeout, auth)
+                .prepare(self.agent.post(&url), timeout, auth, req.idempotency_key)
                 .send_form(req.form.iter().copied()),
         };
         let mut resp = result.map_err(transport)?;
@@ -234,7 +253,7 @@ impl Client {
                 .get("location")
                 .map(|v| secrets.redact(&String::from_utf8_lossy(v.as_bytes())));
             return Err(Error::Redirect(RedirectError {
-                endpoint: req.endpoint,
+                endpoint: req.endpoint.clone(),
                 origin: self.origin.clone(),
                 status,
                 location,
@@ -260,7 +279,7 @@ impl Client {
             .map_err(|e| transport(ureq::Error::from(e)))?;
             let body = String::from_utf8(bytes).map_err(|_| {
                 Error::Decode(DecodeError {
-                    endpoint: req.endpoint,
+                    endpoint: req.endpoint.clone(),
                     origin: self.origin.clone(),
                     target: "UTF-8 text",
                     detail: None,
@@ -272,7 +291,7 @@ impl Client {
                 body,
                 link,
                 rate_limit,
-                endpoint: req.endpoint,
+                endpoint: req.endpoint.clone(),
                 origin: &self.origin,
                 secrets: secrets.clone(),
             });
@@ -297,7 +316,7 @@ impl Client {
             None => (None, None),
         };
         Err(Error::Api(Box::new(ApiError {
-            endpoint: req.endpoint,
+            endpoint: req.endpoint.clone(),
             origin: self.origin.clone(),
             status,
             error,
@@ -327,7 +346,7 @@ pub(crate) fn decode<T: crate::json::Decode>(
             )
         };
         Error::Decode(DecodeError {
-            endpoint: reply.endpoint,
+            endpoint: reply.endpoint.clone(),
             origin: reply.origin.to_owned(),
             target,
             detail,
@@ -357,7 +376,7 @@ mod tests {
             body: body.to_owned(),
             link: None,
             rate_limit: None,
-            endpoint: "POST /oauth/token",
+            endpoint: "POST /oauth/token".into(),
             origin: "https://m.example",
             secrets,
         }
