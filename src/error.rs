@@ -44,10 +44,10 @@ pub enum Error {
     /// the size cap.
     Transport(Box<TransportError>),
     /// A success response whose body did not have the expected shape.
-    Decode(DecodeError),
+    Decode(Box<DecodeError>),
     /// The server answered with a redirect. Redirects are never followed, so that a token is
     /// never sent to a host the caller did not name.
-    Redirect(RedirectError),
+    Redirect(Box<RedirectError>),
     /// A pagination link pointed to another origin than the client's server, and was refused.
     ForeignUrl(String),
     /// An https URL was used, but the crate was built without the `rustls` and `native-tls`
@@ -64,7 +64,7 @@ pub enum Error {
     Randomness(std::io::Error),
     /// The credentials file, or a lookup in it, failed. Match on
     /// [`StoreError::kind`] to tell a missing file from an unsafe or corrupt one.
-    Store(StoreError),
+    Store(Box<StoreError>),
 }
 
 impl Error {
@@ -160,7 +160,7 @@ impl std::error::Error for Error {
 /// `?` takes a store error into the crate's one error type.
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
-        Error::Store(e)
+        Error::Store(Box::new(e))
     }
 }
 

@@ -337,3 +337,54 @@ fn the_debug_output_of_an_answer_shows_no_body() {
     assert!(!debug.contains("do-not-show"), "{debug}");
     assert!(debug.contains("<31 bytes>"), "{debug}");
 }
+
+/// `examples/post_status.rs`, which `cargo test` builds beside the tests, run with no server:
+/// it stores a token for the local demo server and posts a status there, offline.
+#[test]
+fn the_post_status_example_posts_offline_against_the_demo_server() {
+    let exe = std::env::current_exe().unwrap();
+    let example = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|dir| {
+            dir.join("examples")
+                .join(format!("post_status{}", std::env::consts::EXE_SUFFIX))
+        })
+        .unwrap();
+    assert!(
+        example.exists(),
+        "cargo test builds the examples: {}",
+        example.display()
+    );
+    let out = std::process::Command::new(&example)
+        .env("MASTOLITE_STORE", "/nonexistent/never-read.json")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout.trim_end();
+    assert!(
+        line.starts_with("posted as mastodonpy_test@127.0.0.1:"),
+        "{line}"
+    );
+    assert!(
+        line.ends_with("/@mastodonpy_test/113997400000000001"),
+        "{line}"
+    );
+    assert!(out.stderr.is_empty());
+    // With a server but no credentials file, one line names the missing file.
+    let out = std::process::Command::new(&example)
+        .args(["http://127.0.0.1:9", "hi"])
+        .env("MASTOLITE_STORE", "/nonexistent/credentials.json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "post_status: the credentials file /nonexistent/credentials.json does not exist\n"
+    );
+}

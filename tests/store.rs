@@ -316,7 +316,7 @@ fn question_mark_takes_a_store_error_into_the_one_error_type() {
     );
     assert_eq!(
         std::error::Error::source(&err).map(|c| c.to_string()),
-        std::error::Error::source(store_err).map(|c| c.to_string())
+        std::error::Error::source(&**store_err).map(|c| c.to_string())
     );
     // An empty store: no request, no app.
     let empty = dir.join("empty.json");

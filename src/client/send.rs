@@ -252,12 +252,12 @@ impl Client {
                 .headers()
                 .get("location")
                 .map(|v| secrets.redact(&String::from_utf8_lossy(v.as_bytes())));
-            return Err(Error::Redirect(RedirectError {
+            return Err(Error::Redirect(Box::new(RedirectError {
                 endpoint: req.endpoint.clone(),
                 origin: self.origin.clone(),
                 status,
                 location,
-            }));
+            })));
         }
         if (200..300).contains(&status) {
             // One buffer of the announced size (within the cap), not a chain of doublings that
@@ -278,13 +278,13 @@ impl Client {
             )
             .map_err(|e| transport(ureq::Error::from(e)))?;
             let body = String::from_utf8(bytes).map_err(|_| {
-                Error::Decode(DecodeError {
+                Error::Decode(Box::new(DecodeError {
                     endpoint: req.endpoint.clone(),
                     origin: self.origin.clone(),
                     target: "UTF-8 text",
                     detail: None,
                     excerpt: None,
-                })
+                }))
             })?;
             return Ok(Reply {
                 status,
@@ -345,13 +345,13 @@ pub(crate) fn decode<T: crate::json::Decode>(
                 Some(reply.secrets.excerpt(&reply.body, EXCERPT_CHARS)),
             )
         };
-        Error::Decode(DecodeError {
+        Error::Decode(Box::new(DecodeError {
             endpoint: reply.endpoint.clone(),
             origin: reply.origin.to_owned(),
             target,
             detail,
             excerpt,
-        })
+        }))
     })
 }
 

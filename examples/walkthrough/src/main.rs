@@ -24,6 +24,8 @@
 
 #![forbid(unsafe_code)]
 
+// The demo server lives beside the examples, where `examples/post_status.rs` reaches it too.
+#[path = "../../demo/mod.rs"]
 mod demo;
 
 use std::process::ExitCode;

@@ -50,7 +50,7 @@ impl From<Error> for Failure {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        Failure::Lib(Error::Store(e))
+        Failure::Lib(Error::from(e))
     }
 }
 

@@ -1,8 +1,9 @@
-//! A stand-in for a Mastodon 4.x server, for running the walkthrough with no server and no
-//! network: std only, bound to 127.0.0.1 on a port the system picks, one thread per connection.
+//! A stand-in for a Mastodon 4.x server, for running the walkthrough and the `post_status`
+//! example with no server and no network: std only, bound to 127.0.0.1 on a port the system
+//! picks, one thread per connection.
 //!
 //! It answers the walkthrough's requests the way Mastodon does, with bodies derived from
-//! recordings of real servers (`demo/*.json`, see `demo/README.md`), and checks them as
+//! recordings of real servers (`*.json` beside this file, see its `README.md`), and checks them as
 //! Mastodon would: the client credentials at `/oauth/token`, the bearer token on every read that
 //! carries one, the account id and the `max_id` cursor of the lists. Followers come in two
 //! pages linked by `Link` headers whose cursors are follow-record ids, as on Mastodon.
@@ -15,13 +16,13 @@ use std::time::Duration;
 /// The account the demo knows, as a handle to look up.
 pub const HANDLE: &str = "@mastodonpy_test";
 
-const APP: &str = include_str!("demo/app.json");
-const TOKEN: &str = include_str!("demo/token.json");
-const VERIFY_CREDENTIALS: &str = include_str!("demo/verify_credentials.json");
-const ACCOUNT: &str = include_str!("demo/account.json");
-const FOLLOWERS_1: &str = include_str!("demo/followers_1.json");
-const FOLLOWERS_2: &str = include_str!("demo/followers_2.json");
-const FOLLOWING: &str = include_str!("demo/following.json");
+const APP: &str = include_str!("app.json");
+const TOKEN: &str = include_str!("token.json");
+const VERIFY_CREDENTIALS: &str = include_str!("verify_credentials.json");
+const ACCOUNT: &str = include_str!("account.json");
+const FOLLOWERS_1: &str = include_str!("followers_1.json");
+const FOLLOWERS_2: &str = include_str!("followers_2.json");
+const FOLLOWING: &str = include_str!("following.json");
 
 /// The values in the bodies above that the server checks requests against.
 const CLIENT_ID: &str = "dSqEHsXYueL3gn3LbghhdtDXqqa9es7Ydchk8qWmIA0";
@@ -204,6 +205,10 @@ fn route(req: &Request, base: &str) -> Response {
             Response::error(401, r#"{"error":"The access token is invalid"}"#)
         }
         ("GET", "/api/v1/apps/verify_credentials") => Response::ok(VERIFY_CREDENTIALS),
+        ("POST", "/api/v1/statuses") if bearer.is_none() => {
+            Response::error(401, r#"{"error":"The access token is invalid"}"#)
+        }
+        ("POST", "/api/v1/statuses") => status(&form(&req.body), base),
         ("GET", "/api/v1/accounts/lookup") => {
             let query = form(&req.query);
             let acct = param(&query, "acct").unwrap_or_default();
@@ -222,6 +227,39 @@ fn route(req: &Request, base: &str) -> Response {
             _ => not_found(),
         },
         _ => not_found(),
+    }
+}
+
+/// `POST /api/v1/statuses`: the text is required; the answer is the new status, with the text
+/// as its HTML content.
+fn status(form: &[(String, String)], base: &str) -> Response {
+    let text = param(form, "status").unwrap_or_default();
+    if text.trim().is_empty() {
+        return Response::error(422, r#"{"error":"Validation failed: Text can't be blank"}"#);
+    }
+    let visibility = param(form, "visibility")
+        .filter(|v| ["public", "unlisted", "private", "direct"].contains(v))
+        .unwrap_or("public");
+    let mut content = String::from("<p>");
+    for c in text.chars() {
+        match c {
+            '<' => content.push_str("&lt;"),
+            '>' => content.push_str("&gt;"),
+            '&' => content.push_str("&amp;"),
+            '"' => content.push_str("&quot;"),
+            '\\' => content.push_str("\\\\"),
+            c if c.is_control() => content.push(' '),
+            c => content.push(c),
+        }
+    }
+    content.push_str("</p>");
+    let id = "113997400000000001";
+    Response {
+        status: 200,
+        body: format!(
+            r#"{{"id":"{id}","created_at":"2026-12-02T00:00:00.000Z","visibility":"{visibility}","url":"{base}/@{ACCT}/{id}","content":"{content}"}}"#
+        ),
+        link: None,
     }
 }
 
