@@ -73,22 +73,6 @@ secret_type!(
     CsrfState
 );
 
-impl Clone for ClientSecret {
-    fn clone(&self) -> Self {
-        Self(self.0.clone())
-    }
-}
-impl Clone for AccessToken {
-    fn clone(&self) -> Self {
-        Self(self.0.clone())
-    }
-}
-impl Clone for RefreshToken {
-    fn clone(&self) -> Self {
-        Self(self.0.clone())
-    }
-}
-
 crate::json::string_codec!(ClientSecret);
 crate::json::string_codec!(AccessToken);
 crate::json::string_codec!(RefreshToken);
@@ -115,9 +99,15 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-// Secrets compare equal only for tests of decoded entities; the comparison is constant time.
-macro_rules! secret_eq {
+// The three secrets of decoded entities: `Clone` (entities are), and equality for tests of
+// decoded entities, in constant time.
+macro_rules! entity_secret {
     ($($name:ident),*) => {$(
+        impl Clone for $name {
+            fn clone(&self) -> Self {
+                Self(self.0.clone())
+            }
+        }
         impl PartialEq for $name {
             fn eq(&self, other: &Self) -> bool {
                 constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
@@ -126,7 +116,7 @@ macro_rules! secret_eq {
         impl Eq for $name {}
     )*};
 }
-secret_eq!(ClientSecret, AccessToken, RefreshToken);
+entity_secret!(ClientSecret, AccessToken, RefreshToken);
 
 #[cfg(test)]
 mod tests {
