@@ -322,8 +322,8 @@ pub fn targets_from_store(store: &Store) -> Vec<Target> {
 
 /// What one check found. Holds no secret.
 ///
-/// With the `serde` or `miniserde` feature it encodes (with [`to_json`](crate::to_json)) as an
-/// object with the fields below, `kind` and `status` as their names.
+/// It derives the `Serialize` of each enabled JSON backend (serde, miniserde): an object with the
+/// fields below, `kind` and `status` as their names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]

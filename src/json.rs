@@ -32,7 +32,7 @@ pub(crate) mod sealed {
 }
 
 /// This crate's output types, which [`to_json`] encodes: the entities a server sends (accounts,
-/// apps, OAuth metadata, userinfo), the secret-free records of [`output`](crate::output), and
+/// apps, OAuth metadata, userinfo), the secret-free records of [`output`](crate::cli_support::output), and
 /// slices and vectors of them.
 ///
 /// The trait is sealed: other crates cannot implement it, so it never depends on which JSON
@@ -42,7 +42,7 @@ pub(crate) mod sealed {
 ///
 /// ```compile_fail,E0277
 /// let token = mastolite::Token::new(mastolite::AccessToken::new("secret"));
-/// mastolite::to_json(&token);
+/// mastolite::cli_support::to_json(&token);
 /// ```
 ///
 /// Nor do a caller's own types, whatever they derive; encode those with the JSON crate they use:
@@ -53,7 +53,7 @@ pub(crate) mod sealed {
 /// struct Mine {
 ///     name: String,
 /// }
-/// mastolite::to_json(&Mine { name: "x".into() });
+/// mastolite::cli_support::to_json(&Mine { name: "x".into() });
 /// ```
 pub trait Encode: sealed::Sealed {}
 
@@ -165,11 +165,11 @@ pub(crate) fn to_string<T: miniserde::Serialize + ?Sized>(value: &T) -> String {
 ///         "created_at":"2022-11-09T00:00:00.000Z",
 ///         "statuses_count":0,"followers_count":0,"following_count":0}"#,
 /// ).unwrap();
-/// let json = mastolite::to_json(&account);
+/// let json = mastolite::cli_support::to_json(&account);
 /// assert!(json.starts_with(r#"{"id":"109302","username":"a","acct":"a""#));
 /// assert!(json.contains(r#""display_name":"A\u001b[2J\u009b\u202e""#));
 /// # }
-/// assert_eq!(mastolite::to_json(&mastolite::AccountId::from("109302")), r#""109302""#);
+/// assert_eq!(mastolite::cli_support::to_json(&mastolite::AccountId::from("109302")), r#""109302""#);
 /// ```
 pub fn to_json<T: Encode + ?Sized>(value: &T) -> String {
     escape_unsafe(to_string(value))

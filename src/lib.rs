@@ -16,7 +16,7 @@ pub mod instance;
 mod json;
 pub mod oauth;
 mod origin;
-pub mod output;
+mod output;
 pub mod pagination;
 pub mod pkce;
 pub mod ratelimit;
@@ -40,8 +40,6 @@ pub use error::{
     ApiError, AuthorizationError, DecodeError, Error, RedirectError, TransportError, TransportKind,
 };
 pub use instance::Instance;
-pub use json::backend as json_backend;
-pub use json::{Encode, to_json};
 pub use oauth::OOB;
 pub use pagination::{Items, Page, Pages, Range};
 pub use ratelimit::RateLimit;
@@ -50,5 +48,20 @@ pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, CsrfState, PkceVerifier, RefreshToken,
 };
 pub use store_error::StoreError;
+/// What the `mastolite` binary needs from the library and the library's users do not: the
+/// records the CLI prints, and their encoding with the compiled-in JSON backend.
+///
+/// **Not covered by semver**: anything here may change or go in any release. Encode your own
+/// values with the JSON crate you use.
+#[doc(hidden)]
+pub mod cli_support {
+    pub use crate::json::{Encode, backend as json_backend, to_json};
+
+    /// The secret-free records the `mastolite` CLI prints (`--json`, `--jsonl`).
+    pub mod output {
+        pub use crate::output::*;
+    }
+}
+
 /// The HTTP client this crate is built on, for callers who make their own [`ureq::Agent`].
 pub use ureq;

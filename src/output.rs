@@ -7,9 +7,9 @@
 //! Encode any of them with [`to_json`](crate::to_json).
 //!
 //! ```
-//! use mastolite::output::TokenView;
+//! use mastolite::cli_support::output::TokenView;
 //! let token = mastolite::Token::new(mastolite::AccessToken::new("SECRET"));
-//! let json = mastolite::to_json(&TokenView::new("app", &token, None));
+//! let json = mastolite::cli_support::to_json(&TokenView::new("app", &token, None));
 //! assert_eq!(
 //!     json,
 //!     r#"{"kind":"app","token_type":"Bearer","scope":null,"created_at":null,"expires_in":null,"acct":null}"#
@@ -28,9 +28,9 @@ use crate::store::StoredApp;
 ///   "app":{"name":"bot","client_id":"cid","client_secret":"SECRET",
 ///          "redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"scopes":["read"],"website":null}}"#)?;
 /// let app = store.server("https://m.example").and_then(|s| s.app()).unwrap();
-/// let view = mastolite::output::AppView::from(app);
+/// let view = mastolite::cli_support::output::AppView::from(app);
 /// assert_eq!(view.client_id, "cid");
-/// assert!(!mastolite::to_json(&view).contains("SECRET"));
+/// assert!(!mastolite::cli_support::to_json(&view).contains("SECRET"));
 /// # Ok::<(), mastolite::StoreError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl From<&StoredApp> for AppView {
 ///
 /// ```
 /// let token = mastolite::Token::new(mastolite::AccessToken::new("SECRET"));
-/// let view = mastolite::output::TokenView::new("user", &token, Some("alice".into()));
+/// let view = mastolite::cli_support::output::TokenView::new("user", &token, Some("alice".into()));
 /// assert_eq!(view.kind, "user");
 /// assert_eq!(view.token_type.as_deref(), Some("Bearer"));
 /// ```
@@ -104,12 +104,12 @@ impl TokenView {
 /// The outcome of checking a token.
 ///
 /// ```
-/// let report = mastolite::output::CheckReport {
+/// let report = mastolite::cli_support::output::CheckReport {
 ///     status: "ok".into(),
 ///     http_status: Some(200),
 ///     error: None,
 /// };
-/// assert_eq!(mastolite::to_json(&report), r#"{"status":"ok","http_status":200,"error":null}"#);
+/// assert_eq!(mastolite::cli_support::to_json(&report), r#"{"status":"ok","http_status":200,"error":null}"#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -127,8 +127,8 @@ pub struct CheckReport {
 /// A revoked token.
 ///
 /// ```
-/// let r = mastolite::output::Revoked { revoked: "user".into(), acct: Some("alice".into()) };
-/// assert_eq!(mastolite::to_json(&r), r#"{"revoked":"user","acct":"alice"}"#);
+/// let r = mastolite::cli_support::output::Revoked { revoked: "user".into(), acct: Some("alice".into()) };
+/// assert_eq!(mastolite::cli_support::to_json(&r), r#"{"revoked":"user","acct":"alice"}"#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -145,7 +145,7 @@ pub struct Revoked {
 /// ```no_run
 /// let client = mastolite::Client::new("https://mastodon.example")?;
 /// let server = mastolite::instance::get(&client, None)?;
-/// println!("{}", mastolite::to_json(&mastolite::output::InstanceView::from(&server)));
+/// println!("{}", mastolite::cli_support::to_json(&mastolite::cli_support::output::InstanceView::from(&server)));
 /// # Ok::<(), mastolite::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -30,7 +30,7 @@ fn target(server: &MockServer, kind: Kind) -> Target {
 
 /// No report ever holds the token.
 fn checked(r: Report) -> Report {
-    let shown = format!("{r:?} {}", mastolite::to_json(&r));
+    let shown = format!("{r:?} {}", mastolite::cli_support::to_json(&r));
     assert!(!shown.contains(TOKEN), "{shown}");
     r
 }
@@ -304,7 +304,7 @@ fn reports_encode_with_status_names() {
     r.latency_ms = 7;
     r.checked_at = 1_800_000_000;
     assert_eq!(
-        mastolite::to_json(&r),
+        mastolite::cli_support::to_json(&r),
         format!(
             r#"{{"server":"{0}","kind":"app","account":null,"status":"rejected","http_status":401,"latency_ms":7,"rate_limit_remaining":297,"error":"GET {0}/api/v1/apps/verify_credentials: status 401: nope","expires_at":null,"checked_at":1800000000}}"#,
             server.base_url()

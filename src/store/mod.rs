@@ -655,7 +655,7 @@ impl Store {
     ///   {"app_token":{"access_token":"t","scope":"read","created_at":5},
     ///    "users":{"alice@m.example":{"access_token":"u","scope":"read write","created_at":6,"expires_at":99}}}}}"#)?;
     /// let listed = store.list();
-    /// assert_eq!(mastolite::to_json(&listed), concat!(
+    /// assert_eq!(mastolite::cli_support::to_json(&listed), concat!(
     ///     r#"[{"server":"https://m.example","kind":"app","account":null,"scopes":["read"],"obtained_at":5,"expires_at":null},"#,
     ///     r#"{"server":"https://m.example","kind":"user","account":"alice@m.example","scopes":["read","write"],"obtained_at":6,"expires_at":99}]"#));
     /// # Ok::<(), mastolite::store::StoreError>(())

@@ -155,7 +155,7 @@ pub fn decode<T: Decode>(what: &str, body: &str) -> T {
         panic!(
             "{what}: cannot decode as {} with {}: {e}",
             std::any::type_name::<T>(),
-            mastolite::json_backend()
+            mastolite::cli_support::json_backend()
         )
     })
 }

@@ -1,6 +1,6 @@
 //! A downstream crate that knows only miniserde. It decodes a mastolite entity with miniserde,
-//! encodes its own type with miniserde, prints mastolite's types with `mastolite::to_json`, and
-//! writes a generic helper bounded by `mastolite::Encode`. All of it must compile and behave the
+//! encodes its own type with miniserde, prints mastolite's types with `mastolite::cli_support::to_json`, and
+//! writes a generic helper bounded by `mastolite::cli_support::Encode`. All of it must compile and behave the
 //! same whether or not another crate turns on `mastolite/serde`.
 
 use miniserde::{Deserialize, Serialize, json};
@@ -14,8 +14,8 @@ struct Summary {
 }
 
 /// A helper over mastolite's printable types.
-fn show<T: mastolite::Encode + ?Sized>(value: &T) -> String {
-    mastolite::to_json(value)
+fn show<T: mastolite::cli_support::Encode + ?Sized>(value: &T) -> String {
+    mastolite::cli_support::to_json(value)
 }
 
 const ACCOUNT: &str = r#"{"id":"109302","username":"alice","acct":"alice@social.example",
@@ -58,6 +58,6 @@ fn main() {
     } else {
         "miniserde"
     };
-    assert_eq!(mastolite::json_backend(), expected);
-    println!("downstream ok with {}", mastolite::json_backend());
+    assert_eq!(mastolite::cli_support::json_backend(), expected);
+    println!("downstream ok with {}", mastolite::cli_support::json_backend());
 }

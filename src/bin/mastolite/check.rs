@@ -61,12 +61,12 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
         Format::Text if report.status == Outcome::Ok => "ok\n".to_owned(),
         Format::Text => String::new(),
         Format::Json | Format::Jsonl => {
-            let view = mastolite::output::CheckReport {
+            let view = mastolite::cli_support::output::CheckReport {
                 status: report.status.as_str().into(),
                 http_status: report.http_status,
                 error: report.error.clone(),
             };
-            mastolite::to_json(&view) + "\n"
+            mastolite::cli_support::to_json(&view) + "\n"
         }
         Format::Prometheus => prometheus(std::slice::from_ref(&report)),
     };
@@ -105,10 +105,10 @@ fn check_all(ctx: &Ctx, jobs: usize, output: Option<&Path>) -> Result<(), Failur
     reports.iter_mut().for_each(explain_expiry);
     let text = match ctx.global.format {
         Format::Text => reports.iter().map(text_line).collect(),
-        Format::Json => mastolite::to_json(&reports) + "\n",
+        Format::Json => mastolite::cli_support::to_json(&reports) + "\n",
         Format::Jsonl => reports
             .iter()
-            .map(|r| mastolite::to_json(r) + "\n")
+            .map(|r| mastolite::cli_support::to_json(r) + "\n")
             .collect(),
         Format::Prometheus => prometheus(&reports),
     };

@@ -4,10 +4,11 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 
 use mastolite::accounts::{self, AccountRef};
+use mastolite::cli_support::output;
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::store::{Store, StoredApp, StoredToken};
 use mastolite::terminal::sanitize;
-use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance, output};
+use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance};
 
 use crate::args::{Command, List, Which};
 use crate::views;

@@ -2,7 +2,7 @@
 //! text under serde and miniserde), lists written as they arrive, and short lines for people.
 //!
 //! Only the crate's own output types can be encoded: entities that hold no secret are printed
-//! as the library decodes them, the others through `mastolite::output`'s views.
+//! as the library decodes them, the others through `mastolite::cli_support::output`'s views.
 
 use std::io::Write;
 
@@ -23,8 +23,8 @@ pub fn line(text: &str) -> bool {
 }
 
 /// Prints one JSON document and a newline.
-pub fn json<T: mastolite::Encode + ?Sized>(value: &T) -> bool {
-    line(&mastolite::to_json(value))
+pub fn json<T: mastolite::cli_support::Encode + ?Sized>(value: &T) -> bool {
+    line(&mastolite::cli_support::to_json(value))
 }
 
 /// A list printed item by item as it arrives, so that memory does not grow with its length:
@@ -44,7 +44,7 @@ impl List {
     }
 
     /// Prints one item; `text` is its line in text mode.
-    pub fn item<T: mastolite::Encode>(
+    pub fn item<T: mastolite::cli_support::Encode>(
         &mut self,
         value: &T,
         text: impl FnOnce(&T) -> String,
@@ -52,7 +52,10 @@ impl List {
         let before = if self.opened { "," } else { "[" };
         self.opened = true;
         match self.format {
-            Format::Json => write(&format!("{before}{}", mastolite::to_json(value))),
+            Format::Json => write(&format!(
+                "{before}{}",
+                mastolite::cli_support::to_json(value)
+            )),
             Format::Jsonl => json(value),
             _ => line(&text(value)),
         }
