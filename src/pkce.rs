@@ -4,7 +4,9 @@
 //! base64url characters (all in RFC 7636's unreserved set). The challenge is
 //! `BASE64URL(SHA-256(verifier))` without padding; SHA-256 comes from the `hmac-sha256`
 //! crate. On unix the random bytes are read from `/dev/urandom`; elsewhere from the
-//! `getrandom` crate. A failing random source is an [`Error::Randomness`], never a panic.
+//! `getrandom` crate, which is in the rustls builds' tree but would add a crate to the
+//! native-tls and no-TLS ones on unix. A failing random source is an [`Error::Randomness`],
+//! never a panic.
 //!
 //! [`authorization_request`](crate::oauth::authorization_request) makes both values itself; use this module
 //! when you build the authorize step some other way.
