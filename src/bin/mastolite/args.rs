@@ -2,9 +2,9 @@
 //!
 //! Hand-written rather than `lexopt`: the parser is a table of command specs and one loop, and
 //! what the tool promises on top of option splitting (global options on either side of the
-//! command, a typo's nearest option named, one usage line per mistake, exit status 3) would be
-//! this same code around `lexopt`'s iterator, with one more crate in the tree of a binary that
-//! has about 20 KB left under its 2 MB budget.
+//! command, both `--name=value` and `--name value`, one usage line per mistake, exit status 3)
+//! would be this same code around `lexopt`'s iterator, with one more crate in the tree of a
+//! binary that has about 20 KB left under its 2 MB budget.
 //!
 //! Global options may stand before or after the command. `--name=value` and `--name value` are
 //! both accepted. No option takes a secret: tokens come from the credentials file or from
