@@ -10,8 +10,8 @@
 //! challenge), then either [`AuthorizationRequest::parse_callback`] on the redirect the
 //! browser lands on, or a code the user pastes ([`OOB`]), and finally
 //! [`AuthorizationRequest::exchange`] for the token. A web app that keeps no state between
-//! the redirect and the callback stores [`AuthorizationRequest::into_parts`] and rebuilds the
-//! request with [`AuthorizationRequest::from_parts`].
+//! the redirect and the callback stores what the request's getters give and rebuilds it with
+//! [`AuthorizationRequest::resume`].
 
 use crate::client::{Client, Request, decode};
 use crate::entities::{AppCredentials, MetadataDocument, ServerMetadata, Token, UserInfo};
@@ -265,67 +265,9 @@ impl std::fmt::Debug for AuthorizationRequest {
     }
 }
 
-/// What a login needs to keep between the authorize redirect and the callback, for a web app
-/// that keeps no request in memory: store it (the state and the verifier are secrets: keep
-/// them server-side or encrypted) and rebuild the request with
-/// [`AuthorizationRequest::from_parts`].
-///
-/// `Debug` shows neither the state nor the verifier.
-///
-/// ```
-/// use mastolite::oauth::{AuthorizationParts, AuthorizationRequest};
-/// use mastolite::{CsrfState, PkceVerifier};
-/// // Values read back from the session store:
-/// let parts = AuthorizationParts::new(
-///     CsrfState::new("stored state"),
-///     Some(PkceVerifier::new("stored verifier")),
-///     "https://app.example/callback",
-///     "read".parse()?,
-/// );
-/// let request = AuthorizationRequest::from_parts(parts);
-/// assert_eq!(request.redirect_uri(), "https://app.example/callback");
-/// # Ok::<(), mastolite::Error>(())
-/// ```
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct AuthorizationParts {
-    /// The `state` sent in the authorize URL.
-    pub state: CsrfState,
-    /// The PKCE verifier, when the URL carried a challenge.
-    pub verifier: Option<PkceVerifier>,
-    /// The redirect URI sent in the authorize URL.
-    pub redirect_uri: String,
-    /// The requested scopes.
-    pub scopes: Scopes,
-}
-
-impl AuthorizationParts {
-    /// The parts of a request, from stored values.
-    ///
-    /// ```
-    /// let parts = mastolite::oauth::AuthorizationParts::new(
-    ///     mastolite::CsrfState::new("s"), None, mastolite::OOB, "read".parse()?);
-    /// assert_eq!(parts.redirect_uri, mastolite::OOB);
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
-    pub fn new(
-        state: CsrfState,
-        verifier: Option<PkceVerifier>,
-        redirect_uri: impl Into<String>,
-        scopes: Scopes,
-    ) -> Self {
-        AuthorizationParts {
-            state,
-            verifier,
-            redirect_uri: redirect_uri.into(),
-            scopes,
-        }
-    }
-}
-
 impl AuthorizationRequest {
     /// The URL to open in the user's browser (empty for a request rebuilt with
-    /// [`from_parts`](Self::from_parts): the browser was sent there already).
+    /// [`resume`](Self::resume): the browser was sent there already).
     ///
     /// ```
     /// # let client = mastolite::Client::new("https://mastodon.example")?;
@@ -392,76 +334,60 @@ impl AuthorizationRequest {
         &self.scopes
     }
 
-    /// Splits the request into what the callback and the exchange need, for a web app that
-    /// answers the callback in another process or after a restart. The URL is dropped: the
-    /// browser has been sent there.
+    /// Rebuilds a stored login, for a web app that answers the callback in another process or
+    /// after a restart: [`state`](Self::state), [`verifier`](Self::verifier),
+    /// [`redirect_uri`](Self::redirect_uri) and [`scopes`](Self::scopes) give what to keep (the
+    /// state and the verifier are secrets: keep them server-side or encrypted). The rebuilt
+    /// request checks the callback and exchanges the code; its [`url`](Self::url) is empty.
     ///
     /// ```no_run
-    /// use mastolite::oauth::{self, AuthorizationParts, AuthorizationRequest, AuthorizeOptions};
+    /// use mastolite::oauth::{self, AuthorizationRequest, AuthorizeOptions};
     /// use mastolite::{AppCredentials, Client, CsrfState, PkceVerifier, Scopes};
     /// use std::collections::HashMap;
     ///
     /// /// What the server keeps per browser session (a database row, an encrypted cookie).
     /// struct Saved { state: String, verifier: Option<String>, redirect_uri: String, scopes: String }
     ///
-    /// // GET /login: send the browser to the server, keep the parts under the session id.
+    /// // GET /login: send the browser to the server, keep what the callback needs.
     /// fn login(client: &Client, app: &AppCredentials, sessions: &mut HashMap<String, Saved>,
     ///          session: &str) -> Result<String, mastolite::Error> {
     ///     let request = oauth::authorization_request(client, app, &"read".parse()?,
     ///         &AuthorizeOptions::new())?;
-    ///     let url = request.url().to_owned();
-    ///     let parts = request.into_parts();
     ///     sessions.insert(session.to_owned(), Saved {
-    ///         state: parts.state.into_secret(),
-    ///         verifier: parts.verifier.map(PkceVerifier::into_secret),
-    ///         redirect_uri: parts.redirect_uri,
-    ///         scopes: parts.scopes.to_string(),
+    ///         state: request.state().secret().to_owned(),
+    ///         verifier: request.verifier().map(|v| v.secret().to_owned()),
+    ///         redirect_uri: request.redirect_uri().to_owned(),
+    ///         scopes: request.scopes().to_string(),
     ///     });
-    ///     Ok(url) // answer with a 303 to this URL
+    ///     Ok(request.url().to_owned()) // answer with a 303 to this URL
     /// }
     ///
     /// // GET /callback?code=…&state=…: rebuild the request, check the state, exchange.
     /// fn callback(client: &Client, app: &AppCredentials, sessions: &mut HashMap<String, Saved>,
     ///             session: &str, target: &str) -> Result<mastolite::Token, mastolite::Error> {
     ///     let saved = sessions.remove(session).ok_or(mastolite::Error::StateMismatch)?;
-    ///     let request = AuthorizationRequest::from_parts(AuthorizationParts::new(
+    ///     let request = AuthorizationRequest::resume(
     ///         CsrfState::new(saved.state),
     ///         saved.verifier.map(PkceVerifier::new),
     ///         saved.redirect_uri,
     ///         saved.scopes.parse::<Scopes>()?,
-    ///     ));
+    ///     );
     ///     let code = request.parse_callback(target)?;
     ///     request.exchange(client, app, &code)
     /// }
     /// ```
-    pub fn into_parts(self) -> AuthorizationParts {
-        AuthorizationParts {
-            state: self.state,
-            verifier: self.verifier,
-            redirect_uri: self.redirect_uri,
-            scopes: self.scopes,
-        }
-    }
-
-    /// Rebuilds a request from stored [`AuthorizationParts`] (see
-    /// [`into_parts`](Self::into_parts)), to check the callback and exchange the code. Its
-    /// [`url`](Self::url) is empty.
-    ///
-    /// ```
-    /// use mastolite::oauth::{AuthorizationParts, AuthorizationRequest};
-    /// let request = AuthorizationRequest::from_parts(AuthorizationParts::new(
-    ///     mastolite::CsrfState::new("st4te"), None, "https://app.example/cb", "read".parse()?));
-    /// let code = request.parse_callback("https://app.example/cb?code=c0de&state=st4te")?;
-    /// assert_eq!(code.secret(), "c0de");
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
-    pub fn from_parts(parts: AuthorizationParts) -> Self {
+    pub fn resume(
+        state: CsrfState,
+        verifier: Option<PkceVerifier>,
+        redirect_uri: impl Into<String>,
+        scopes: Scopes,
+    ) -> Self {
         AuthorizationRequest {
             url: String::new(),
-            state: parts.state,
-            verifier: parts.verifier,
-            redirect_uri: parts.redirect_uri,
-            scopes: parts.scopes,
+            state,
+            verifier,
+            redirect_uri: redirect_uri.into(),
+            scopes,
         }
     }
 

@@ -1192,34 +1192,34 @@ fn from_json<T: miniserde::Deserialize>(s: &str) -> T {
 }
 
 // ---------------------------------------------------------------------------------------
-// A stateless web app: the parts are stored, the request is rebuilt at the callback
+// A stateless web app: the getters' values are stored, the request is resumed at the callback
 
 #[test]
-fn a_request_rebuilt_from_stored_parts_completes_the_login() {
+fn a_request_resumed_from_stored_values_completes_the_login() {
     let server = MockServer::start();
     let client = client(&server);
     let redirect = "https://app.example/callback";
     let app = app(redirect);
     let request = authorize_read(&client, redirect, None, AuthorizeOptions::new()).unwrap();
     // What the web app keeps in its session store: plain strings, and the request is gone.
-    let parts = request.into_parts();
     let stored = (
-        parts.state.into_secret(),
-        parts.verifier.map(PkceVerifier::into_secret),
-        parts.redirect_uri,
-        parts.scopes.to_string(),
+        request.state().secret().to_owned(),
+        request.verifier().map(|v| v.secret().to_owned()),
+        request.redirect_uri().to_owned(),
+        request.scopes().to_string(),
     );
+    drop(request);
     let (state, verifier, redirect_uri, scope) = stored.clone();
     let verifier = verifier.expect("PKCE by default");
     assert_eq!((redirect_uri.as_str(), scope.as_str()), (redirect, "read"));
 
     // A later request, perhaps in another process: rebuild, check the callback, exchange.
-    let rebuilt = oauth::AuthorizationRequest::from_parts(oauth::AuthorizationParts::new(
+    let rebuilt = oauth::AuthorizationRequest::resume(
         mastolite::CsrfState::new(stored.0),
         stored.1.map(PkceVerifier::new),
         stored.2,
         stored.3.parse().unwrap(),
-    ));
+    );
     assert_eq!(rebuilt.url(), "");
     assert_eq!(rebuilt.scopes(), &scopes("read"));
     assert!(matches!(
