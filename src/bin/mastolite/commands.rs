@@ -6,11 +6,11 @@ use std::path::Path;
 use mastolite::accounts::{self, AccountRef};
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::store::{Store, StoredApp, StoredToken};
-use mastolite::terminal::sanitize;
+use mastolite::terminal::{self, sanitize};
 use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance, output};
 
 use crate::args::{Command, List, Which};
-use crate::views::{self, printable};
+use crate::views;
 use crate::{Ctx, Failure, LOCAL, REJECTED, local, now, one_line};
 
 /// Runs a parsed command.
@@ -118,7 +118,7 @@ fn register(
             return Err(local(format!(
                 "the credentials file {} already holds the app {:?} for {}; give --force to replace it (its tokens are revoked and forgotten)",
                 path.display(),
-                printable(entry.app().map(|a| a.name.as_str()).unwrap_or_default(), 60),
+                terminal::one_line(entry.app().map(|a| a.name.as_str()).unwrap_or_default(), 60),
                 client.origin()
             )));
         }
@@ -136,7 +136,7 @@ fn register(
             return Err(local(format!(
                 "another program stored an app for {} meanwhile; the new one ({}) was not stored",
                 client.origin(),
-                printable(&app.client_id, 200)
+                terminal::one_line(&app.client_id, 200)
             )));
         }
         s.set_app(app.clone());
@@ -147,8 +147,8 @@ fn register(
     } else {
         views::line(&format!(
             "{} (client_id {})",
-            printable(&app.name, 100),
-            printable(&app.client_id, 200)
+            terminal::one_line(&app.name, 100),
+            terminal::one_line(&app.client_id, 200)
         ))
     };
     emitted(out)
@@ -248,7 +248,7 @@ fn token_one(
     } else {
         views::line(&format!(
             "app token stored (scopes: {})",
-            printable(
+            terminal::one_line(
                 &token
                     .scope
                     .as_ref()
@@ -336,7 +336,7 @@ fn login(
     eprintln!(
         "mastolite: logged in{}; the user token is stored in {}",
         name.as_deref()
-            .map(|a| format!(" as {}", printable(a, 100)))
+            .map(|a| format!(" as {}", terminal::one_line(a, 100)))
             .unwrap_or_default(),
         path.display()
     );
@@ -367,14 +367,14 @@ fn verify(ctx: &Ctx, which: Which) -> Result<(), Failure> {
         if ctx.global.json() {
             views::json(&me)
         } else {
-            views::line(&format!("@{}", printable(&me.acct, 200)))
+            views::line(&format!("@{}", terminal::one_line(&me.acct, 200)))
         }
     } else {
         let app = apps::verify_credentials(client, &picked.token)?;
         if ctx.global.json() {
             views::json(&app)
         } else {
-            views::line(&printable(&app.name, 100))
+            views::line(&terminal::one_line(&app.name, 100))
         }
     };
     emitted(out)
@@ -414,11 +414,7 @@ fn logout(ctx: &Ctx, which: Which, local_only: bool) -> Result<(), Failure> {
     let client = ctx.client(&ctx.server(Some(&store))?)?;
     let entry = ctx.entry(&store, &client)?;
     let account = ctx.account();
-    let which = match which {
-        Which::Default if account.is_some() || entry.user_count() > 0 => Which::User,
-        Which::Default => Which::App,
-        w => w,
-    };
+    let which = which.resolve(account.is_some() || entry.user_count() > 0);
     let (stored, name) = if which == Which::User {
         let (name, t) = store.user_entry_for(&client, account.as_deref())?;
         (t.clone(), name.map(str::to_owned))
@@ -502,7 +498,7 @@ fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
             } else {
                 mastolite::store::UNNAMED
             }),
-            printable(&scopes, 300),
+            terminal::one_line(&scopes, 300),
             r.obtained_at
                 .map_or("at an unknown time".to_owned(), views::utc),
         )))?;
@@ -579,8 +575,9 @@ fn print_accounts(
     if let Some(n) = list.limit {
         range = range.limit(n);
     }
-    let mut print =
-        |a: mastolite::Account| emitted(out.item(&a, |a| format!("@{}", printable(&a.acct, 200))));
+    let mut print = |a: mastolite::Account| {
+        emitted(out.item(&a, |a| format!("@{}", terminal::one_line(&a.acct, 200))))
+    };
     if list.all || list.max_items.is_some() {
         let pages = if followers {
             accounts::followers_pages(client, token, id, &range)?
@@ -628,13 +625,13 @@ fn metadata(ctx: &Ctx) -> Result<(), Failure> {
     ];
     for (name, value) in one {
         if let Some(v) = value {
-            lines.push(format!("{name}: {}", printable(v, 300)));
+            lines.push(format!("{name}: {}", terminal::one_line(v, 300)));
         }
     }
     if let Some(v) = &m.scopes_supported {
         lines.push(format!(
             "scopes_supported: {}",
-            printable(&v.to_string(), 2000)
+            terminal::one_line(&v.to_string(), 2000)
         ));
     }
     let many = [
@@ -646,7 +643,10 @@ fn metadata(ctx: &Ctx) -> Result<(), Failure> {
     ];
     for (name, value) in many {
         if let Some(v) = value {
-            lines.push(format!("{name}: {}", printable(&v.join(" "), 2000)));
+            lines.push(format!(
+                "{name}: {}",
+                terminal::one_line(&v.join(" "), 2000)
+            ));
         }
     }
     for l in lines {
@@ -671,9 +671,9 @@ fn account(ctx: &Ctx, who: &str) -> Result<(), Failure> {
     }
     emitted(views::line(&format!(
         "@{} ({}) id {}: {} followers, {} following, {} posts",
-        printable(&a.acct, 200),
-        printable(&a.display_name, 100),
-        printable(a.id.as_str(), 100),
+        terminal::one_line(&a.acct, 200),
+        terminal::one_line(&a.display_name, 100),
+        terminal::one_line(a.id.as_str(), 100),
         a.followers_count,
         a.following_count,
         a.statuses_count
@@ -688,8 +688,8 @@ fn server_instance(ctx: &Ctx) -> Result<(), Failure> {
     }
     emitted(views::line(&format!(
         "{} ({}) {}",
-        printable(i.title().unwrap_or("untitled"), 100),
-        printable(i.domain().unwrap_or(client.origin()), 200),
-        printable(i.version().unwrap_or("unknown version"), 100)
+        terminal::one_line(i.title().unwrap_or("untitled"), 100),
+        terminal::one_line(i.domain().unwrap_or(client.origin()), 200),
+        terminal::one_line(i.version().unwrap_or("unknown version"), 100)
     )))
 }

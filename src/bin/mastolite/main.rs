@@ -231,7 +231,7 @@ impl Ctx {
                 (Some(entry), Some(server)) if entry.origin() != server => {
                     return Err(local(format!(
                         "the account {} is stored for {}, not for {server}",
-                        views::printable(&account, 100),
+                        mastolite::terminal::one_line(&account, 100),
                         entry.origin()
                     )));
                 }
@@ -239,7 +239,7 @@ impl Ctx {
                 (None, None) => {
                     return Err(local(format!(
                         "no account {} is stored (servers: {})",
-                        views::printable(&account, 100),
+                        mastolite::terminal::one_line(&account, 100),
                         origins(store)
                     )));
                 }
@@ -350,11 +350,7 @@ impl Ctx {
         let client = self.client(&self.server(Some(store))?)?;
         let entry = self.entry(store, &client)?;
         let account = self.account();
-        let which = match which {
-            Which::Default if account.is_some() || entry.user_count() > 0 => Which::User,
-            Which::Default => Which::App,
-            w => w,
-        };
+        let which = which.resolve(account.is_some() || entry.user_count() > 0);
         let (name, stored): (Option<&str>, &StoredToken) = if which == Which::User {
             store.user_entry_for(&client, account.as_deref())?
         } else {

@@ -8,12 +8,6 @@ use std::io::Write;
 
 use crate::args::Format;
 
-/// Server-supplied or user-typed text, safe for a terminal on one line: the crate's
-/// [`one_line`](mastolite::terminal::one_line), at most `max` characters.
-pub fn printable(s: &str, max: usize) -> String {
-    mastolite::terminal::one_line(s, max)
-}
-
 /// Writes `text` to stdout and flushes. A closed pipe (`mastolite followers --all | head`)
 /// ends the output quietly; `false` tells the caller to stop.
 fn write(text: &str) -> bool {
@@ -113,13 +107,5 @@ mod tests {
         assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
         assert_eq!(utc(1_900_000_000), "2030-03-17 17:46:40 UTC");
         assert_eq!(utc(-1), "1969-12-31 23:59:59 UTC");
-    }
-
-    #[test]
-    fn printable_strips_control_characters_and_caps() {
-        assert_eq!(printable("a\x1b[2Jb\nc", 10), "a [2Jb c");
-        assert_eq!(printable("a\u{202e}b\u{2066}c\u{9b}d", 10), "a b c d");
-        assert_eq!(printable("abcdef", 3), "abc…");
-        assert_eq!(printable("abc", 3), "abc");
     }
 }
