@@ -125,4 +125,12 @@ mod tests {
             assert!(!is_unsafe(c), "{:x}", c as u32);
         }
     }
+
+    #[test]
+    fn one_line_strips_control_characters_and_caps() {
+        assert_eq!(one_line("a\x1b[2Jb\nc", 10), "a [2Jb c");
+        assert_eq!(one_line("a\u{202e}b\u{2066}c\u{9b}d", 10), "a b c d");
+        assert_eq!(one_line("abcdef", 3), "abc…");
+        assert_eq!(one_line("abc", 3), "abc");
+    }
 }

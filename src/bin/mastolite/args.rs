@@ -64,6 +64,18 @@ pub enum Which {
     Default,
 }
 
+impl Which {
+    /// Resolves `Default`: the user token when an account is named or the server has users,
+    /// else the app token.
+    pub fn resolve(self, user: bool) -> Which {
+        match self {
+            Which::Default if user => Which::User,
+            Which::Default => Which::App,
+            w => w,
+        }
+    }
+}
+
 /// `followers` and `following`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct List {
@@ -924,153 +936,42 @@ mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn usage_errors() {
         let cases: &[(&[&str], &str, Option<&str>)] = &[
             (&[], "no command given", None),
             (&["frobnicate"], "unknown command \"frobnicate\"", None),
-            (
-                &["check", "--frob"],
-                "unknown option --frob for check",
-                Some("check"),
-            ),
+            (&["check", "--frob"], "unknown option --frob for check", Some("check")),
             (&["--frob"], "unknown option --frob", None),
-            (
-                &["token", "--scopes"],
-                "--scopes needs a value (SCOPES)",
-                Some("token"),
-            ),
-            (
-                &["token", "--scopes", "--json"],
-                "--scopes needs a value",
-                Some("token"),
-            ),
-            (
-                &["check", "--json=yes"],
-                "--json takes no value",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout", "0"],
-                "--timeout takes a number",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout", "nan"],
-                "--timeout takes a number",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout", "-1"],
-                "--timeout takes a number",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout", "1e3"],
-                "--timeout takes a number",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout", "2.5000"],
-                "--timeout takes a number",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout", "86400.001"],
-                "--timeout takes a number",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout", "."],
-                "--timeout takes a number",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout", "1.2.3"],
-                "--timeout takes a number",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout", " "],
-                "--timeout takes a number",
-                Some("check"),
-            ),
-            (
-                &["check", "--timeout"],
-                "--timeout needs a value (SECONDS)",
-                Some("check"),
-            ),
-            (
-                &["followers"],
-                "followers needs an account id or handle",
-                Some("followers"),
-            ),
-            (
-                &["followers", "1", "2"],
-                "takes 1 argument(s)",
-                Some("followers"),
-            ),
-            (
-                &["followers", "1", "--limit", "0"],
-                "--limit takes a whole number",
-                Some("followers"),
-            ),
-            (
-                &["following", "1", "--max-items", "x"],
-                "--max-items takes a whole number",
-                Some("following"),
-            ),
-            (
-                &["token", "SECRET-TOKEN"],
-                "token takes 0 argument(s)",
-                Some("token"),
-            ),
-            (
-                &["verify", "--app", "--user"],
-                "exclude each other",
-                Some("verify"),
-            ),
-            (
-                &["token", "--scopes", "a", "--scopes", "b"],
-                "--scopes is given twice",
-                Some("token"),
-            ),
+            (&["token", "--scopes"], "--scopes needs a value (SCOPES)", Some("token")),
+            (&["token", "--scopes", "--json"], "--scopes needs a value", Some("token")),
+            (&["check", "--json=yes"], "--json takes no value", Some("check")),
+            (&["check", "--timeout", "0"], "--timeout takes a number", Some("check")),
+            (&["check", "--timeout", "nan"], "--timeout takes a number", Some("check")),
+            (&["check", "--timeout", "-1"], "--timeout takes a number", Some("check")),
+            (&["check", "--timeout", "1e3"], "--timeout takes a number", Some("check")),
+            (&["check", "--timeout", "2.5000"], "--timeout takes a number", Some("check")),
+            (&["check", "--timeout", "86400.001"], "--timeout takes a number", Some("check")),
+            (&["check", "--timeout", "."], "--timeout takes a number", Some("check")),
+            (&["check", "--timeout", "1.2.3"], "--timeout takes a number", Some("check")),
+            (&["check", "--timeout", " "], "--timeout takes a number", Some("check")),
+            (&["check", "--timeout"], "--timeout needs a value (SECONDS)", Some("check")),
+            (&["followers"], "followers needs an account id or handle", Some("followers")),
+            (&["followers", "1", "2"], "takes 1 argument(s)", Some("followers")),
+            (&["followers", "1", "--limit", "0"], "--limit takes a whole number", Some("followers")),
+            (&["following", "1", "--max-items", "x"], "--max-items takes a whole number", Some("following")),
+            (&["token", "SECRET-TOKEN"], "token takes 0 argument(s)", Some("token")),
+            (&["verify", "--app", "--user"], "exclude each other", Some("verify")),
+            (&["token", "--scopes", "a", "--scopes", "b"], "--scopes is given twice", Some("token")),
             (&["--server", ""], "--server needs a non-empty value", None),
-            (
-                &["--account", " "],
-                "--account needs a non-empty value",
-                None,
-            ),
-            (
-                &["accounts", "--format", "xml"],
-                "--format takes text, json, jsonl or prometheus",
-                Some("accounts"),
-            ),
-            (
-                &["check", "--all", "--jobs", "0"],
-                "--jobs takes a whole number",
-                Some("check"),
-            ),
-            (
-                &["logout", "--app", "--user"],
-                "exclude each other",
-                Some("logout"),
-            ),
-            (
-                &["check", "--format", "yaml"],
-                "--format takes text, json, jsonl or prometheus, not \"yaml\"",
-                Some("check"),
-            ),
-            (
-                &["followers", "1", "--format", "prometheus"],
-                "--format prometheus is only for check",
-                Some("followers"),
-            ),
+            (&["--account", " "], "--account needs a non-empty value", None),
+            (&["accounts", "--format", "xml"], "--format takes text, json, jsonl or prometheus", Some("accounts")),
+            (&["check", "--all", "--jobs", "0"], "--jobs takes a whole number", Some("check")),
+            (&["logout", "--app", "--user"], "exclude each other", Some("logout")),
+            (&["check", "--format", "yaml"], "--format takes text, json, jsonl or prometheus, not \"yaml\"", Some("check")),
+            (&["followers", "1", "--format", "prometheus"], "--format prometheus is only for check", Some("followers")),
             (&["help", "nope"], "no command \"nope\"", None),
-            (
-                &["check", "--jobs", "2"],
-                "--jobs goes with --all",
-                Some("check"),
-            ),
+            (&["check", "--jobs", "2"], "--jobs goes with --all", Some("check")),
         ];
         for (args, words, command) in cases {
             let e = run(args).expect_err(&format!("{args:?}"));

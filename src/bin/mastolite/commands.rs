@@ -407,11 +407,7 @@ fn logout(ctx: &Ctx, which: Which, local_only: bool) -> Result<(), Failure> {
     let client = ctx.client(&ctx.server(Some(&store))?)?;
     let entry = ctx.entry(&store, &client)?;
     let account = ctx.account();
-    let which = match which {
-        Which::Default if account.is_some() || entry.user_count() > 0 => Which::User,
-        Which::Default => Which::App,
-        w => w,
-    };
+    let which = which.resolve(account.is_some() || entry.user_count() > 0);
     let (stored, name) = if which == Which::User {
         let (name, t) = store.user_entry_for(&client, account.as_deref())?;
         (t.clone(), name.map(str::to_owned))

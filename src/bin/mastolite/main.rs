@@ -339,11 +339,7 @@ impl Ctx {
         let client = self.client(&self.server(Some(store))?)?;
         let entry = self.entry(store, &client)?;
         let account = self.account();
-        let which = match which {
-            Which::Default if account.is_some() || entry.user_count() > 0 => Which::User,
-            Which::Default => Which::App,
-            w => w,
-        };
+        let which = which.resolve(account.is_some() || entry.user_count() > 0);
         let (name, stored): (Option<&str>, &StoredToken) = if which == Which::User {
             store.user_entry_for(&client, account.as_deref())?
         } else {
