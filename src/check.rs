@@ -656,33 +656,25 @@ fn redact(text: &str, secret: &str) -> String {
     crate::terminal::sanitize(&text).into_owned()
 }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for Kind {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
+/// Both enums encode as their names (`"app"`, `"rejected"`) under each enabled backend.
+macro_rules! serialize_as_str {
+    ($($t:ty),*) => {$(
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for Outcome {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
+        #[cfg(feature = "miniserde")]
+        impl miniserde::Serialize for $t {
+            fn begin(&self) -> miniserde::ser::Fragment<'_> {
+                miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(self.as_str()))
+            }
+        }
+    )*};
 }
-
-#[cfg(feature = "miniserde")]
-impl miniserde::Serialize for Kind {
-    fn begin(&self) -> miniserde::ser::Fragment<'_> {
-        miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(self.as_str()))
-    }
-}
-
-#[cfg(feature = "miniserde")]
-impl miniserde::Serialize for Outcome {
-    fn begin(&self) -> miniserde::ser::Fragment<'_> {
-        miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(self.as_str()))
-    }
-}
+serialize_as_str!(Kind, Outcome);
 
 crate::json::encodable!(Report);
 

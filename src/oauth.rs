@@ -23,6 +23,16 @@ use crate::secret::{AccessToken, AuthorizationCode, CsrfState, PkceVerifier};
 pub use crate::entities::OOB;
 
 const TOKEN_EP: &str = "POST /oauth/token";
+
+/// Refuses an empty scope list before a token or an authorize URL asks for it.
+fn some_scope(scopes: &Scopes) -> Result<(), Error> {
+    if scopes.is_empty() {
+        return Err(Error::invalid(
+            "ask for at least one scope: the server's default fails for apps without `read`",
+        ));
+    }
+    Ok(())
+}
 const REVOKE_EP: &str = "POST /oauth/revoke";
 const METADATA_EP: &str = "GET /.well-known/oauth-authorization-server";
 const USERINFO_EP: &str = "GET /oauth/userinfo";
@@ -58,11 +68,7 @@ pub fn client_credentials(
     app: &AppCredentials,
     scopes: &Scopes,
 ) -> Result<Token, Error> {
-    if scopes.is_empty() {
-        return Err(Error::invalid(
-            "ask for at least one scope: the server's default fails for apps without `read`",
-        ));
-    }
+    some_scope(scopes)?;
     let scope = scopes.to_string();
     token_request(
         client,
@@ -562,11 +568,7 @@ pub fn authorization_request(
     requested: &Scopes,
     options: &AuthorizeOptions,
 ) -> Result<AuthorizationRequest, Error> {
-    if requested.is_empty() {
-        return Err(Error::invalid(
-            "ask for at least one scope: the server's default fails for apps without `read`",
-        ));
-    }
+    some_scope(requested)?;
     if let Some(registered) = &options.registered {
         let missing = requested.literal_difference(registered);
         if !missing.is_empty() {

@@ -315,6 +315,14 @@ impl ServerEntry {
         &self.origin
     }
 
+    /// [`Missing`](StoreErrorKind::Missing): this server holds no `what` (an app, an app token).
+    fn missing(&self, what: &str) -> StoreError {
+        StoreError::new(
+            StoreErrorKind::Missing,
+            format!("no {what} is stored for {}", self.origin),
+        )
+    }
+
     /// The registered app.
     pub fn app(&self) -> Option<&StoredApp> {
         self.app.as_ref()
@@ -450,12 +458,7 @@ impl Store {
     /// [`Missing`](StoreErrorKind::Missing) (no app registered there).
     pub fn app_credentials_for(&self, client: &Client) -> Result<AppCredentials, StoreError> {
         let entry = self.server_for(client)?;
-        let app = entry.app.as_ref().ok_or_else(|| {
-            StoreError::new(
-                StoreErrorKind::Missing,
-                format!("no app is stored for {}", entry.origin),
-            )
-        })?;
+        let app = entry.app.as_ref().ok_or_else(|| entry.missing("app"))?;
         app.credentials_for(client)
     }
 
@@ -474,12 +477,10 @@ impl Store {
     /// ```
     pub fn app_token_for(&self, client: &Client) -> Result<&AccessToken, StoreError> {
         let entry = self.server_for(client)?;
-        let token = entry.app_token.as_ref().ok_or_else(|| {
-            StoreError::new(
-                StoreErrorKind::Missing,
-                format!("no app token is stored for {}", entry.origin),
-            )
-        })?;
+        let token = entry
+            .app_token
+            .as_ref()
+            .ok_or_else(|| entry.missing("app token"))?;
         token.access_token_for(client)
     }
 
