@@ -35,46 +35,10 @@ use crate::error::Error;
 use crate::secret::AccessToken;
 use crate::store::Store;
 
+pub use crate::kind::Kind;
+
 /// The number of threads [`Checker::check_all`] uses unless told otherwise.
 pub const DEFAULT_JOBS: usize = 8;
-
-/// Whether a token is an app token (client credentials) or a user token.
-///
-/// Shown as `app` or `user`, and ordered apps first.
-///
-/// ```
-/// use mastolite::check::Kind;
-/// assert_eq!(Kind::User.to_string(), "user");
-/// assert!(Kind::App < Kind::User);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Kind {
-    /// An app token.
-    App,
-    /// A user token.
-    User,
-}
-
-impl Kind {
-    /// `"app"` or `"user"`.
-    ///
-    /// ```
-    /// assert_eq!(mastolite::check::Kind::App.as_str(), "app");
-    /// ```
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Kind::App => "app",
-            Kind::User => "user",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// What a check found.
 ///
@@ -656,25 +620,7 @@ fn redact(text: &str, secret: &str) -> String {
     crate::terminal::sanitize(&text).into_owned()
 }
 
-/// Both enums encode as their names (`"app"`, `"rejected"`) under each enabled backend.
-macro_rules! serialize_as_str {
-    ($($t:ty),*) => {$(
-        #[cfg(feature = "serde")]
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        #[cfg(feature = "miniserde")]
-        impl miniserde::Serialize for $t {
-            fn begin(&self) -> miniserde::ser::Fragment<'_> {
-                miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(self.as_str()))
-            }
-        }
-    )*};
-}
-serialize_as_str!(Kind, Outcome);
+crate::json::serialize_as_str!(Outcome);
 
 crate::json::encodable!(Report);
 

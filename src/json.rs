@@ -68,6 +68,27 @@ macro_rules! encodable {
 }
 pub(crate) use encodable;
 
+/// Encodes a fieldless enum as its `as_str()` name (`"app"`, `"rejected"`) under each enabled
+/// backend.
+macro_rules! serialize_as_str {
+    ($($t:ty),*) => {$(
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "miniserde")]
+        impl miniserde::Serialize for $t {
+            fn begin(&self) -> miniserde::ser::Fragment<'_> {
+                miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(self.as_str()))
+            }
+        }
+    )*};
+}
+pub(crate) use serialize_as_str;
+
 impl<T: Encode> sealed::Sealed for [T] {}
 impl<T: Encode> Encode for [T] {}
 impl<T: Encode> sealed::Sealed for Vec<T> {}

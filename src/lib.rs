@@ -14,6 +14,7 @@ pub mod entities;
 mod error;
 pub mod instance;
 mod json;
+mod kind;
 pub mod oauth;
 mod origin;
 mod output;

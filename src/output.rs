@@ -9,7 +9,7 @@
 //! ```
 //! use mastolite::cli_support::output::TokenView;
 //! let token = mastolite::Token::new(mastolite::AccessToken::new("SECRET"));
-//! let json = mastolite::cli_support::to_json(&TokenView::new("app", &token, None));
+//! let json = mastolite::cli_support::to_json(&TokenView::new(mastolite::check::Kind::App, &token, None));
 //! assert_eq!(
 //!     json,
 //!     r#"{"kind":"app","token_type":"Bearer","scope":null,"created_at":null,"expires_in":null,"acct":null}"#
@@ -19,6 +19,7 @@
 
 use crate::Token;
 use crate::instance::Instance;
+use crate::kind::Kind;
 use crate::store::StoredApp;
 
 /// A registered app, without its client secret.
@@ -65,16 +66,16 @@ impl From<&StoredApp> for AppView {
 ///
 /// ```
 /// let token = mastolite::Token::new(mastolite::AccessToken::new("SECRET"));
-/// let view = mastolite::cli_support::output::TokenView::new("user", &token, Some("alice".into()));
-/// assert_eq!(view.kind, "user");
+/// let view = mastolite::cli_support::output::TokenView::new(mastolite::check::Kind::User, &token, Some("alice".into()));
+/// assert_eq!(view.kind, mastolite::check::Kind::User);
 /// assert_eq!(view.token_type.as_deref(), Some("Bearer"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
 pub struct TokenView {
-    /// `app` or `user`.
-    pub kind: String,
+    /// An app or a user token; encoded as `app` or `user`.
+    pub kind: Kind,
     /// `Bearer`, as the server wrote it.
     pub token_type: Option<String>,
     /// The granted scopes, space-separated.
@@ -89,9 +90,9 @@ pub struct TokenView {
 
 impl TokenView {
     /// The view of `token`, of the given kind (`app` or `user`), and its account if known.
-    pub fn new(kind: &str, token: &Token, acct: Option<String>) -> Self {
+    pub fn new(kind: Kind, token: &Token, acct: Option<String>) -> Self {
         TokenView {
-            kind: kind.to_owned(),
+            kind,
             token_type: token.token_type.clone(),
             scope: token.scope.as_ref().map(ToString::to_string),
             created_at: token.created_at,

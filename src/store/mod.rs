@@ -38,6 +38,7 @@
 mod file;
 mod fs;
 
+use crate::kind::Kind;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -663,9 +664,9 @@ impl Store {
     /// ```
     pub fn list(&self) -> Vec<Credential> {
         let row =
-            |e: &ServerEntry, kind: &str, account: Option<&str>, t: &StoredToken| Credential {
+            |e: &ServerEntry, kind: Kind, account: Option<&str>, t: &StoredToken| Credential {
                 server: e.origin.clone(),
-                kind: kind.to_owned(),
+                kind,
                 account: account.map(str::to_owned),
                 scopes: t
                     .scope
@@ -679,8 +680,8 @@ impl Store {
             };
         let mut out = Vec::new();
         for e in self.servers.values() {
-            out.extend(e.app_token.iter().map(|t| row(e, "app", None, t)));
-            out.extend(e.users().map(|(name, t)| row(e, "user", name, t)));
+            out.extend(e.app_token.iter().map(|t| row(e, Kind::App, None, t)));
+            out.extend(e.users().map(|(name, t)| row(e, Kind::User, name, t)));
         }
         out
     }
@@ -751,8 +752,8 @@ impl Store {
 pub struct Credential {
     /// The server's origin.
     pub server: String,
-    /// `app` or `user`.
-    pub kind: String,
+    /// An app or a user token; encoded as `app` or `user`.
+    pub kind: Kind,
     /// The account of a user token (`None` for app tokens and an unnamed user token).
     pub account: Option<String>,
     /// The granted scopes.

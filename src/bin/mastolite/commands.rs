@@ -4,6 +4,7 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 
 use mastolite::accounts::{self, AccountRef};
+use mastolite::check::Kind;
 use mastolite::cli_support::output;
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::store::{Store, StoredApp, StoredToken};
@@ -246,7 +247,7 @@ fn token_one(
         Ok(())
     })?;
     let out = if ctx.global.json() {
-        views::json(&output::TokenView::new("app", &token, None))
+        views::json(&output::TokenView::new(Kind::App, &token, None))
     } else {
         views::line(&format!(
             "app token stored (scopes: {})",
@@ -343,7 +344,11 @@ fn login(
         path.display()
     );
     if ctx.global.json() {
-        emitted(views::json(&output::TokenView::new("user", &token, name)))?;
+        emitted(views::json(&output::TokenView::new(
+            Kind::User,
+            &token,
+            name,
+        )))?;
     }
     Ok(())
 }
@@ -486,7 +491,7 @@ fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
             "{} {} {} scopes: {}; obtained {}; {expiry}",
             r.server,
             r.kind,
-            r.account.as_deref().unwrap_or(if r.kind == "app" {
+            r.account.as_deref().unwrap_or(if r.kind == Kind::App {
                 "-"
             } else {
                 mastolite::store::UNNAMED

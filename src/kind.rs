@@ -1,0 +1,44 @@
+//! Whether a token is an app token or a user token: a bottom-layer type that the store, the
+//! checks and the CLI's records share. Public as [`check::Kind`](crate::check::Kind).
+
+use std::fmt;
+
+/// Whether a token is an app token (client credentials) or a user token.
+///
+/// Shown as `app` or `user`, and ordered apps first.
+///
+/// ```
+/// use mastolite::check::Kind;
+/// assert_eq!(Kind::User.to_string(), "user");
+/// assert!(Kind::App < Kind::User);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// An app token.
+    App,
+    /// A user token.
+    User,
+}
+
+impl Kind {
+    /// `"app"` or `"user"`.
+    ///
+    /// ```
+    /// assert_eq!(mastolite::check::Kind::App.as_str(), "app");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::App => "app",
+            Kind::User => "user",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+crate::json::serialize_as_str!(Kind);
