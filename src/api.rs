@@ -62,7 +62,7 @@ use std::fmt;
 use crate::client::{Client, Reply, Request};
 use crate::encode;
 use crate::error::{Endpoint, Error};
-use crate::pagination::{Links, Walk};
+use crate::pagination::{Links, Walk, links_of};
 use crate::ratelimit::RateLimit;
 use crate::secret::AccessToken;
 
@@ -136,7 +136,7 @@ pub fn get(
 ) -> Result<Response, Error> {
     let (endpoint, target) = target("GET", path, query)?;
     let reply = client.send(&Request::get(endpoint, target, token))?;
-    let links = links(&reply);
+    let links = links_of(&reply);
     Ok(Response::of(reply, links))
 }
 
@@ -182,7 +182,7 @@ fn post(
     req.token = Some(token);
     req.idempotency_key = idempotency_key;
     let reply = client.send(&req)?;
-    let links = links(&reply);
+    let links = links_of(&reply);
     Ok(Response::of(reply, links))
 }
 
@@ -242,14 +242,6 @@ impl Iterator for Pages<'_> {
 }
 
 impl std::iter::FusedIterator for Pages<'_> {}
-
-fn links(reply: &Reply<'_>) -> Links {
-    reply
-        .link
-        .as_deref()
-        .map(crate::pagination::parse_link_header)
-        .unwrap_or_default()
-}
 
 /// The label errors name (`GET /api/v1/notifications`) and the path with its query. The path
 /// must start with `/`, so that it can only name a resource of the client's own origin.

@@ -332,6 +332,15 @@ fn skip_element(s: &str) -> Option<&str> {
     None
 }
 
+/// The `next` and `prev` links of an answer's `Link` header (none when it has no header).
+pub(crate) fn links_of(reply: &Reply<'_>) -> Links {
+    reply
+        .link
+        .as_deref()
+        .map(parse_link_header)
+        .unwrap_or_default()
+}
+
 /// Fetches one page and reads its links.
 pub(crate) fn fetch_page<T: crate::json::Decode>(
     client: &Client,
@@ -340,11 +349,7 @@ pub(crate) fn fetch_page<T: crate::json::Decode>(
 ) -> Result<Page<T>, Error> {
     let reply = client.send(req)?;
     let items: Vec<T> = decode(&reply, target, false)?;
-    let links = reply
-        .link
-        .as_deref()
-        .map(parse_link_header)
-        .unwrap_or_default();
+    let links = links_of(&reply);
     Ok(Page {
         items,
         next: links.next,
@@ -504,11 +509,7 @@ impl<'a> Walk<'a> {
         }
         match self.client.send(&req) {
             Ok(reply) => {
-                let links = reply
-                    .link
-                    .as_deref()
-                    .map(parse_link_header)
-                    .unwrap_or_default();
+                let links = links_of(&reply);
                 self.next = links.next.clone();
                 if self.next.is_none() {
                     self.done = true;
