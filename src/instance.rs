@@ -17,55 +17,74 @@ const V1_EP: &str = "GET /api/v1/instance";
 /// The server's name, software version, contact and limits, from `/api/v2/instance` or, on
 /// older servers, `/api/v1/instance`.
 ///
-/// Every accessor returns `None` when the server did not say. Empty strings count as not said.
+/// Every field is `None` when the server did not say; empty strings count as not said.
+/// [`Default`] gives an instance with nothing known, as if `/api/v2/instance` answered: set
+/// the fields a test needs on it.
 ///
 /// ```no_run
 /// # let client = mastolite::Client::new("https://mastodon.example")?;
 /// let server = mastolite::instance::get(&client, None)?;
 /// println!(
 ///     "{} ({}) runs {}",
-///     server.title().unwrap_or("?"),
-///     server.domain().unwrap_or("?"),
-///     server.version().unwrap_or("an unknown version"),
+///     server.title.as_deref().unwrap_or("?"),
+///     server.domain.as_deref().unwrap_or("?"),
+///     server.version.as_deref().unwrap_or("an unknown version"),
 /// );
-/// if let Some(n) = server.max_characters() {
+/// if let Some(n) = server.max_characters {
 ///     println!("posts up to {n} characters");
 /// }
 /// # Ok::<(), mastolite::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
+#[non_exhaustive]
 pub struct Instance {
-    api_version: u8,
-    domain: Option<String>,
-    title: Option<String>,
-    version: Option<String>,
-    source_url: Option<String>,
-    contact_email: Option<String>,
-    contact_account: Option<ContactAccount>,
-    streaming_url: Option<String>,
-    vapid_public_key: Option<String>,
-    max_characters: Option<u64>,
-    max_featured_tags: Option<u64>,
-    max_pinned_statuses: Option<u64>,
-    max_profile_fields: Option<u64>,
+    /// Which endpoint answered: 2 for `/api/v2/instance`, 1 for `/api/v1/instance`.
+    pub api_version: u8,
+    /// The server's domain (v2 `domain`; v1 `uri`, with the scheme that Pleroma and Akkoma
+    /// put there removed).
+    pub domain: Option<String>,
+    /// The server's name.
+    pub title: Option<String>,
+    /// The software version as the server gives it: `4.5.0`, `0.17.0 git-abc123` on
+    /// GoToSocial, `2.7.2 (compatible; Pleroma 2.5.0)` on Pleroma and Akkoma.
+    pub version: Option<String>,
+    /// The source code of the server's software (v2 only).
+    pub source_url: Option<String>,
+    /// The staff's e-mail address.
+    pub contact_email: Option<String>,
+    /// The account to contact about the server.
+    pub contact_account: Option<ContactAccount>,
+    /// The streaming API's address (v2 `configuration.urls.streaming`, v1
+    /// `urls.streaming_api`).
+    pub streaming_url: Option<String>,
+    /// The server's VAPID public key for Web Push (v2 `configuration.vapid.public_key`,
+    /// Pleroma's `pleroma.vapid_public_key`).
+    pub vapid_public_key: Option<String>,
+    /// The longest post, in characters (`configuration.statuses.max_characters`, or
+    /// Pleroma's `max_toot_chars`).
+    pub max_characters: Option<u64>,
+    /// How many hashtags a profile may feature (`configuration.accounts.max_featured_tags`).
+    pub max_featured_tags: Option<u64>,
+    /// How many posts a profile may pin (`configuration.accounts.max_pinned_statuses`).
+    pub max_pinned_statuses: Option<u64>,
+    /// How many metadata fields a profile may have
+    /// (`configuration.accounts.max_profile_fields`, or Pleroma's
+    /// `pleroma.metadata.fields_limits.max_fields`).
+    pub max_profile_fields: Option<u64>,
 }
 
-impl Instance {
-    /// An instance with nothing known (every accessor returns `None`) as if `/api/v2/instance`
-    /// answered: for tests of code that takes an [`Instance`]. Add what the test needs with
-    /// the `with_*` methods.
+impl Default for Instance {
+    /// Nothing known, as if `/api/v2/instance` answered.
     ///
     /// ```
-    /// use mastolite::Instance;
-    /// let server = Instance::new()
-    ///     .with_domain("social.example")
-    ///     .with_version("4.5.0")
-    ///     .with_max_characters(500);
-    /// assert_eq!(server.domain(), Some("social.example"));
-    /// assert_eq!(server.max_characters(), Some(500));
-    /// assert_eq!(server.title(), None);
+    /// let mut server = mastolite::Instance::default();
+    /// server.domain = Some("social.example".to_owned());
+    /// server.max_characters = Some(500);
+    /// assert_eq!((server.api_version, server.title), (2, None));
     /// ```
-    pub fn new() -> Self {
+    fn default() -> Self {
         Instance {
             api_version: 2,
             domain: None,
@@ -81,219 +100,6 @@ impl Instance {
             max_pinned_statuses: None,
             max_profile_fields: None,
         }
-    }
-
-    /// Which endpoint answered: 2 for `/api/v2/instance`, 1 for `/api/v1/instance`.
-    ///
-    /// ```
-    /// assert_eq!(mastolite::Instance::new().with_api_version(1).api_version(), 1);
-    /// ```
-    pub fn api_version(&self) -> u8 {
-        self.api_version
-    }
-    /// The same instance, as if this endpoint version answered (1 or 2).
-    ///
-    /// ```
-    /// assert_eq!(mastolite::Instance::new().api_version(), 2);
-    /// ```
-    #[must_use]
-    pub fn with_api_version(mut self, version: u8) -> Self {
-        self.api_version = version;
-        self
-    }
-    /// The server's domain (v2 `domain`; v1 `uri`, with the scheme that Pleroma and Akkoma
-    /// put there removed).
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_domain("social.example");
-    /// assert_eq!(server.domain(), Some("social.example"));
-    /// ```
-    pub fn domain(&self) -> Option<&str> {
-        self.domain.as_deref()
-    }
-    /// The same instance with [`domain`](Self::domain) set.
-    #[must_use]
-    pub fn with_domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-    /// The server's name.
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_title("Social");
-    /// assert_eq!(server.title(), Some("Social"));
-    /// ```
-    pub fn title(&self) -> Option<&str> {
-        self.title.as_deref()
-    }
-    /// The same instance with [`title`](Self::title) set.
-    #[must_use]
-    pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-    /// The software version as the server gives it: `4.5.0`, `0.17.0 git-abc123` on
-    /// GoToSocial, `2.7.2 (compatible; Pleroma 2.5.0)` on Pleroma and Akkoma.
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_version("4.5.0");
-    /// assert_eq!(server.version(), Some("4.5.0"));
-    /// ```
-    pub fn version(&self) -> Option<&str> {
-        self.version.as_deref()
-    }
-    /// The same instance with [`version`](Self::version) set.
-    #[must_use]
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// The source code of the server's software (v2 only).
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_source_url("https://github.com/mastodon/mastodon");
-    /// assert_eq!(server.source_url(), Some("https://github.com/mastodon/mastodon"));
-    /// ```
-    pub fn source_url(&self) -> Option<&str> {
-        self.source_url.as_deref()
-    }
-    /// The same instance with [`source_url`](Self::source_url) set.
-    #[must_use]
-    pub fn with_source_url(mut self, source_url: impl Into<String>) -> Self {
-        self.source_url = Some(source_url.into());
-        self
-    }
-    /// The staff's e-mail address.
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_contact_email("admin@social.example");
-    /// assert_eq!(server.contact_email(), Some("admin@social.example"));
-    /// ```
-    pub fn contact_email(&self) -> Option<&str> {
-        self.contact_email.as_deref()
-    }
-    /// The same instance with [`contact_email`](Self::contact_email) set.
-    #[must_use]
-    pub fn with_contact_email(mut self, contact_email: impl Into<String>) -> Self {
-        self.contact_email = Some(contact_email.into());
-        self
-    }
-    /// The account to contact about the server.
-    ///
-    /// ```
-    /// use mastolite::{instance::ContactAccount, Instance};
-    /// let server = Instance::new().with_contact_account(ContactAccount::new("admin"));
-    /// assert_eq!(server.contact_account().unwrap().acct.as_deref(), Some("admin"));
-    /// ```
-    pub fn contact_account(&self) -> Option<&ContactAccount> {
-        self.contact_account.as_ref()
-    }
-    /// The same instance with [`contact_account`](Self::contact_account) set.
-    #[must_use]
-    pub fn with_contact_account(mut self, contact_account: ContactAccount) -> Self {
-        self.contact_account = Some(contact_account);
-        self
-    }
-    /// The streaming API's address (v2 `configuration.urls.streaming`, v1
-    /// `urls.streaming_api`).
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_streaming_url("wss://social.example");
-    /// assert_eq!(server.streaming_url(), Some("wss://social.example"));
-    /// ```
-    pub fn streaming_url(&self) -> Option<&str> {
-        self.streaming_url.as_deref()
-    }
-    /// The same instance with [`streaming_url`](Self::streaming_url) set.
-    #[must_use]
-    pub fn with_streaming_url(mut self, streaming_url: impl Into<String>) -> Self {
-        self.streaming_url = Some(streaming_url.into());
-        self
-    }
-    /// The server's VAPID public key for Web Push (v2 `configuration.vapid.public_key`,
-    /// Pleroma's `pleroma.vapid_public_key`).
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_vapid_public_key("BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M=");
-    /// assert_eq!(server.vapid_public_key(), Some("BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M="));
-    /// ```
-    pub fn vapid_public_key(&self) -> Option<&str> {
-        self.vapid_public_key.as_deref()
-    }
-    /// The same instance with [`vapid_public_key`](Self::vapid_public_key) set.
-    #[must_use]
-    pub fn with_vapid_public_key(mut self, vapid_public_key: impl Into<String>) -> Self {
-        self.vapid_public_key = Some(vapid_public_key.into());
-        self
-    }
-    /// The longest post, in characters (`configuration.statuses.max_characters`, or
-    /// Pleroma's `max_toot_chars`).
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_max_characters(5);
-    /// assert_eq!(server.max_characters(), Some(5));
-    /// ```
-    pub fn max_characters(&self) -> Option<u64> {
-        self.max_characters
-    }
-    /// The same instance with [`max_characters`](Self::max_characters) set.
-    #[must_use]
-    pub fn with_max_characters(mut self, max_characters: u64) -> Self {
-        self.max_characters = Some(max_characters);
-        self
-    }
-    /// How many hashtags a profile may feature (`configuration.accounts.max_featured_tags`).
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_max_featured_tags(5);
-    /// assert_eq!(server.max_featured_tags(), Some(5));
-    /// ```
-    pub fn max_featured_tags(&self) -> Option<u64> {
-        self.max_featured_tags
-    }
-    /// The same instance with [`max_featured_tags`](Self::max_featured_tags) set.
-    #[must_use]
-    pub fn with_max_featured_tags(mut self, max_featured_tags: u64) -> Self {
-        self.max_featured_tags = Some(max_featured_tags);
-        self
-    }
-    /// How many posts a profile may pin (`configuration.accounts.max_pinned_statuses`).
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_max_pinned_statuses(5);
-    /// assert_eq!(server.max_pinned_statuses(), Some(5));
-    /// ```
-    pub fn max_pinned_statuses(&self) -> Option<u64> {
-        self.max_pinned_statuses
-    }
-    /// The same instance with [`max_pinned_statuses`](Self::max_pinned_statuses) set.
-    #[must_use]
-    pub fn with_max_pinned_statuses(mut self, max_pinned_statuses: u64) -> Self {
-        self.max_pinned_statuses = Some(max_pinned_statuses);
-        self
-    }
-    /// How many metadata fields a profile may have
-    /// (`configuration.accounts.max_profile_fields`, or Pleroma's
-    /// `pleroma.metadata.fields_limits.max_fields`).
-    ///
-    /// ```
-    /// let server = mastolite::Instance::new().with_max_profile_fields(5);
-    /// assert_eq!(server.max_profile_fields(), Some(5));
-    /// ```
-    pub fn max_profile_fields(&self) -> Option<u64> {
-        self.max_profile_fields
-    }
-    /// The same instance with [`max_profile_fields`](Self::max_profile_fields) set.
-    #[must_use]
-    pub fn with_max_profile_fields(mut self, max_profile_fields: u64) -> Self {
-        self.max_profile_fields = Some(max_profile_fields);
-        self
-    }
-}
-
-impl Default for Instance {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -334,11 +140,8 @@ impl ContactAccount {
     /// ```
     pub fn new(acct: impl Into<String>) -> Self {
         ContactAccount {
-            id: None,
-            username: None,
             acct: Some(acct.into()),
-            display_name: None,
-            url: None,
+            ..Default::default()
         }
     }
 }
@@ -498,7 +301,11 @@ impl From<V1> for Instance {
 /// ```no_run
 /// # let client = mastolite::Client::new("https://mastodon.example")?;
 /// let server = mastolite::instance::get(&client, None)?;
-/// println!("{} {}", server.domain().unwrap_or("?"), server.version().unwrap_or("?"));
+/// println!(
+///     "{} {}",
+///     server.domain.as_deref().unwrap_or("?"),
+///     server.version.as_deref().unwrap_or("?")
+/// );
 /// # Ok::<(), mastolite::Error>(())
 /// ```
 ///
@@ -537,12 +344,12 @@ mod tests {
             pleroma: None,
         };
         let i = Instance::from(v1("https://pleroma.example/"));
-        assert_eq!(i.domain(), Some("pleroma.example"));
-        assert_eq!(i.contact_email(), None, "empty means not given");
-        assert_eq!(i.max_characters(), None, "negative means not given");
-        assert_eq!(i.api_version(), 1);
+        assert_eq!(i.domain.as_deref(), Some("pleroma.example"));
+        assert_eq!(i.contact_email, None, "empty means not given");
+        assert_eq!(i.max_characters, None, "negative means not given");
+        assert_eq!(i.api_version, 1);
         assert_eq!(
-            Instance::from(v1("mastodon.example")).domain(),
+            Instance::from(v1("mastodon.example")).domain.as_deref(),
             Some("mastodon.example")
         );
     }

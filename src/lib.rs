@@ -45,9 +45,7 @@ pub use oauth::OOB;
 pub use pagination::{Items, Page, Pages, Range};
 pub use ratelimit::RateLimit;
 pub use scopes::Scopes;
-pub use secret::{
-    AccessToken, AuthorizationCode, ClientSecret, CsrfState, PkceVerifier, RefreshToken,
-};
+pub use secret::{AccessToken, AuthorizationCode, ClientSecret, CsrfState, PkceVerifier};
 pub use store_error::StoreError;
 /// What the `mastolite` binary needs from the library and the library's users do not: the
 /// records the CLI prints, and their encoding with the compiled-in JSON backend.

@@ -409,8 +409,8 @@ impl AuthorizationRequest {
     /// ```no_run
     /// # use mastolite::{oauth, Client, Error, Scopes};
     /// # let client = Client::new("https://mastodon.example")?;
-    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"))
-    /// #     .with_redirect_uri("http://127.0.0.1:7777/callback");
+    /// # let mut app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
+    /// # app.redirect_uri = "http://127.0.0.1:7777/callback".to_owned();
     /// # let scopes: Scopes = "read".parse()?;
     /// let request = oauth::authorization_request(&client, &app, &scopes,
     ///     &oauth::AuthorizeOptions::new().registered(scopes.clone()))?;
@@ -690,7 +690,8 @@ fn authorize_endpoint(client: &Client, metadata: Option<&ServerMetadata>) -> Res
 ///
 /// ```
 /// use mastolite::{AccessToken, Token};
-/// let token = Token::new(AccessToken::new("x")).with_scopes("read write:statuses".parse()?);
+/// let mut token = Token::new(AccessToken::new("x"));
+/// token.scope = Some("read write:statuses".parse()?);
 /// assert_eq!(mastolite::oauth::granted_covers(&token, &"read:accounts".parse()?), Ok(()));
 /// let missing = mastolite::oauth::granted_covers(&token, &"read push".parse()?).unwrap_err();
 /// assert_eq!(missing.scopes().to_string(), "push");
@@ -734,7 +735,8 @@ impl MissingScopes {
     ///
     /// ```
     /// # use mastolite::{AccessToken, Token};
-    /// let token = Token::new(AccessToken::new("x")).with_scopes("read".parse()?);
+    /// let mut token = Token::new(AccessToken::new("x"));
+    /// token.scope = Some("read".parse()?);
     /// let e = mastolite::oauth::granted_covers(&token, &"read push".parse()?).unwrap_err();
     /// assert_eq!(e.scopes().iter().collect::<Vec<_>>(), ["push"]);
     /// # Ok::<(), mastolite::Error>(())

@@ -141,7 +141,8 @@ pub struct Revoked {
     pub acct: Option<String>,
 }
 
-/// What an [`Instance`] tells about a server, as flat fields.
+/// The record `mastolite instance --json` prints: an [`Instance`]'s main fields, flat, with the
+/// contact account as its handle (an [`Instance`] itself serializes with every field).
 ///
 /// ```no_run
 /// let client = mastolite::Client::new("https://mastodon.example")?;
@@ -173,16 +174,15 @@ pub struct InstanceView {
 
 impl From<&Instance> for InstanceView {
     fn from(i: &Instance) -> Self {
-        let own = |s: Option<&str>| s.map(str::to_owned);
         InstanceView {
-            domain: own(i.domain()),
-            title: own(i.title()),
-            version: own(i.version()),
-            api_version: i.api_version(),
-            source_url: own(i.source_url()),
-            contact_email: own(i.contact_email()),
-            contact_account: i.contact_account().and_then(|a| a.acct.clone()),
-            max_characters: i.max_characters(),
+            domain: i.domain.clone(),
+            title: i.title.clone(),
+            version: i.version.clone(),
+            api_version: i.api_version,
+            source_url: i.source_url.clone(),
+            contact_email: i.contact_email.clone(),
+            contact_account: i.contact_account.as_ref().and_then(|a| a.acct.clone()),
+            max_characters: i.max_characters,
         }
     }
 }

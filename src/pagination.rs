@@ -120,9 +120,9 @@ impl Range {
 ///
 /// ```
 /// use mastolite::{Page, RateLimit};
-/// let page = Page::new(vec!["a", "b"])
-///     .with_next("https://mastodon.example/api/v1/accounts/1/followers?max_id=7")
-///     .with_rate_limit(RateLimit::from_headers(Some("300"), Some("299"), None).unwrap());
+/// let mut page = Page::new(vec!["a", "b"]);
+/// page.next = Some("https://mastodon.example/api/v1/accounts/1/followers?max_id=7".to_owned());
+/// page.rate_limit = RateLimit::from_headers(Some("300"), Some("299"), None);
 /// assert_eq!(page.items, ["a", "b"]);
 /// assert!(page.next.is_some() && page.prev.is_none());
 /// assert_eq!(page.rate_limit.unwrap().remaining, Some(299));
@@ -142,11 +142,6 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// A page with these entries, no links and no rate limit.
-    ///
-    /// ```
-    /// let last: mastolite::Page<u32> = mastolite::Page::new(vec![1, 2, 3]);
-    /// assert_eq!((last.items.len(), last.next, last.prev), (3, None, None));
-    /// ```
     pub fn new(items: Vec<T>) -> Self {
         Page {
             items,
@@ -154,40 +149,6 @@ impl<T> Page<T> {
             prev: None,
             rate_limit: None,
         }
-    }
-    /// Sets the URL of the next (older) page.
-    ///
-    /// ```
-    /// let page = mastolite::Page::<u8>::new(vec![]).with_next("https://m.example/next");
-    /// assert_eq!(page.next.as_deref(), Some("https://m.example/next"));
-    /// ```
-    #[must_use]
-    pub fn with_next(mut self, url: impl Into<String>) -> Self {
-        self.next = Some(url.into());
-        self
-    }
-    /// Sets the URL of the previous (newer) page.
-    ///
-    /// ```
-    /// let page = mastolite::Page::<u8>::new(vec![]).with_prev("https://m.example/prev");
-    /// assert_eq!(page.prev.as_deref(), Some("https://m.example/prev"));
-    /// ```
-    #[must_use]
-    pub fn with_prev(mut self, url: impl Into<String>) -> Self {
-        self.prev = Some(url.into());
-        self
-    }
-    /// Sets the rate limit that came with the page.
-    ///
-    /// ```
-    /// let rl = mastolite::RateLimit::from_headers(Some("300"), Some("0"), None).unwrap();
-    /// let page = mastolite::Page::<u8>::new(vec![]).with_rate_limit(rl);
-    /// assert_eq!(page.rate_limit, Some(rl));
-    /// ```
-    #[must_use]
-    pub fn with_rate_limit(mut self, rate_limit: RateLimit) -> Self {
-        self.rate_limit = Some(rate_limit);
-        self
     }
 }
 

@@ -3,9 +3,9 @@
 //!
 //! Each is its own type so that it cannot be printed by accident: `Debug` shows
 //! `AccessToken([redacted])`, there is no `Display`, and the value is reached only through
-//! [`secret()`](AccessToken::secret) or `into_secret()`. Only the three that appear in decoded
-//! entities ([`ClientSecret`], [`AccessToken`], [`RefreshToken`]) implement `PartialEq`, and
-//! compare in constant time; [`CsrfState::matches`] does the same for a received `state`.
+//! [`secret()`](AccessToken::secret) or `into_secret()`. Only the two that appear in decoded
+//! entities ([`ClientSecret`] and [`AccessToken`]) implement `PartialEq`, and compare in
+//! constant time; [`CsrfState::matches`] does the same for a received `state`.
 
 use std::fmt;
 
@@ -57,10 +57,6 @@ secret_type!(
     AccessToken
 );
 secret_type!(
-    /// A refresh token. Mastodon issues none; other servers may.
-    RefreshToken
-);
-secret_type!(
     /// The one-time code that the authorize step hands back.
     AuthorizationCode
 );
@@ -75,7 +71,6 @@ secret_type!(
 
 crate::json::string_codec!(ClientSecret);
 crate::json::string_codec!(AccessToken);
-crate::json::string_codec!(RefreshToken);
 
 impl CsrfState {
     /// Compares with a received value in constant time (for equal lengths).
@@ -99,7 +94,7 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-// The three secrets of decoded entities: `Clone` (entities are), and equality for tests of
+// The two secrets of decoded entities: `Clone` (entities are), and equality for tests of
 // decoded entities, in constant time.
 macro_rules! entity_secret {
     ($($name:ident),*) => {$(
@@ -116,7 +111,7 @@ macro_rules! entity_secret {
         impl Eq for $name {}
     )*};
 }
-entity_secret!(ClientSecret, AccessToken, RefreshToken);
+entity_secret!(ClientSecret, AccessToken);
 
 #[cfg(test)]
 mod tests {
@@ -128,7 +123,6 @@ mod tests {
         let all = [
             format!("{:?}", ClientSecret::new(v)),
             format!("{:?}", AccessToken::new(v)),
-            format!("{:?}", RefreshToken::new(v)),
             format!("{:?}", AuthorizationCode::new(v)),
             format!("{:?}", PkceVerifier::new(v)),
             format!("{:?}", CsrfState::new(v)),

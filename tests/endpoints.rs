@@ -230,7 +230,8 @@ fn client_credentials_sends_the_apps_own_redirect_uri() {
         "grant_type=client_credentials&client_id=the-client-id&client_secret=the-client-secret&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&scope=read",
         r#"{"access_token":"app-token","token_type":"Bearer","scope":"read","created_at":5}"#,
     );
-    let creds = creds().with_redirect_uri("https://app.example/callback");
+    let mut creds = creds();
+    creds.redirect_uri = "https://app.example/callback".to_owned();
     let token =
         oauth::client_credentials(&client(&server), &creds, &"read".parse().unwrap()).unwrap();
     m.assert();

@@ -52,13 +52,16 @@ fn v1_answer(body: &str) -> Instance {
 #[test]
 fn mastodon_v2() {
     let i = v2_answer(&example("instance_v2.json"));
-    assert_eq!(i.api_version(), 2);
-    assert_eq!(i.domain(), Some("mastodon.social"));
-    assert_eq!(i.title(), Some("Mastodon"));
-    assert_eq!(i.version(), Some("4.5.0-nightly.2025-07-11"));
-    assert_eq!(i.source_url(), Some("https://github.com/mastodon/mastodon"));
-    assert_eq!(i.contact_email(), Some("staff@mastodon.social"));
-    let contact = i.contact_account().expect("a contact account");
+    assert_eq!(i.api_version, 2);
+    assert_eq!(i.domain.as_deref(), Some("mastodon.social"));
+    assert_eq!(i.title.as_deref(), Some("Mastodon"));
+    assert_eq!(i.version.as_deref(), Some("4.5.0-nightly.2025-07-11"));
+    assert_eq!(
+        i.source_url.as_deref(),
+        Some("https://github.com/mastodon/mastodon")
+    );
+    assert_eq!(i.contact_email.as_deref(), Some("staff@mastodon.social"));
+    let contact = i.contact_account.as_ref().expect("a contact account");
     assert_eq!(contact.id.as_ref().map(|id| id.as_str()), Some("13179"));
     assert_eq!(contact.acct.as_deref(), Some("Mastodon"));
     assert_eq!(contact.username.as_deref(), Some("Mastodon"));
@@ -67,119 +70,148 @@ fn mastodon_v2() {
         contact.url.as_deref(),
         Some("https://mastodon.social/@Mastodon")
     );
-    assert_eq!(i.streaming_url(), Some("wss://streaming.mastodon.social"));
     assert_eq!(
-        i.vapid_public_key(),
+        i.streaming_url.as_deref(),
+        Some("wss://streaming.mastodon.social")
+    );
+    assert_eq!(
+        i.vapid_public_key.as_deref(),
         Some(
             "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M="
         )
     );
-    assert_eq!(i.max_characters(), Some(500));
-    assert_eq!(i.max_featured_tags(), Some(10));
-    assert_eq!(i.max_pinned_statuses(), Some(5));
-    assert_eq!(i.max_profile_fields(), Some(4));
+    assert_eq!(i.max_characters, Some(500));
+    assert_eq!(i.max_featured_tags, Some(10));
+    assert_eq!(i.max_pinned_statuses, Some(5));
+    assert_eq!(i.max_profile_fields, Some(4));
 }
 
 #[test]
 fn mastodon_v1_after_a_v2_404() {
     let i = v1_answer(&example("instance_v1.json"));
-    assert_eq!(i.api_version(), 1);
-    assert_eq!(i.domain(), Some("mastodon.social"));
-    assert_eq!(i.title(), Some("Mastodon"));
-    assert_eq!(i.version(), Some("3.5.3"));
-    assert_eq!(i.source_url(), None);
-    assert_eq!(i.contact_email(), Some("staff@mastodon.social"));
-    let contact = i.contact_account().expect("a contact account");
+    assert_eq!(i.api_version, 1);
+    assert_eq!(i.domain.as_deref(), Some("mastodon.social"));
+    assert_eq!(i.title.as_deref(), Some("Mastodon"));
+    assert_eq!(i.version.as_deref(), Some("3.5.3"));
+    assert_eq!(i.source_url.as_deref(), None);
+    assert_eq!(i.contact_email.as_deref(), Some("staff@mastodon.social"));
+    let contact = i.contact_account.as_ref().expect("a contact account");
     assert_eq!(contact.id.as_ref().map(|id| id.as_str()), Some("1"));
     assert_eq!(contact.acct.as_deref(), Some("Gargron"));
     assert_eq!(contact.display_name.as_deref(), Some("Eugen"));
-    assert_eq!(i.streaming_url(), Some("wss://mastodon.social"));
-    assert_eq!(i.vapid_public_key(), None);
-    assert_eq!(i.max_characters(), Some(500));
-    assert_eq!(i.max_featured_tags(), Some(10));
-    assert_eq!(i.max_pinned_statuses(), None);
-    assert_eq!(i.max_profile_fields(), None);
+    assert_eq!(i.streaming_url.as_deref(), Some("wss://mastodon.social"));
+    assert_eq!(i.vapid_public_key.as_deref(), None);
+    assert_eq!(i.max_characters, Some(500));
+    assert_eq!(i.max_featured_tags, Some(10));
+    assert_eq!(i.max_pinned_statuses, None);
+    assert_eq!(i.max_profile_fields, None);
 }
 
 #[test]
 fn gotosocial_v2_without_contact_account() {
     let i = v2_answer(&read_fixture("instance/gotosocial_v2.json"));
-    assert_eq!(i.api_version(), 2);
-    assert_eq!(i.domain(), Some("gts.example.org"));
-    assert_eq!(i.title(), Some("GoToSocial Example Instance"));
-    assert_eq!(i.version(), Some("0.17.3 git-6ec4f4a"));
+    assert_eq!(i.api_version, 2);
+    assert_eq!(i.domain.as_deref(), Some("gts.example.org"));
+    assert_eq!(i.title.as_deref(), Some("GoToSocial Example Instance"));
+    assert_eq!(i.version.as_deref(), Some("0.17.3 git-6ec4f4a"));
     assert_eq!(
-        i.source_url(),
+        i.source_url.as_deref(),
         Some("https://codeberg.org/superseriousbusiness/gotosocial")
     );
-    assert_eq!(i.contact_email(), None, "an empty e-mail is no e-mail");
-    assert_eq!(i.contact_account(), None);
-    assert_eq!(i.streaming_url(), Some("wss://gts.example.org"));
-    assert_eq!(i.vapid_public_key(), Some("BGtsExampleVapidKey="));
-    assert_eq!(i.max_characters(), Some(5000));
-    assert_eq!(i.max_featured_tags(), Some(10));
-    assert_eq!(i.max_pinned_statuses(), None);
-    assert_eq!(i.max_profile_fields(), Some(6));
+    assert_eq!(
+        i.contact_email.as_deref(),
+        None,
+        "an empty e-mail is no e-mail"
+    );
+    assert_eq!(i.contact_account.as_ref(), None);
+    assert_eq!(i.streaming_url.as_deref(), Some("wss://gts.example.org"));
+    assert_eq!(i.vapid_public_key.as_deref(), Some("BGtsExampleVapidKey="));
+    assert_eq!(i.max_characters, Some(5000));
+    assert_eq!(i.max_featured_tags, Some(10));
+    assert_eq!(i.max_pinned_statuses, None);
+    assert_eq!(i.max_profile_fields, Some(6));
 }
 
 #[test]
 fn hollo_v2() {
     let i = v2_answer(&read_fixture("instance/hollo_v2.json"));
-    assert_eq!(i.domain(), Some("hollo.example"));
-    assert_eq!(i.version(), Some("0.6.3"));
-    assert_eq!(i.contact_email(), Some("owner@hollo.example"));
-    let contact = i.contact_account().expect("a contact account");
+    assert_eq!(i.domain.as_deref(), Some("hollo.example"));
+    assert_eq!(i.version.as_deref(), Some("0.6.3"));
+    assert_eq!(i.contact_email.as_deref(), Some("owner@hollo.example"));
+    let contact = i.contact_account.as_ref().expect("a contact account");
     assert_eq!(
         contact.id.as_ref().map(|id| id.as_str()),
         Some("0191b3e1-0b3c-7a5e-9d0e-4f6a2c1b8e77")
     );
     assert_eq!(contact.acct.as_deref(), Some("owner"));
-    assert_eq!(i.streaming_url(), None, "Hollo sends no configuration.urls");
-    assert_eq!(i.vapid_public_key(), None, "an empty key is no key");
-    assert_eq!(i.max_characters(), Some(10000));
-    assert_eq!(i.max_pinned_statuses(), Some(10));
+    assert_eq!(
+        i.streaming_url.as_deref(),
+        None,
+        "Hollo sends no configuration.urls"
+    );
+    assert_eq!(
+        i.vapid_public_key.as_deref(),
+        None,
+        "an empty key is no key"
+    );
+    assert_eq!(i.max_characters, Some(10000));
+    assert_eq!(i.max_pinned_statuses, Some(10));
 }
 
 #[test]
 fn pleroma_v1_with_its_extras() {
     let i = v1_answer(&read_fixture("instance/pleroma_v1.json"));
-    assert_eq!(i.api_version(), 1);
+    assert_eq!(i.api_version, 1);
     assert_eq!(
-        i.domain(),
+        i.domain.as_deref(),
         Some("pleroma.example"),
         "the scheme of `uri` is dropped"
     );
-    assert_eq!(i.title(), Some("Pleroma Example"));
-    assert_eq!(i.version(), Some("2.7.2 (compatible; Pleroma 2.5.0)"));
-    assert_eq!(i.contact_email(), Some("admin@pleroma.example"));
-    assert_eq!(i.contact_account(), None);
-    assert_eq!(i.streaming_url(), Some("wss://pleroma.example"));
-    assert_eq!(i.vapid_public_key(), Some("BPleromaExampleVapidKey="));
-    assert_eq!(i.max_characters(), Some(5000), "from max_toot_chars");
-    assert_eq!(i.max_featured_tags(), None);
-    assert_eq!(i.max_profile_fields(), Some(10), "from fields_limits");
+    assert_eq!(i.title.as_deref(), Some("Pleroma Example"));
+    assert_eq!(
+        i.version.as_deref(),
+        Some("2.7.2 (compatible; Pleroma 2.5.0)")
+    );
+    assert_eq!(i.contact_email.as_deref(), Some("admin@pleroma.example"));
+    assert_eq!(i.contact_account.as_ref(), None);
+    assert_eq!(i.streaming_url.as_deref(), Some("wss://pleroma.example"));
+    assert_eq!(
+        i.vapid_public_key.as_deref(),
+        Some("BPleromaExampleVapidKey=")
+    );
+    assert_eq!(i.max_characters, Some(5000), "from max_toot_chars");
+    assert_eq!(i.max_featured_tags, None);
+    assert_eq!(i.max_profile_fields, Some(10), "from fields_limits");
 }
 
 #[test]
 fn akkoma_v1_with_nulls() {
     let i = v1_answer(&read_fixture("instance/akkoma_v1.json"));
-    assert_eq!(i.domain(), Some("akkoma.example"));
-    assert_eq!(i.version(), Some("2.7.2 (compatible; Akkoma 3.13.2)"));
-    assert_eq!(i.contact_email(), None);
-    assert_eq!(i.vapid_public_key(), None);
-    assert_eq!(i.max_characters(), Some(5000));
-    assert_eq!(i.max_profile_fields(), Some(10));
+    assert_eq!(i.domain.as_deref(), Some("akkoma.example"));
+    assert_eq!(
+        i.version.as_deref(),
+        Some("2.7.2 (compatible; Akkoma 3.13.2)")
+    );
+    assert_eq!(i.contact_email.as_deref(), None);
+    assert_eq!(i.vapid_public_key.as_deref(), None);
+    assert_eq!(i.max_characters, Some(5000));
+    assert_eq!(i.max_profile_fields, Some(10));
 }
 
 #[test]
 fn an_empty_object_is_an_instance_that_says_nothing() {
     let i = v2_answer("{}");
-    assert_eq!(i.api_version(), 2);
+    assert_eq!(i.api_version, 2);
     assert_eq!(
-        (i.domain(), i.title(), i.version(), i.contact_account()),
+        (
+            i.domain.as_deref(),
+            i.title.as_deref(),
+            i.version.as_deref(),
+            i.contact_account.as_ref()
+        ),
         (None, None, None, None)
     );
-    assert_eq!(i.max_characters(), None);
+    assert_eq!(i.max_characters, None);
 }
 
 #[test]
@@ -240,7 +272,7 @@ fn the_token_goes_to_both_requests() {
     let token = AccessToken::new("tok-123");
     let i = instance::get(&client(&server), Some(&token)).expect("decodes");
     assert_eq!((v2.calls(), v1.calls()), (1, 1));
-    assert_eq!(i.version(), Some("3.5.3"));
+    assert_eq!(i.version.as_deref(), Some("3.5.3"));
 }
 
 #[test]
@@ -254,7 +286,7 @@ fn without_a_token_no_authorization_header_is_sent() {
     });
     let i = instance::get(&client(&server), None).expect("decodes");
     assert_eq!(v2.calls(), 1);
-    assert_eq!(i.domain(), Some("mastodon.social"));
+    assert_eq!(i.domain.as_deref(), Some("mastodon.social"));
 }
 
 #[test]

@@ -33,7 +33,9 @@ fn client(server: &MockServer) -> Client {
 }
 
 fn app(redirect_uri: &str) -> AppCredentials {
-    AppCredentials::new(CLIENT_ID, ClientSecret::new(CLIENT_SECRET)).with_redirect_uri(redirect_uri)
+    let mut creds = AppCredentials::new(CLIENT_ID, ClientSecret::new(CLIENT_SECRET));
+    creds.redirect_uri = redirect_uri.to_owned();
+    creds
 }
 
 fn scopes(s: &str) -> Scopes {

@@ -360,8 +360,9 @@ fn shown<T: std::fmt::Debug, E: std::error::Error>(
 }
 
 fn app_credentials() -> AppCredentials {
-    AppCredentials::new("the-client-id", ClientSecret::new(CLIENT_SECRET))
-        .with_redirect_uri("http://127.0.0.1:7777/callback")
+    let mut creds = AppCredentials::new("the-client-id", ClientSecret::new(CLIENT_SECRET));
+    creds.redirect_uri = "http://127.0.0.1:7777/callback".to_owned();
+    creds
 }
 
 /// What the flows showed, and which of them failed.
@@ -591,10 +592,6 @@ fn successful_flows_leak_nothing() {
     );
     assert!(
         shown.iter().any(|s| s.contains("AccessToken([redacted])")),
-        "{shown:#?}"
-    );
-    assert!(
-        shown.iter().any(|s| s.contains("RefreshToken([redacted])")),
         "{shown:#?}"
     );
 }

@@ -59,8 +59,8 @@ fn app_credentials(
             Some(s) => s.parse()?,
             None => requested.clone(),
         };
-        let app = AppCredentials::new(id.trim(), ClientSecret::new(secret.trim()))
-            .with_redirect_uri(redirect_uri);
+        let mut app = AppCredentials::new(id.trim(), ClientSecret::new(secret.trim()));
+        app.redirect_uri = redirect_uri.to_owned();
         return Ok((app, registered));
     }
     let app = apps::create(
@@ -74,10 +74,9 @@ fn app_credentials(
         sanitize(&app.client_id)
     );
     let registered = app.scopes.clone().unwrap_or_else(|| requested.clone());
-    Ok((
-        app.credentials().with_redirect_uri(redirect_uri),
-        registered,
-    ))
+    let mut creds = app.credentials();
+    creds.redirect_uri = redirect_uri.to_owned();
+    Ok((creds, registered))
 }
 
 /// The app's credentials and the authorize request for `redirect_uri`: the server's metadata

@@ -107,9 +107,10 @@ entity! {
 pub type CredentialAccount = Account;
 
 impl Account {
-    /// An account with the given id, username and `acct`, and every other field empty (zero
-    /// counts, empty display name and creation date, `None` for the optional ones): for
-    /// tests of code that takes accounts. Set more fields on the value it returns.
+    /// An account with the given id, username and `acct`, and every other field as
+    /// `Default` leaves it (zero counts, empty display name and creation date, `None` for the
+    /// optional ones): for tests of code that takes accounts. Set more fields on the value it
+    /// returns.
     ///
     /// ```
     /// let mut a = mastolite::Account::new("1", "alice", "alice@social.example");
@@ -127,43 +128,7 @@ impl Account {
             id: id.into(),
             username: username.into(),
             acct: acct.into(),
-            url: None,
-            uri: None,
-            display_name: String::new(),
-            note: None,
-            avatar: None,
-            avatar_static: None,
-            avatar_description: None,
-            header: None,
-            header_static: None,
-            header_description: None,
-            locked: None,
-            fields: None,
-            emojis: None,
-            bot: None,
-            group: None,
-            discoverable: None,
-            indexable: None,
-            noindex: None,
-            moved: None,
-            memorial: None,
-            suspended: None,
-            limited: None,
-            created_at: String::new(),
-            last_status_at: None,
-            statuses_count: 0,
-            followers_count: 0,
-            following_count: 0,
-            hide_collections: None,
-            show_media: None,
-            show_media_replies: None,
-            show_featured: None,
-            roles: None,
-            feature_approval: None,
-            email_subscriptions: None,
-            invalid_handle: None,
-            source: None,
-            role: None,
+            ..Default::default()
         }
     }
 }

@@ -5,8 +5,8 @@ use crate::secret::ClientSecret;
 pub const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
 
 macro_rules! application_struct {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $extra:ident : $ty:ty,)* }) => {
-        entity! {
+    ([$($secret:ident)?] $(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $extra:ident : $ty:ty,)* }) => {
+        entity! { $($secret)?
         $(#[$m])*
         pub struct $name {
             /// The app's id (absent from app verify_credentials before Mastodon 4.3).
@@ -42,7 +42,7 @@ macro_rules! application_struct {
     };
 }
 
-application_struct!(
+application_struct!([]
     /// An app, as `GET /api/v1/apps/verify_credentials` returns it.
     ///
     /// ```
@@ -57,7 +57,7 @@ application_struct!(
     Application {}
 );
 
-application_struct!(
+application_struct!([secret]
     /// A newly registered app, from `POST /api/v1/apps`: an [`Application`] with its client
     /// credentials. Keep `client_id` and `client_secret`: the secret cannot be fetched again.
     ///
@@ -105,8 +105,9 @@ impl CredentialApplication {
 /// what `POST /oauth/token` and `POST /oauth/revoke` need.
 ///
 /// ```
-/// let creds = mastolite::AppCredentials::new("cid", mastolite::ClientSecret::new("secret"));
+/// let mut creds = mastolite::AppCredentials::new("cid", mastolite::ClientSecret::new("secret"));
 /// assert_eq!(creds.redirect_uri, mastolite::OOB);
+/// creds.redirect_uri = "http://127.0.0.1:8080/callback".to_owned();
 /// assert!(!format!("{creds:?}").contains("secret\""));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,31 +123,14 @@ pub struct AppCredentials {
 }
 
 impl AppCredentials {
-    /// Credentials from stored values, with the out-of-band redirect URI.
-    ///
-    /// ```
-    /// let creds = mastolite::AppCredentials::new("cid", mastolite::ClientSecret::new("s"));
-    /// assert_eq!(creds.client_id, "cid");
-    /// ```
+    /// Credentials from stored values, with the out-of-band redirect URI (assign
+    /// `redirect_uri` when the app registered another).
     pub fn new(client_id: impl Into<String>, client_secret: ClientSecret) -> Self {
         Self {
             client_id: client_id.into(),
             client_secret,
             redirect_uri: OOB.to_owned(),
         }
-    }
-
-    /// The same credentials with another registered redirect URI.
-    ///
-    /// ```
-    /// let creds = mastolite::AppCredentials::new("cid", mastolite::ClientSecret::new("s"))
-    ///     .with_redirect_uri("http://127.0.0.1/callback");
-    /// assert_eq!(creds.redirect_uri, "http://127.0.0.1/callback");
-    /// ```
-    #[must_use]
-    pub fn with_redirect_uri(mut self, uri: impl Into<String>) -> Self {
-        self.redirect_uri = uri.into();
-        self
     }
 }
 

@@ -8,9 +8,12 @@
 /// The one pattern for every entity's derive lines.
 ///
 /// `entity! { /// docs  pub struct Name { /// docs  pub field: Type, … } }` declares a public,
-/// `#[non_exhaustive]` entity that is `Clone`, `Debug`, `PartialEq` and `Eq` and implements the
-/// `Serialize` and `Deserialize` traits of every enabled JSON backend. `entity! { wire …
-/// struct Name { … } }` declares a private wire shape that only decodes.
+/// `#[non_exhaustive]` entity that is `Clone`, `Debug`, `Default`, `PartialEq` and `Eq` and
+/// implements the `Serialize` and `Deserialize` traits of every enabled JSON backend: callers
+/// build one with `Default::default()` (or its `new`) and assign the fields they know.
+/// `entity! { secret … }` does the same without `Default`, for entities that hold a secret
+/// (an empty secret is never a valid one; their `new` takes it). `entity! { wire … struct
+/// Name { … } }` declares a private wire shape that only decodes.
 macro_rules! entity {
     (wire $($(#[$m:meta])* $v:vis struct $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty,)* })*) => {$(
         $(#[$m])*
@@ -19,14 +22,20 @@ macro_rules! entity {
         #[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
         $v struct $name { $($(#[$fm])* $field: $ty,)* }
     )*};
-    ($($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $field:ident : $ty:ty,)* })*) => {$(
+    (secret $($body:tt)*) => {
+        $crate::entities::entity!(@public (Clone, Debug, PartialEq, Eq) $($body)*);
+    };
+    (@public $derives:tt $($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $field:ident : $ty:ty,)* })*) => {$(
         $(#[$m])*
-        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[derive $derives]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize, miniserde::Deserialize))]
         #[non_exhaustive]
         pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
     )*};
+    ($($body:tt)*) => {
+        $crate::entities::entity!(@public (Clone, Debug, Default, PartialEq, Eq) $($body)*);
+    };
 }
 pub(crate) use entity;
 

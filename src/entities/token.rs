@@ -1,11 +1,12 @@
 use crate::scopes::Scopes;
-use crate::secret::{AccessToken, RefreshToken};
+use crate::secret::AccessToken;
 
-super::entity! {
+super::entity! { secret
 /// A token from `POST /oauth/token`.
 ///
 /// Mastodon's tokens never expire and come without a refresh token; other servers may send
-/// `expires_in` and `refresh_token`. The `Debug` output never shows the token.
+/// `expires_in`. A `refresh_token` in the answer is not kept: this crate has no refresh grant.
+/// The `Debug` output never shows the token.
 ///
 /// ```
 /// # #[cfg(feature = "serde")] {
@@ -29,22 +30,20 @@ pub struct Token {
     pub created_at: Option<i64>,
     /// Seconds of validity from `created_at`, on servers whose tokens expire.
     pub expires_in: Option<i64>,
-    /// A refresh token, on servers that issue them (Mastodon does not).
-    pub refresh_token: Option<RefreshToken>,
 }
 }
 
 impl Token {
     /// A token made from a value the caller already holds (from a credentials file or an
-    /// environment variable, or for a test): type `Bearer`, and nothing else known. Add what
-    /// is known with the `with_*` methods.
+    /// environment variable, or for a test): type `Bearer`, and nothing else known. Set what
+    /// is known on the value it returns.
     ///
     /// ```
     /// use mastolite::{AccessToken, Token};
-    /// let t = Token::new(AccessToken::new("abc"))
-    ///     .with_scopes("read write".parse()?)
-    ///     .with_created_at(1_700_000_000)
-    ///     .with_expires_in(7200);
+    /// let mut t = Token::new(AccessToken::new("abc"));
+    /// t.scope = Some("read write".parse()?);
+    /// t.created_at = Some(1_700_000_000);
+    /// t.expires_in = Some(7200);
     /// assert_eq!(t.access_token.secret(), "abc");
     /// assert!(t.scopes().contains("write"));
     /// assert_eq!(t.expires_at(1_700_000_000), Some(1_700_007_200));
@@ -57,58 +56,7 @@ impl Token {
             scope: None,
             created_at: None,
             expires_in: None,
-            refresh_token: None,
         }
-    }
-
-    /// The same token with its granted scopes.
-    ///
-    /// ```
-    /// let t = mastolite::Token::new(mastolite::AccessToken::new("a")).with_scopes("read".parse()?);
-    /// assert_eq!(t.scope, Some("read".parse()?));
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
-    #[must_use]
-    pub fn with_scopes(mut self, scopes: Scopes) -> Self {
-        self.scope = Some(scopes);
-        self
-    }
-
-    /// The same token with its creation time (Unix seconds).
-    ///
-    /// ```
-    /// let t = mastolite::Token::new(mastolite::AccessToken::new("a")).with_created_at(10);
-    /// assert_eq!(t.created_at, Some(10));
-    /// ```
-    #[must_use]
-    pub fn with_created_at(mut self, unix: i64) -> Self {
-        self.created_at = Some(unix);
-        self
-    }
-
-    /// The same token with its validity in seconds, as `expires_in` gives it.
-    ///
-    /// ```
-    /// let t = mastolite::Token::new(mastolite::AccessToken::new("a")).with_expires_in(60);
-    /// assert!(t.is_expired_at(0, 60));
-    /// ```
-    #[must_use]
-    pub fn with_expires_in(mut self, seconds: i64) -> Self {
-        self.expires_in = Some(seconds);
-        self
-    }
-
-    /// The same token with a refresh token.
-    ///
-    /// ```
-    /// use mastolite::{AccessToken, RefreshToken, Token};
-    /// let t = Token::new(AccessToken::new("a")).with_refresh_token(RefreshToken::new("r"));
-    /// assert_eq!(t.refresh_token.unwrap().secret(), "r");
-    /// ```
-    #[must_use]
-    pub fn with_refresh_token(mut self, refresh_token: RefreshToken) -> Self {
-        self.refresh_token = Some(refresh_token);
-        self
     }
 
     /// The granted scopes (empty when the server did not say).

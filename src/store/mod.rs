@@ -160,11 +160,11 @@ impl StoredApp {
     /// [`StoreErrorKind::OriginMismatch`] when `client` talks to another server.
     pub fn credentials_for(&self, client: &Client) -> Result<AppCredentials, StoreError> {
         same_origin(&self.origin, client, "the app's client secret")?;
-        let creds = AppCredentials::new(self.client_id.clone(), self.client_secret.clone());
-        Ok(match self.redirect_uris.first() {
-            Some(uri) => creds.with_redirect_uri(uri.clone()),
-            None => creds,
-        })
+        let mut creds = AppCredentials::new(self.client_id.clone(), self.client_secret.clone());
+        if let Some(uri) = self.redirect_uris.first() {
+            creds.redirect_uri = uri.clone();
+        }
+        Ok(creds)
     }
 
     /// The registered scopes as a set.

@@ -277,7 +277,8 @@ fn login(
             "the app has no out-of-band redirect URI, which login needs; register an app with --redirect-uri {OOB}"
         )));
     }
-    let creds = app.credentials_for(&client)?.with_redirect_uri(OOB);
+    let mut creds = app.credentials_for(&client)?;
+    creds.redirect_uri = OOB.to_owned();
     let registered = app.registered_scopes();
     let requested = match scopes {
         Some(s) => parse_scopes(&s)?,
@@ -682,8 +683,8 @@ fn server_instance(ctx: &Ctx) -> Result<(), Failure> {
     }
     emitted(views::line(&format!(
         "{} ({}) {}",
-        one_line(i.title().unwrap_or("untitled"), 100),
-        one_line(i.domain().unwrap_or(client.origin()), 200),
-        one_line(i.version().unwrap_or("unknown version"), 100)
+        one_line(i.title.as_deref().unwrap_or("untitled"), 100),
+        one_line(i.domain.as_deref().unwrap_or(client.origin()), 200),
+        one_line(i.version.as_deref().unwrap_or("unknown version"), 100)
     )))
 }
