@@ -464,13 +464,12 @@ impl Checker {
     /// # Ok::<(), mastolite::StoreError>(())
     /// ```
     pub fn check_all(&self, targets: &[Target]) -> Vec<Report> {
-        // A stable binary-insertion sort: n log n comparisons, and much less code in a small
-        // binary than a generic sort.
-        let mut order: Vec<&Target> = Vec::with_capacity(targets.len());
-        for t in targets {
-            let at = order.partition_point(|o| o.sort_key() <= t.sort_key());
-            order.insert(at, t);
-        }
+        // Stable, in the given order among equals. Not `sort_by`: crate::small.
+        let by_key = |a: usize, b: usize| targets[a].sort_key() < targets[b].sort_key();
+        let order: Vec<&Target> = crate::small::sorted_indices(targets.len(), &by_key)
+            .into_iter()
+            .map(|i| &targets[i])
+            .collect();
         // One client per server, built once: its agent's connections are reused.
         let mut clients: Vec<Result<Client, Error>> = Vec::new();
         let mut client_of = Vec::with_capacity(order.len());
