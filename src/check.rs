@@ -464,13 +464,12 @@ impl Checker {
     /// # Ok::<(), mastolite::StoreError>(())
     /// ```
     pub fn check_all(&self, targets: &[Target]) -> Vec<Report> {
-        // A stable binary-insertion sort: n log n comparisons, and much less code in a small
-        // binary than a generic sort.
-        let mut order: Vec<&Target> = Vec::with_capacity(targets.len());
-        for t in targets {
-            let at = order.partition_point(|o| o.sort_key() <= t.sort_key());
-            order.insert(at, t);
-        }
+        // Stable, in the given order among equals. Not `sort_by`: crate::small.
+        let by_key = |a: usize, b: usize| targets[a].sort_key() < targets[b].sort_key();
+        let order: Vec<&Target> = crate::small::sorted_indices(targets.len(), &by_key)
+            .into_iter()
+            .map(|i| &targets[i])
+            .collect();
         // One client per server, built once: its agent's connections are reused.
         let mut clients: Vec<Result<Client, Error>> = Vec::new();
         let mut client_of = Vec::with_capacity(order.len());
@@ -529,24 +528,20 @@ impl Checker {
             report.status = Outcome::Expired;
             return report;
         }
-        let attempt = match client {
-            Ok(c) => self.verify(c, &target.token, started),
-            // Building a client fails only on invalid input (the address).
-            Err(e) => Attempt {
-                status: None,
-                remaining: None,
-                result: Err(match e {
-                    Error::InvalidInput(m) => Error::InvalidInput(m.clone()),
-                    e => Error::invalid(e.to_string()),
-                }),
-            },
-        };
+        let attempt = client.map(|c| self.verify(c, &target.token, started));
         report.latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         report.checked_at = unix_now();
-        report.http_status = attempt.status;
-        report.rate_limit_remaining = attempt.remaining;
-        if let Err(e) = attempt.result {
-            report.status = Outcome::of(&e);
+        let failure = match &attempt {
+            Ok(a) => {
+                report.http_status = a.status;
+                report.rate_limit_remaining = a.remaining;
+                a.result.as_ref().err()
+            }
+            // No client for this server (its address is invalid), so no request was sent.
+            Err(e) => Some(*e),
+        };
+        if let Some(e) = failure {
+            report.status = Outcome::of(e);
             report.error = Some(redact(&e.to_string(), target.token.secret()));
         }
         report

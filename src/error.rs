@@ -170,25 +170,54 @@ impl From<ApiError> for Error {
     }
 }
 
-/// Where a request went, shown as `GET https://host/api/v1/...` (the path as a template, such
-/// as `/api/v1/accounts/:id/followers`, never with the query).
-struct Site<'a> {
-    endpoint: &'a str,
-    origin: &'a str,
+/// Where a request went: its endpoint and the server's origin, held by each error of a
+/// request and shown first in its message as `GET https://host/api/v1/...` (the path as a
+/// template, such as `/api/v1/accounts/:id/followers`, never with the query).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Site {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) origin: String,
 }
 
-impl fmt::Display for Site<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.endpoint.split_once(' '), self.origin.is_empty()) {
-            (Some((method, path)), false) => {
-                write!(f, "{method} {}{}", Clean(self.origin), Clean(path))
-            }
-            (_, true) if self.endpoint.is_empty() => f.write_str("a request"),
-            (_, true) => write!(f, "{}", Clean(self.endpoint)),
-            (None, false) => write!(f, "{} {}", Clean(self.origin), Clean(self.endpoint)),
+impl Site {
+    pub(crate) fn new(endpoint: &Endpoint, origin: &str) -> Self {
+        Site {
+            endpoint: endpoint.clone(),
+            origin: origin.to_owned(),
         }
     }
 }
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.endpoint.split_once(' '), self.origin.is_empty()) {
+            (Some((method, path)), false) => {
+                write!(f, "{method} {}{}", Clean(&self.origin), Clean(path))
+            }
+            (_, true) if self.endpoint.is_empty() => f.write_str("a request"),
+            (_, true) => write!(f, "{}", Clean(&self.endpoint)),
+            (None, false) => write!(f, "{} {}", Clean(&self.origin), Clean(&self.endpoint)),
+        }
+    }
+}
+
+/// The `endpoint` and `origin` getters of each error that holds a [`Site`].
+macro_rules! site_getters {
+    ($($error:ty),*) => {$(
+        impl $error {
+            /// The endpoint, such as `GET /api/v1/accounts/:id/followers` (a template, without
+            /// the query).
+            pub fn endpoint(&self) -> &str {
+                &self.site.endpoint
+            }
+            /// The server's origin, such as `https://mastodon.example`.
+            pub fn origin(&self) -> &str {
+                &self.site.origin
+            }
+        }
+    )*};
+}
+site_getters!(ApiError, TransportError, DecodeError, RedirectError);
 
 /// An error status from the server, with Mastodon's error body when it had one.
 ///
@@ -212,8 +241,7 @@ impl fmt::Display for Site<'_> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub(crate) endpoint: Endpoint,
-    pub(crate) origin: String,
+    pub(crate) site: Site,
     pub(crate) status: u16,
     pub(crate) error: Option<String>,
     pub(crate) description: Option<String>,
@@ -231,8 +259,7 @@ impl ApiError {
     /// ```
     pub fn new(status: u16) -> Self {
         ApiError {
-            endpoint: Cow::Borrowed(""),
-            origin: String::new(),
+            site: Site::default(),
             status,
             error: None,
             description: None,
@@ -243,13 +270,13 @@ impl ApiError {
     /// Sets the endpoint, such as `POST /oauth/token`.
     #[must_use]
     pub fn with_endpoint(mut self, endpoint: &'static str) -> Self {
-        self.endpoint = Cow::Borrowed(endpoint);
+        self.site.endpoint = Cow::Borrowed(endpoint);
         self
     }
     /// Sets the server's origin, such as `https://mastodon.example`.
     #[must_use]
     pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
-        self.origin = origin.into();
+        self.site.origin = origin.into();
         self
     }
     /// Sets the body's `error`.
@@ -277,14 +304,6 @@ impl ApiError {
         self
     }
 
-    /// The endpoint, such as `POST /oauth/token` (a template: `/api/v1/accounts/:id`).
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
-    }
-    /// The server's origin, such as `https://mastodon.example`.
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.status
@@ -328,7 +347,7 @@ impl ApiError {
                 "this server requires a user token for this request (an app token is not enough)",
             );
         }
-        (self.endpoint == "POST /oauth/revoke" && self.status == 403).then_some(
+        (self.site.endpoint == "POST /oauth/revoke" && self.status == 403).then_some(
             "the app's client credentials (client_id or client_secret) were rejected, \
              or the token belongs to another app",
         )
@@ -343,18 +362,11 @@ impl ApiError {
                 .as_deref()
                 .is_some_and(|e| e.contains("requires an authenticated user"))
     }
-
-    fn site(&self) -> Site<'_> {
-        Site {
-            endpoint: &self.endpoint,
-            origin: &self.origin,
-        }
-    }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: status {}", self.site(), self.status)?;
+        write!(f, "{}: status {}", self.site, self.status)?;
         match (&self.error, &self.description) {
             (Some(e), Some(d)) => write!(f, ": {} ({})", Clean(e), Clean(d)),
             (Some(e), None) => write!(f, ": {}", Clean(e)),
@@ -394,8 +406,7 @@ pub enum TransportKind {
 /// secrets redacted), which [`ureq_error`](Self::ureq_error) returns for code that wants to
 /// inspect it.
 pub struct TransportError {
-    pub(crate) endpoint: Endpoint,
-    pub(crate) origin: String,
+    pub(crate) site: Site,
     pub(crate) kind: TransportKind,
     pub(crate) hint: Option<&'static str>,
     /// The cause's text, redacted.
@@ -406,8 +417,7 @@ pub struct TransportError {
 impl fmt::Debug for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportError")
-            .field("endpoint", &self.endpoint)
-            .field("origin", &self.origin)
+            .field("site", &self.site)
             .field("kind", &self.kind)
             .field("hint", &self.hint)
             .field("cause", &self.text)
@@ -419,14 +429,9 @@ impl fmt::Debug for TransportError {
 const PLAIN_HTTP_HINT: &str = "the server may speak plain http on this port";
 
 impl TransportError {
-    /// Classifies `cause`, from a request to `origin` that carried `secrets`.
-    pub(crate) fn new(
-        endpoint: Endpoint,
-        origin: &str,
-        cause: ureq::Error,
-        secrets: &Secrets<'_>,
-    ) -> Self {
-        let https = origin.starts_with("https://");
+    /// Classifies `cause`, from a request to `site` that carried `secrets`.
+    pub(crate) fn new(site: Site, cause: ureq::Error, secrets: &Secrets<'_>) -> Self {
+        let https = site.origin.starts_with("https://");
         let shown = secrets.redact(&cause.to_string());
         let text = shown.to_ascii_lowercase();
         let mut hint = None;
@@ -483,23 +488,12 @@ impl TransportError {
             _ => TransportKind::Protocol,
         };
         Self {
-            endpoint,
-            origin: origin.to_owned(),
+            site,
             kind,
             hint,
             text: shown,
             cause,
         }
-    }
-
-    /// The endpoint, such as `GET /api/v1/apps/verify_credentials`.
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
-    }
-
-    /// The server's origin, such as `https://mastodon.example`.
-    pub fn origin(&self) -> &str {
-        &self.origin
     }
 
     /// What failed.
@@ -530,11 +524,7 @@ impl fmt::Display for TransportError {
             TransportKind::BodyTooLarge => "response body exceeds the size limit",
             TransportKind::Protocol => "broken response",
         };
-        let site = Site {
-            endpoint: &self.endpoint,
-            origin: &self.origin,
-        };
-        write!(f, "{site}: {what}")?;
+        write!(f, "{}: {what}", self.site)?;
         if let Some(hint) = self.hint {
             write!(f, " ({hint})")?;
         }
@@ -551,22 +541,13 @@ impl std::error::Error for TransportError {}
 /// says where and what kind of value failed, never the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
-    pub(crate) endpoint: Endpoint,
-    pub(crate) origin: String,
+    pub(crate) site: Site,
     pub(crate) target: &'static str,
     pub(crate) detail: Option<String>,
     pub(crate) excerpt: Option<String>,
 }
 
 impl DecodeError {
-    /// The endpoint whose response failed to decode.
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
-    }
-    /// The server's origin, such as `https://mastodon.example`.
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
     /// The type that was expected, such as `Account`.
     pub fn target(&self) -> &'static str {
         self.target
@@ -585,11 +566,7 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let site = Site {
-            endpoint: &self.endpoint,
-            origin: &self.origin,
-        };
-        write!(f, "{site}: the body is not a valid {}", self.target)?;
+        write!(f, "{}: the body is not a valid {}", self.site, self.target)?;
         if let Some(d) = &self.detail {
             write!(f, " ({})", Clean(d))?;
         }
@@ -605,21 +582,12 @@ impl std::error::Error for DecodeError {}
 /// A redirect that was not followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectError {
-    pub(crate) endpoint: Endpoint,
-    pub(crate) origin: String,
+    pub(crate) site: Site,
     pub(crate) status: u16,
     pub(crate) location: Option<String>,
 }
 
 impl RedirectError {
-    /// The endpoint that answered with a redirect.
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
-    }
-    /// The server's origin, such as `https://mastodon.example`.
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
     /// The redirect status (301, 302, 303, 307 or 308).
     pub fn status(&self) -> u16 {
         self.status
@@ -633,13 +601,10 @@ impl RedirectError {
 
 impl fmt::Display for RedirectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let site = Site {
-            endpoint: &self.endpoint,
-            origin: &self.origin,
-        };
         write!(
             f,
-            "{site}: answered {} with a redirect to {}, which is not followed; use that server's address",
+            "{}: answered {} with a redirect to {}, which is not followed; use that server's address",
+            self.site,
             self.status,
             Clean(self.location.as_deref().unwrap_or("nowhere"))
         )
@@ -735,8 +700,7 @@ mod tests {
         let none = Secrets::none();
         let kind = |e: std::io::Error| {
             TransportError::new(
-                "GET /x".into(),
-                "https://m.example",
+                Site::new(&Endpoint::Borrowed("GET /x"), "https://m.example"),
                 ureq::Error::Io(e),
                 &none,
             )
@@ -765,8 +729,10 @@ mod tests {
             TransportKind::Protocol
         );
         let dns = TransportError::new(
-            "POST /api/v1/apps".into(),
-            "https://m.example",
+            Site::new(
+                &Endpoint::Borrowed("POST /api/v1/apps"),
+                "https://m.example",
+            ),
             ureq::Error::Io(std::io::Error::other(
                 "failed to lookup address information: Name or service not known",
             )),

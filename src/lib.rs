@@ -24,6 +24,7 @@ pub mod ratelimit;
 mod redact;
 pub mod scopes;
 mod secret;
+mod small;
 pub mod store;
 mod store_error;
 pub mod terminal;

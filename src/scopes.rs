@@ -87,8 +87,7 @@ pub(crate) const KNOWN: &[&str] = &[
 /// 4.2, `read:me` in a 4.3 pre-release).
 pub(crate) const REMOVED: &[&str] = &["read:reports", "crypto", "read:me"];
 
-/// What `follow` covers, besides being itself. A `match`, not a table: a table of `&str`
-/// costs a relocation per entry in small static binaries.
+/// What `follow` covers, besides being itself.
 fn follow_covers(scope: &str) -> bool {
     matches!(
         scope,
@@ -295,9 +294,8 @@ impl Scopes {
     /// The set of `items` without repeats, keeping each scope's first place: one sort, so
     /// O(n log n).
     fn from_strs(items: &[&str]) -> Self {
-        let mut by_scope: Vec<usize> = (0..items.len()).collect();
-        // Stable, so that the first of equal scopes comes first.
-        merge_sort(&mut by_scope, |a, b| items[a] < items[b]);
+        // Stable, so that the first of equal scopes comes first. Not `sort_by`: crate::small.
+        let by_scope = crate::small::sorted_indices(items.len(), &|a, b| items[a] < items[b]);
         let mut keep = vec![false; items.len()];
         let mut previous: Option<&str> = None;
         for &i in &by_scope {
@@ -528,36 +526,6 @@ impl<'a> FromIterator<&'a str> for Scopes {
     }
 }
 
-/// Sorts `v` by `less`, keeping equal elements in their order: a bottom-up merge sort,
-/// O(n log n) and a few hundred bytes of code where the standard library's sorts would add
-/// kilobytes to small binaries.
-fn merge_sort(v: &mut Vec<usize>, less: impl Fn(usize, usize) -> bool) {
-    let n = v.len();
-    let mut from = std::mem::take(v);
-    let mut to = vec![0; n];
-    let mut width = 1;
-    while width < n {
-        for start in (0..n).step_by(2 * width) {
-            let mid = (start + width).min(n);
-            let end = (start + 2 * width).min(n);
-            let (mut i, mut j) = (start, mid);
-            for slot in &mut to[start..end] {
-                // Take from the right run only when it is strictly smaller: stable.
-                if j < end && (i >= mid || less(from[j], from[i])) {
-                    *slot = from[j];
-                    j += 1;
-                } else {
-                    *slot = from[i];
-                    i += 1;
-                }
-            }
-        }
-        std::mem::swap(&mut from, &mut to);
-        width *= 2;
-    }
-    *v = from;
-}
-
 impl<'a> IntoIterator for &'a Scopes {
     type Item = &'a str;
     type IntoIter = Iter<'a>;
@@ -767,18 +735,6 @@ mod tests {
                 .to_string(),
             "push"
         );
-    }
-
-    #[test]
-    fn merge_sort_sorts_stably() {
-        for n in 0..70 {
-            let keys: Vec<usize> = (0..n).map(|i| (i * 7919 + 13) % 17).collect();
-            let mut v: Vec<usize> = (0..n).collect();
-            merge_sort(&mut v, |a, b| keys[a] < keys[b]);
-            let mut want: Vec<usize> = (0..n).collect();
-            want.sort_by_key(|&i| (keys[i], i));
-            assert_eq!(v, want, "{n}");
-        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use super::Client;
-use crate::error::{ApiError, DecodeError, Endpoint, Error, RedirectError, TransportError};
+use crate::error::{ApiError, DecodeError, Endpoint, Error, RedirectError, Site, TransportError};
 use crate::ratelimit::{RateLimit, parse_retry_after};
 use crate::redact::Secrets;
 use crate::secret::AccessToken;
@@ -137,8 +137,7 @@ impl Client {
                     let left = total.saturating_sub(start.elapsed());
                     if left.is_zero() {
                         return Err(Error::Transport(Box::new(TransportError::new(
-                            req.endpoint.clone(),
-                            &self.origin,
+                            Site::new(&req.endpoint, &self.origin),
                             ureq::Error::Timeout(ureq::Timeout::Global),
                             &secrets,
                         ))));
@@ -209,14 +208,9 @@ impl Client {
             req.target.clone()
         };
         let auth = req.token.map(|t| format!("Bearer {}", t.secret()));
-        let transport = |e| {
-            Error::Transport(Box::new(TransportError::new(
-                req.endpoint.clone(),
-                &self.origin,
-                e,
-                secrets,
-            )))
-        };
+        // Where this request went, for the one error an attempt can end in.
+        let site = || Site::new(&req.endpoint, &self.origin);
+        let transport = |e| Error::Transport(Box::new(TransportError::new(site(), e, secrets)));
         let auth = auth.as_deref();
         let result = match req.method {
             Method::Get => self
@@ -253,8 +247,7 @@ impl Client {
                 .get("location")
                 .map(|v| secrets.redact(&String::from_utf8_lossy(v.as_bytes())));
             return Err(Error::Redirect(Box::new(RedirectError {
-                endpoint: req.endpoint.clone(),
-                origin: self.origin.clone(),
+                site: site(),
                 status,
                 location,
             })));
@@ -279,8 +272,7 @@ impl Client {
             .map_err(|e| transport(ureq::Error::from(e)))?;
             let body = String::from_utf8(bytes).map_err(|_| {
                 Error::Decode(Box::new(DecodeError {
-                    endpoint: req.endpoint.clone(),
-                    origin: self.origin.clone(),
+                    site: site(),
                     target: "UTF-8 text",
                     detail: None,
                     excerpt: None,
@@ -316,8 +308,7 @@ impl Client {
             None => (None, None),
         };
         Err(Error::Api(Box::new(ApiError {
-            endpoint: req.endpoint.clone(),
-            origin: self.origin.clone(),
+            site: site(),
             status,
             error,
             description,
@@ -346,8 +337,7 @@ pub(crate) fn decode<T: crate::json::Decode>(
             )
         };
         Error::Decode(Box::new(DecodeError {
-            endpoint: reply.endpoint.clone(),
-            origin: reply.origin.to_owned(),
+            site: Site::new(&reply.endpoint, reply.origin),
             target,
             detail,
             excerpt,

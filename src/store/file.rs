@@ -254,7 +254,7 @@ fn parse_v2(text: &str) -> Result<Store, StoreError> {
 
 /// Version 2's text.
 pub(super) fn write(store: &Store) -> String {
-    // Filled by insertion: collecting into a map would sort, and bring a sort into the binary.
+    // Filled by `insert`, not `collect()`: crate::small.
     let mut servers = BTreeMap::new();
     for (origin, e) in &store.servers {
         let mut users = BTreeMap::new();

@@ -697,7 +697,7 @@ impl Store {
         let origin = Origin::parse(origin).ok()?.text;
         let entry = self.servers.get_mut(&origin)?;
         match account {
-            Some(a) => take_key(&mut entry.users, &a.to_ascii_lowercase()),
+            Some(a) => crate::small::take_key(&mut entry.users, &a.to_ascii_lowercase()),
             None => entry.unnamed_user.take(),
         }
     }
@@ -705,7 +705,7 @@ impl Store {
     /// Removes a server with its app and every token; returns what was stored.
     pub fn remove_server(&mut self, origin: &str) -> Option<ServerEntry> {
         let origin = Origin::parse(origin).ok()?.text;
-        take_key(&mut self.servers, &origin)
+        crate::small::take_key(&mut self.servers, &origin)
     }
 
     /// Parses a credentials file's text (version 1 or 2). Never panics, whatever the input.
@@ -762,20 +762,6 @@ pub struct Credential {
     pub obtained_at: Option<i64>,
     /// Unix seconds: when the token expires, when known.
     pub expires_at: Option<i64>,
-}
-
-/// Removes `key` by rebuilding the map through insertion: a credentials file holds a handful
-/// of entries, and `BTreeMap::remove` would add about 7 KB of rebalancing code to the binary.
-fn take_key<V>(map: &mut BTreeMap<String, V>, key: &str) -> Option<V> {
-    let mut taken = None;
-    for (k, v) in std::mem::take(map) {
-        if k == key {
-            taken = Some(v);
-        } else {
-            map.insert(k, v);
-        }
-    }
-    taken
 }
 
 /// The name of an account: `username@host[:port]` of `origin`, in lower case.

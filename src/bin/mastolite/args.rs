@@ -625,8 +625,7 @@ fn parse_timeout(v: &str) -> Result<Duration, String> {
             shown(v)
         )
     };
-    // Seconds with up to three decimals (`2.5`, `.25`, `30`), parsed without floating point,
-    // which would bring the float parser and formatter into the binary for this one option.
+    // Seconds with up to three decimals (`2.5`, `.25`, `30`), in fixed point: src/small.rs.
     let (whole, frac) = v.trim().split_once('.').unwrap_or((v.trim(), ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (whole.is_empty() && frac.is_empty()) || !digits(whole) || !digits(frac) || frac.len() > 3 {
