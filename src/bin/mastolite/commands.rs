@@ -5,7 +5,7 @@ use std::path::Path;
 
 use mastolite::accounts::{self, AccountRef};
 use mastolite::check::Kind;
-use mastolite::cli_support::output;
+use mastolite::cli_support::{output, unix_now};
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::store::{Store, StoredApp, StoredToken};
 use mastolite::terminal::sanitize;
@@ -13,7 +13,7 @@ use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, insta
 
 use crate::args::{Command, List, Which};
 use crate::views;
-use crate::{Ctx, Failure, LOCAL, REJECTED, local, now};
+use crate::{Ctx, Failure, LOCAL, REJECTED, local};
 use mastolite::terminal::one_line;
 
 /// Runs a parsed command.
@@ -72,7 +72,9 @@ fn stored_app<'s>(ctx: &Ctx, store: &'s Store, client: &Client) -> Result<&'s St
     })
 }
 
-/// Read-modify-write of the credentials file under its lock.
+/// [`Store::update`] (read-modify-write under the file's lock) with its error type fixed to
+/// [`Failure`]: a change may fail with the CLI's own message or with a store error, and a
+/// change that ends in a bare `Ok(())` would otherwise leave the type for the caller to name.
 fn update<T>(
     path: &Path,
     change: impl FnOnce(&mut Store) -> Result<T, Failure>,
@@ -224,7 +226,7 @@ fn token_one(
     let client = ctx.client(server)?;
     let app = stored_app(ctx, store, &client)?;
     let entry = ctx.entry(store, &client)?;
-    if if_expired && let Some(t) = entry.app_token().filter(|t| !t.is_expired_at(now())) {
+    if if_expired && let Some(t) = entry.app_token().filter(|t| !t.is_expired_at(unix_now())) {
         let until = t.expires_at.map_or("does not expire".to_owned(), |at| {
             format!("expires {}", views::utc(at))
         });
@@ -241,7 +243,7 @@ fn token_one(
         None => app.registered_scopes(),
     };
     let token = oauth::client_credentials(&client, &app.credentials_for(&client)?, &scopes)?;
-    let stored = StoredToken::from_token(&client, &token, now());
+    let stored = StoredToken::from_token(&client, &token, unix_now());
     update(path, |s| {
         s.set_app_token(stored);
         Ok(())
@@ -319,7 +321,7 @@ fn login(
     if let Err(missing) = oauth::granted_covers(&token, &requested) {
         eprintln!("mastolite: note: {missing}");
     }
-    let stored = StoredToken::from_token(&client, &token, now());
+    let stored = StoredToken::from_token(&client, &token, unix_now());
     let name = match accounts::verify_credentials(&client, &token.access_token) {
         Ok(me) => Some(update(&path, |s| {
             Ok(s.set_user_token(&me.username, stored)?)
@@ -478,7 +480,7 @@ fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
     }
     for r in rows {
         let expiry = match r.expires_at {
-            Some(at) if at <= now() => format!("expired {}", views::utc(at)),
+            Some(at) if at <= unix_now() => format!("expired {}", views::utc(at)),
             Some(at) => format!("expires {}", views::utc(at)),
             None => "no expiry known".to_owned(),
         };
@@ -538,7 +540,7 @@ fn public_read(ctx: &Ctx) -> Result<(Client, Option<AccessToken>), Failure> {
 
 fn check_expiry_for_read(t: &StoredToken) -> Result<(), Failure> {
     match t.expires_at {
-        Some(at) if t.is_expired_at(now()) => Err(Failure::Msg(
+        Some(at) if t.is_expired_at(unix_now()) => Err(Failure::Msg(
             REJECTED,
             format!("the stored token expired at {}", views::utc(at)),
         )),
