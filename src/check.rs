@@ -27,9 +27,10 @@
 use std::fmt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use crate::client::{Client, DEFAULT_TIMEOUT, Reply, Request, RetryPolicy, decode};
+use crate::clock::unix_now;
 use crate::entities::{Application, CredentialAccount};
 use crate::error::Error;
 use crate::secret::AccessToken;
@@ -598,12 +599,6 @@ impl Checker {
         }
         second
     }
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Error text on one line, without the token in any encoding: the crate's one redaction rule

@@ -9,6 +9,7 @@ pub mod api;
 pub mod apps;
 pub mod check;
 mod client;
+mod clock;
 mod encode;
 pub mod entities;
 mod error;
@@ -49,12 +50,13 @@ pub use scopes::Scopes;
 pub use secret::{AccessToken, AuthorizationCode, ClientSecret, CsrfState, PkceVerifier};
 pub use store_error::StoreError;
 /// What the `mastolite` binary needs from the library and the library's users do not: the
-/// records the CLI prints, and their encoding with the compiled-in JSON backend.
+/// records the CLI prints, their encoding with the compiled-in JSON backend, and the clock.
 ///
 /// **Not covered by semver**: anything here may change or go in any release. Encode your own
 /// values with the JSON crate you use.
 #[doc(hidden)]
 pub mod cli_support {
+    pub use crate::clock::unix_now;
     pub use crate::json::{Encode, backend as json_backend, to_json};
 
     /// The secret-free records the `mastolite` CLI prints (`--json`, `--jsonl`).

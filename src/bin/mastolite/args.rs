@@ -85,45 +85,65 @@ pub struct List {
     pub max_items: Option<usize>,
 }
 
-/// A command and its own arguments.
+/// `register`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Register {
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub scopes: Option<String>,
+    pub website: Option<String>,
+    /// Replace the server's stored app, revoking its tokens first.
+    pub force: bool,
+}
+
+/// `token`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub scopes: Option<String>,
+    /// Only when the stored app token is missing or expired.
+    pub if_expired: bool,
+    /// Every stored server's app token.
+    pub all: bool,
+}
+
+/// `login`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    pub scopes: Option<String>,
+    pub force_login: bool,
+    pub lang: Option<String>,
+}
+
+/// `check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub all: bool,
+    pub jobs: usize,
+    pub output: Option<PathBuf>,
+}
+
+/// `logout`, and its alias `revoke`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logout {
+    pub which: Which,
+    /// Only forget the token, without asking the server to revoke it.
+    pub local: bool,
+}
+
+/// A command and its own arguments, built by its [`Spec`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Register {
-        name: String,
-        redirect_uris: Vec<String>,
-        scopes: Option<String>,
-        website: Option<String>,
-        /// Replace the server's stored app, revoking its tokens first.
-        force: bool,
-    },
-    Token {
-        scopes: Option<String>,
-        /// Only when the stored app token is missing or expired.
-        if_expired: bool,
-        /// Every stored server's app token.
-        all: bool,
-    },
-    Login {
-        scopes: Option<String>,
-        force_login: bool,
-        lang: Option<String>,
-    },
+    Register(Register),
+    Token(Token),
+    Login(Login),
     Verify(Which),
-    Check {
-        all: bool,
-        jobs: usize,
-        output: Option<PathBuf>,
-    },
-    /// `logout`, and its alias `revoke`.
-    Logout {
-        which: Which,
-        /// Only forget the token, without asking the server to revoke it.
-        local: bool,
-    },
+    Check(Check),
+    Logout(Logout),
     Accounts,
     Followers(List),
     Following(List),
     Metadata,
+    /// `account ACCOUNT`.
     Account(String),
     Instance,
 }
@@ -164,12 +184,16 @@ impl UsageError {
 /// An option: its name, the name of its value (`None` for a switch), and what it does.
 type Opt = (&'static str, Option<&'static str>, &'static str);
 
-/// A command: name, argument synopsis, description, options.
+/// A command, declared once: its name, argument synopsis, description and options (for the
+/// parser and the help), how many positional arguments it takes (each an account id or
+/// handle), and how it builds its [`Command`] from what the command line gave it.
 pub struct Spec {
     pub name: &'static str,
     pub args: &'static str,
     pub about: &'static str,
     pub options: &'static [Opt],
+    positional: usize,
+    build: fn(Given) -> Result<Command, String>,
 }
 
 const GLOBAL_OPTIONS: &[Opt] = &[
@@ -283,6 +307,16 @@ pub const SPECS: &[Spec] = &[
                 "replace the server's stored app: revoke its tokens where the server answers, forget them, then register",
             ),
         ],
+        positional: 0,
+        build: |g| {
+            Ok(Command::Register(Register {
+                name: g.value("--name").unwrap_or_else(|| "mastolite".to_owned()),
+                redirect_uris: g.values("--redirect-uri"),
+                scopes: g.value("--scopes"),
+                website: g.value("--website"),
+                force: g.flag("--force"),
+            }))
+        },
     },
     Spec {
         name: "token",
@@ -301,6 +335,14 @@ pub const SPECS: &[Spec] = &[
             ),
             ("--all", None, "every stored server that has an app"),
         ],
+        positional: 0,
+        build: |g| {
+            Ok(Command::Token(Token {
+                scopes: g.value("--scopes"),
+                if_expired: g.flag("--if-expired"),
+                all: g.flag("--all"),
+            }))
+        },
     },
     Spec {
         name: "login",
@@ -323,12 +365,22 @@ pub const SPECS: &[Spec] = &[
                 "the language of the login pages (en, de, pt-BR, …)",
             ),
         ],
+        positional: 0,
+        build: |g| {
+            Ok(Command::Login(Login {
+                scopes: g.value("--scopes"),
+                force_login: g.flag("--force-login"),
+                lang: g.value("--lang"),
+            }))
+        },
     },
     Spec {
         name: "verify",
         args: "[--app|--user]",
         about: "Checks a token and prints its app (--app: GET /api/v1/apps/verify_credentials) or account (--user: GET /api/v1/accounts/verify_credentials). Default: --user when the server has a user token (or --account is given), else --app.",
         options: WHICH_OPTIONS,
+        positional: 0,
+        build: |g| Ok(Command::Verify(g.which()?)),
     },
     Spec {
         name: "check",
@@ -347,54 +399,82 @@ pub const SPECS: &[Spec] = &[
                 "write the results to FILE (atomically, mode 0644) instead of stdout",
             ),
         ],
+        positional: 0,
+        build: |g| {
+            let all = g.flag("--all");
+            if !all && g.flag("--jobs") {
+                return Err("--jobs goes with --all".into());
+            }
+            Ok(Command::Check(Check {
+                all,
+                jobs: g.positive("--jobs")?.unwrap_or(DEFAULT_JOBS),
+                output: g.value("--output").map(PathBuf::from),
+            }))
+        },
     },
     Spec {
         name: "logout",
         args: LOGOUT_ARGS,
         about: LOGOUT_ABOUT,
         options: LOGOUT_OPTIONS,
+        positional: 0,
+        build: logout,
     },
     Spec {
         name: "revoke",
         args: LOGOUT_ARGS,
         about: "The same as logout.",
         options: LOGOUT_OPTIONS,
+        positional: 0,
+        build: logout,
     },
     Spec {
         name: "accounts",
         args: "",
         about: "Lists every stored token, one line each: server, kind (app or user), account, scopes, when obtained, and expiry when known. Never prints a secret.",
         options: &[],
+        positional: 0,
+        build: |_| Ok(Command::Accounts),
     },
     Spec {
         name: "followers",
         args: "ACCOUNT [--limit N] [--all] [--max-items N]",
         about: "Lists the accounts that follow ACCOUNT, one @acct per line (--json: one array; --jsonl: one object per line), printed as the pages arrive. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
         options: LIST_OPTIONS,
+        positional: 1,
+        build: |g| Ok(Command::Followers(g.list()?)),
     },
     Spec {
         name: "following",
         args: "ACCOUNT [--limit N] [--all] [--max-items N]",
         about: "Lists the accounts that ACCOUNT follows, one @acct per line (--json: one array; --jsonl: one object per line), printed as the pages arrive. ACCOUNT is an id, or a handle (@alice or @alice@other.example) that is looked up first.",
         options: LIST_OPTIONS,
+        positional: 1,
+        build: |g| Ok(Command::Following(g.list()?)),
     },
     Spec {
         name: "metadata",
         args: "",
         about: "Prints the server's OAuth metadata (GET /.well-known/oauth-authorization-server), or the classic endpoints for servers before Mastodon 4.3.",
         options: &[],
+        positional: 0,
+        build: |_| Ok(Command::Metadata),
     },
     Spec {
         name: "account",
         args: "ACCOUNT",
         about: "Prints an account, given by id or by handle (@alice or @alice@other.example).",
         options: &[],
+        positional: 1,
+        build: |g| Ok(Command::Account(g.account())),
     },
     Spec {
         name: "instance",
         args: "",
         about: "Prints the server's name and software version (GET /api/v2/instance, or /api/v1/instance on older servers).",
         options: &[],
+        positional: 0,
+        build: |_| Ok(Command::Instance),
     },
 ];
 
@@ -585,7 +665,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
     if global.format == Format::Prometheus && spec.name != "check" {
         return Err(err(command, "--format prometheus is only for check".into()));
     }
-    build(spec, &seen, positional)
+    spec.command(Given { seen, positional })
         .map(|c| Parsed::Run(global, c))
         .map_err(|m| err(Some(spec), m))
 }
@@ -644,105 +724,97 @@ fn parse_timeout(v: &str) -> Result<Duration, String> {
     Ok(total)
 }
 
-fn positive<T: std::str::FromStr + PartialEq + Default>(name: &str, v: &str) -> Result<T, String> {
-    match v.parse::<T>() {
-        Ok(n) if n != T::default() => Ok(n),
-        _ => Err(format!(
-            "{name} takes a whole number of at least 1, not {:?}",
-            shown(v)
-        )),
+impl Spec {
+    /// The command, once the positional arguments are counted.
+    fn command(&self, given: Given) -> Result<Command, String> {
+        if given.positional.len() < self.positional {
+            return Err(format!("{} needs an account id or handle", self.name));
+        }
+        if given.positional.len() > self.positional {
+            // Not echoed: a stray argument may be a secret pasted by mistake.
+            return Err(format!(
+                "{} takes {} argument(s), and more were given",
+                self.name, self.positional
+            ));
+        }
+        (self.build)(given)
     }
 }
 
-/// Builds the command from its options and positional arguments.
-fn build(spec: &Spec, seen: &[Seen], mut positional: Vec<String>) -> Result<Command, String> {
-    let value = |name: &str| {
-        seen.iter()
-            .find(|s| s.name == name)
-            .and_then(|s| s.value.clone())
-    };
-    let flag = |name: &str| seen.iter().any(|s| s.name == name);
-    let wanted = match spec.name {
-        "followers" | "following" | "account" => 1,
-        _ => 0,
-    };
-    if positional.len() < wanted {
-        return Err(format!("{} needs an account id or handle", spec.name));
+/// What the command line gave a command: its options, and its positional arguments (as many
+/// as its [`Spec`] says).
+struct Given {
+    seen: Vec<Seen>,
+    positional: Vec<String>,
+}
+
+impl Given {
+    /// The values of an option, in order (only `--redirect-uri` may be given twice).
+    fn values(&self, name: &str) -> Vec<String> {
+        self.seen
+            .iter()
+            .filter(|s| s.name == name)
+            .filter_map(|s| s.value.clone())
+            .collect()
     }
-    if positional.len() > wanted {
-        // Not echoed: a stray argument may be a secret pasted by mistake.
-        return Err(format!(
-            "{} takes {} argument(s), and more were given",
-            spec.name, wanted
-        ));
+
+    fn value(&self, name: &str) -> Option<String> {
+        self.values(name).pop()
     }
-    let which = || match (flag("--app"), flag("--user")) {
-        (true, true) => Err("--app and --user exclude each other".to_owned()),
-        (true, false) => Ok(Which::App),
-        (false, true) => Ok(Which::User),
-        (false, false) => Ok(Which::Default),
-    };
-    let list = |positional: Vec<String>| -> Result<List, String> {
-        Ok(List {
-            account: positional.into_iter().next().unwrap_or_default(),
-            limit: value("--limit")
-                .map(|v| positive("--limit", &v))
-                .transpose()?,
-            all: flag("--all"),
-            max_items: value("--max-items")
-                .map(|v| positive("--max-items", &v))
-                .transpose()?,
-        })
-    };
-    Ok(match spec.name {
-        "register" => Command::Register {
-            name: value("--name").unwrap_or_else(|| "mastolite".to_owned()),
-            redirect_uris: seen
-                .iter()
-                .filter(|s| s.name == "--redirect-uri")
-                .filter_map(|s| s.value.clone())
-                .collect(),
-            scopes: value("--scopes"),
-            website: value("--website"),
-            force: flag("--force"),
-        },
-        "token" => Command::Token {
-            scopes: value("--scopes"),
-            if_expired: flag("--if-expired"),
-            all: flag("--all"),
-        },
-        "login" => Command::Login {
-            scopes: value("--scopes"),
-            force_login: flag("--force-login"),
-            lang: value("--lang"),
-        },
-        "verify" => Command::Verify(which()?),
-        "check" => {
-            let all = flag("--all");
-            if !all && flag("--jobs") {
-                return Err("--jobs goes with --all".into());
-            }
-            Command::Check {
-                all,
-                jobs: value("--jobs")
-                    .map(|v| positive("--jobs", &v))
-                    .transpose()?
-                    .unwrap_or(DEFAULT_JOBS),
-                output: value("--output").map(PathBuf::from),
-            }
+
+    fn flag(&self, name: &str) -> bool {
+        self.seen.iter().any(|s| s.name == name)
+    }
+
+    /// A whole number of at least 1, when the option is given.
+    fn positive<T>(&self, name: &str) -> Result<Option<T>, String>
+    where
+        T: std::str::FromStr + PartialEq + Default,
+    {
+        let Some(v) = self.value(name) else {
+            return Ok(None);
+        };
+        match v.parse::<T>() {
+            Ok(n) if n != T::default() => Ok(Some(n)),
+            _ => Err(format!(
+                "{name} takes a whole number of at least 1, not {:?}",
+                shown(&v)
+            )),
         }
-        "logout" | "revoke" => Command::Logout {
-            which: which()?,
-            local: flag("--local"),
-        },
-        "accounts" => Command::Accounts,
-        "followers" => Command::Followers(list(positional)?),
-        "following" => Command::Following(list(positional)?),
-        "metadata" => Command::Metadata,
-        "account" => Command::Account(positional.remove(0)),
-        "instance" => Command::Instance,
-        other => return Err(format!("unknown command {other}")),
-    })
+    }
+
+    /// `--app` or `--user`, else [`Which::Default`].
+    fn which(&self) -> Result<Which, String> {
+        match (self.flag("--app"), self.flag("--user")) {
+            (true, true) => Err("--app and --user exclude each other".to_owned()),
+            (true, false) => Ok(Which::App),
+            (false, true) => Ok(Which::User),
+            (false, false) => Ok(Which::Default),
+        }
+    }
+
+    /// The first positional argument: the account of a command that takes one.
+    fn account(self) -> String {
+        self.positional.into_iter().next().unwrap_or_default()
+    }
+
+    /// `followers` and `following`.
+    fn list(self) -> Result<List, String> {
+        Ok(List {
+            limit: self.positive("--limit")?,
+            all: self.flag("--all"),
+            max_items: self.positive("--max-items")?,
+            account: self.account(),
+        })
+    }
+}
+
+/// `logout` and `revoke`.
+fn logout(g: Given) -> Result<Command, String> {
+    Ok(Command::Logout(Logout {
+        which: g.which()?,
+        local: g.flag("--local"),
+    }))
 }
 
 #[cfg(test)]
@@ -773,11 +845,11 @@ mod tests {
         ]);
         assert_eq!(
             c,
-            Command::Check {
+            Command::Check(Check {
                 all: false,
                 jobs: DEFAULT_JOBS,
                 output: None
-            }
+            })
         );
         assert_eq!(g.server.as_deref(), Some("https://m.example"));
         assert_eq!(g.format, Format::Json);
@@ -812,11 +884,11 @@ mod tests {
         ]);
         assert_eq!(
             c,
-            Command::Check {
+            Command::Check(Check {
                 all: true,
                 jobs: 3,
                 output: Some(PathBuf::from("/tmp/m.prom"))
-            }
+            })
         );
         assert_eq!(g.account.as_deref(), Some("Bob@B.example"));
         assert_eq!(g.format, Format::Prometheus);
@@ -861,7 +933,7 @@ mod tests {
         ]);
         assert_eq!(
             c,
-            Command::Register {
+            Command::Register(Register {
                 name: "bot".into(),
                 redirect_uris: vec![
                     "urn:ietf:wg:oauth:2.0:oob".into(),
@@ -870,15 +942,15 @@ mod tests {
                 scopes: Some("read write".into()),
                 website: None,
                 force: false,
-            }
+            })
         );
         assert_eq!(
             command(&["token", "--if-expired", "--all"]).1,
-            Command::Token {
+            Command::Token(Token {
                 scopes: None,
                 if_expired: true,
                 all: true
-            }
+            })
         );
         let (_, c) = command(&["followers", "@alice@b.example", "--limit", "80", "--all"]);
         assert_eq!(
@@ -891,7 +963,7 @@ mod tests {
             })
         );
         assert_eq!(command(&["verify", "--app"]).1, Command::Verify(Which::App));
-        let logout = |which, local| Command::Logout { which, local };
+        let logout = |which, local| Command::Logout(Logout { which, local });
         assert_eq!(command(&["revoke"]).1, logout(Which::Default, false));
         assert_eq!(command(&["logout", "--app"]).1, logout(Which::App, false));
         assert_eq!(
@@ -899,14 +971,29 @@ mod tests {
             logout(Which::User, true)
         );
         assert_eq!(command(&["accounts"]).1, Command::Accounts);
+        assert_eq!(command(&["metadata"]).1, Command::Metadata);
+        assert_eq!(command(&["instance"]).1, Command::Instance);
+        assert_eq!(
+            command(&["account", "@bob"]).1,
+            Command::Account("@bob".into())
+        );
+        assert_eq!(
+            command(&["following", "7", "--max-items", "5"]).1,
+            Command::Following(List {
+                account: "7".into(),
+                limit: None,
+                all: false,
+                max_items: Some(5),
+            })
+        );
         let (_, c) = command(&["login", "--force-login", "--lang", "de"]);
         assert_eq!(
             c,
-            Command::Login {
+            Command::Login(Login {
                 scopes: None,
                 force_login: true,
                 lang: Some("de".into())
-            }
+            })
         );
     }
 

@@ -3,23 +3,24 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use mastolite::RetryPolicy;
 use mastolite::check::{self, Checker, Kind, Outcome, Report, Target};
 use mastolite::store::Store;
 use mastolite::terminal::{one_line, sanitize};
 
-use crate::args::{Format, Which};
+use crate::args::{Check, Format, Which};
 use crate::views::utc;
 use crate::{Ctx, Failure, LOCAL};
 
 /// `check [--all [--jobs N]] [--output FILE]`.
-pub fn run(ctx: &Ctx, all: bool, jobs: usize, output: Option<PathBuf>) -> Result<(), Failure> {
-    if all {
-        check_all(ctx, jobs, output.as_deref())
+pub fn run(ctx: &Ctx, command: &Check) -> Result<(), Failure> {
+    let output = command.output.as_deref();
+    if command.all {
+        check_all(ctx, command.jobs, output)
     } else {
-        check_one(ctx, output.as_deref())
+        check_one(ctx, output)
     }
 }
 

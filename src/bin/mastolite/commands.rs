@@ -5,40 +5,26 @@ use std::path::Path;
 
 use mastolite::accounts::{self, AccountRef};
 use mastolite::check::Kind;
-use mastolite::cli_support::output;
+use mastolite::cli_support::{output, unix_now};
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::store::{Store, StoredApp, StoredToken};
 use mastolite::terminal::sanitize;
 use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance};
 
-use crate::args::{Command, List, Which};
+use crate::args::{Command, List, Login, Logout, Register, Token, Which};
 use crate::views;
-use crate::{Ctx, Failure, LOCAL, REJECTED, local, now};
+use crate::{Ctx, Failure, LOCAL, REJECTED, local};
 use mastolite::terminal::one_line;
 
 /// Runs a parsed command.
 pub fn run(ctx: &Ctx, command: Command) -> Result<(), Failure> {
     match command {
-        Command::Register {
-            name,
-            redirect_uris,
-            scopes,
-            website,
-            force,
-        } => register(ctx, name, redirect_uris, scopes, website, force),
-        Command::Token {
-            scopes,
-            if_expired,
-            all,
-        } => token(ctx, scopes, if_expired, all),
-        Command::Login {
-            scopes,
-            force_login,
-            lang,
-        } => login(ctx, scopes, force_login, lang),
+        Command::Register(c) => register(ctx, c),
+        Command::Token(c) => token(ctx, &c),
+        Command::Login(c) => login(ctx, c),
         Command::Verify(which) => verify(ctx, which),
-        Command::Check { all, jobs, output } => crate::check::run(ctx, all, jobs, output),
-        Command::Logout { which, local } => logout(ctx, which, local),
+        Command::Check(c) => crate::check::run(ctx, &c),
+        Command::Logout(c) => logout(ctx, &c),
         Command::Accounts => list_accounts(ctx),
         Command::Followers(list) => accounts_list(ctx, &list, true),
         Command::Following(list) => accounts_list(ctx, &list, false),
@@ -72,7 +58,9 @@ fn stored_app<'s>(ctx: &Ctx, store: &'s Store, client: &Client) -> Result<&'s St
     })
 }
 
-/// Read-modify-write of the credentials file under its lock.
+/// [`Store::update`] (read-modify-write under the file's lock) with its error type fixed to
+/// [`Failure`]: a change may fail with the CLI's own message or with a store error, and a
+/// change that ends in a bare `Ok(())` would otherwise leave the type for the caller to name.
 fn update<T>(
     path: &Path,
     change: impl FnOnce(&mut Store) -> Result<T, Failure>,
@@ -80,35 +68,28 @@ fn update<T>(
     Store::update(path, change)
 }
 
-fn register(
-    ctx: &Ctx,
-    name: String,
-    redirect_uris: Vec<String>,
-    scopes: Option<String>,
-    website: Option<String>,
-    force: bool,
-) -> Result<(), Failure> {
+fn register(ctx: &Ctx, command: Register) -> Result<(), Failure> {
     let path = ctx.store_path()?;
     let existing = ctx.load_optional()?;
     let client = ctx.client(&ctx.server(existing.as_ref())?)?;
-    let mut new_app = apps::NewApp::new(name);
-    if redirect_uris.is_empty() {
+    let mut new_app = apps::NewApp::new(command.name);
+    if command.redirect_uris.is_empty() {
         new_app = new_app.redirect_uri(OOB);
     }
-    for uri in redirect_uris {
+    for uri in command.redirect_uris {
         new_app = new_app.redirect_uri(uri);
     }
-    if let Some(s) = scopes {
+    if let Some(s) = command.scopes {
         new_app = new_app.scopes(parse_scopes(&s)?);
     }
-    if let Some(w) = website {
+    if let Some(w) = command.website {
         new_app = new_app.website(w);
     }
     let old = existing
         .as_ref()
         .and_then(|s| s.server(client.origin()))
         .filter(|e| e.app().is_some());
-    if force && old.is_none() {
+    if command.force && old.is_none() {
         // Nothing to replace: --force was meant for another server.
         let held = existing.as_ref().map_or("none".to_owned(), crate::origins);
         return Err(local(format!(
@@ -117,7 +98,7 @@ fn register(
         )));
     }
     if let Some(entry) = old {
-        if !force {
+        if !command.force {
             return Err(local(format!(
                 "the credentials file {} already holds the app {:?} for {}; give --force to replace it (its tokens are revoked and forgotten)",
                 path.display(),
@@ -135,7 +116,7 @@ fn register(
     let registered = apps::create(&client, &new_app)?;
     let app = StoredApp::from_registration(&client, &registered, &new_app);
     update(&path, |s| {
-        if s.server(client.origin()).is_some_and(|e| e.app().is_some()) && !force {
+        if s.server(client.origin()).is_some_and(|e| e.app().is_some()) && !command.force {
             return Err(local(format!(
                 "another program stored an app for {} meanwhile; the new one ({}) was not stored",
                 client.origin(),
@@ -179,9 +160,9 @@ fn revoke_all(client: &Client, entry: &mastolite::store::ServerEntry) -> Result<
     Ok(())
 }
 
-fn token(ctx: &Ctx, scopes: Option<String>, if_expired: bool, all: bool) -> Result<(), Failure> {
+fn token(ctx: &Ctx, command: &Token) -> Result<(), Failure> {
     let (path, store) = ctx.load()?;
-    let servers: Vec<String> = if all {
+    let servers: Vec<String> = if command.all {
         let with_app: Vec<String> = store
             .servers()
             .filter(|e| e.app().is_some())
@@ -196,10 +177,9 @@ fn token(ctx: &Ctx, scopes: Option<String>, if_expired: bool, all: bool) -> Resu
     };
     let mut first_failure = None;
     for server in servers {
-        let result = token_one(ctx, &path, &store, &server, scopes.as_deref(), if_expired);
-        match result {
+        match token_one(ctx, &path, &store, &server, command) {
             Ok(()) => {}
-            Err(f) if all => {
+            Err(f) if command.all => {
                 // Report each failure and go on with the other servers.
                 let (code, msg) = f.parts();
                 if let Some(m) = msg {
@@ -218,13 +198,14 @@ fn token_one(
     path: &Path,
     store: &Store,
     server: &str,
-    scopes: Option<&str>,
-    if_expired: bool,
+    command: &Token,
 ) -> Result<(), Failure> {
     let client = ctx.client(server)?;
     let app = stored_app(ctx, store, &client)?;
     let entry = ctx.entry(store, &client)?;
-    if if_expired && let Some(t) = entry.app_token().filter(|t| !t.is_expired_at(now())) {
+    if command.if_expired
+        && let Some(t) = entry.app_token().filter(|t| !t.is_expired_at(unix_now()))
+    {
         let until = t.expires_at.map_or("does not expire".to_owned(), |at| {
             format!("expires {}", views::utc(at))
         });
@@ -236,12 +217,12 @@ fn token_one(
         }
         return Ok(());
     }
-    let scopes = match scopes {
+    let scopes = match &command.scopes {
         Some(s) => parse_scopes(s)?,
         None => app.registered_scopes(),
     };
     let token = oauth::client_credentials(&client, &app.credentials_for(&client)?, &scopes)?;
-    let stored = StoredToken::from_token(&client, &token, now());
+    let stored = StoredToken::from_token(&client, &token, unix_now());
     update(path, |s| {
         s.set_app_token(stored);
         Ok(())
@@ -263,12 +244,7 @@ fn token_one(
     emitted(out)
 }
 
-fn login(
-    ctx: &Ctx,
-    scopes: Option<String>,
-    force_login: bool,
-    lang: Option<String>,
-) -> Result<(), Failure> {
+fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
     let (path, store) = ctx.load()?;
     let client = ctx.client(&ctx.server(Some(&store))?)?;
     let app = stored_app(ctx, &store, &client)?;
@@ -280,13 +256,13 @@ fn login(
     let mut creds = app.credentials_for(&client)?;
     creds.redirect_uri = OOB.to_owned();
     let registered = app.registered_scopes();
-    let requested = match scopes {
+    let requested = match command.scopes {
         Some(s) => parse_scopes(&s)?,
         None => registered.clone(),
     };
     let metadata = oauth::server_metadata(&client)?;
-    let mut options = AuthorizeOptions::new().force_login(force_login);
-    if let Some(l) = lang {
+    let mut options = AuthorizeOptions::new().force_login(command.force_login);
+    if let Some(l) = command.lang {
         options = options.lang(l);
     }
     let options = options.registered(registered).metadata(metadata);
@@ -320,7 +296,7 @@ fn login(
     if let Err(missing) = oauth::granted_covers(&token, &requested) {
         eprintln!("mastolite: note: {missing}");
     }
-    let stored = StoredToken::from_token(&client, &token, now());
+    let stored = StoredToken::from_token(&client, &token, unix_now());
     let name = match accounts::verify_credentials(&client, &token.access_token) {
         Ok(me) => Some(update(&path, |s| {
             Ok(s.set_user_token(&me.username, stored)?)
@@ -405,7 +381,8 @@ fn name_unnamed(
 
 /// `logout` (and `revoke`): revoke at the server with the app's credentials, then forget. A
 /// refusal leaves the file as it was.
-fn logout(ctx: &Ctx, which: Which, local_only: bool) -> Result<(), Failure> {
+fn logout(ctx: &Ctx, command: &Logout) -> Result<(), Failure> {
+    let local_only = command.local;
     let (path, store) = ctx.load()?;
     if ctx.env_token().is_some() {
         eprintln!("mastolite: note: MASTOLITE_TOKEN is ignored: logout works on stored tokens");
@@ -413,7 +390,9 @@ fn logout(ctx: &Ctx, which: Which, local_only: bool) -> Result<(), Failure> {
     let client = ctx.client(&ctx.server(Some(&store))?)?;
     let entry = ctx.entry(&store, &client)?;
     let account = ctx.account();
-    let which = which.resolve(account.is_some() || entry.user_count() > 0);
+    let which = command
+        .which
+        .resolve(account.is_some() || entry.user_count() > 0);
     let (stored, name) = if which == Which::User {
         let (name, t) = store.user_entry_for(&client, account.as_deref())?;
         (t.clone(), name.map(str::to_owned))
@@ -479,7 +458,7 @@ fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
     }
     for r in rows {
         let expiry = match r.expires_at {
-            Some(at) if at <= now() => format!("expired {}", views::utc(at)),
+            Some(at) if at <= unix_now() => format!("expired {}", views::utc(at)),
             Some(at) => format!("expires {}", views::utc(at)),
             None => "no expiry known".to_owned(),
         };
@@ -539,7 +518,7 @@ fn public_read(ctx: &Ctx) -> Result<(Client, Option<AccessToken>), Failure> {
 
 fn check_expiry_for_read(t: &StoredToken) -> Result<(), Failure> {
     match t.expires_at {
-        Some(at) if t.is_expired_at(now()) => Err(Failure::Msg(
+        Some(at) if t.is_expired_at(unix_now()) => Err(Failure::Msg(
             REJECTED,
             format!("the stored token expired at {}", views::utc(at)),
         )),

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use mastolite::check::Outcome;
+use mastolite::cli_support::unix_now;
 use mastolite::store::{self, ServerEntry, Store, StoreError, StoreErrorKind, StoredToken};
 use mastolite::terminal::one_line;
 use mastolite::{AccessToken, Client, Error};
@@ -114,13 +115,6 @@ pub struct Picked {
     pub unnamed: bool,
     /// When a stored token expires (Unix seconds), where known.
     pub expires_at: Option<i64>,
-}
-
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn env_nonempty(name: &str) -> Option<String> {
@@ -305,7 +299,7 @@ impl Ctx {
     pub fn pick(&self, which: Which, store: Option<&Store>) -> Result<Picked, Failure> {
         let picked = self.pick_unchecked(which, store)?;
         match picked.expires_at {
-            Some(at) if at <= now() => Err(Failure::Msg(
+            Some(at) if at <= unix_now() => Err(Failure::Msg(
                 REJECTED,
                 format!("{} expired at {}", picked.label, views::utc(at)),
             )),
@@ -320,11 +314,8 @@ impl Ctx {
             return Ok(Picked {
                 client,
                 token,
-                which: if which == Which::User {
-                    Which::User
-                } else {
-                    Which::App
-                },
+                // A token of unknown kind: checked as an app token unless `--user` says.
+                which: which.resolve(false),
                 label: "MASTOLITE_TOKEN".into(),
                 account: None,
                 unnamed: false,
