@@ -46,62 +46,30 @@ impl NewApp {
     }
     /// Adds a redirect URI: [`OOB`](crate::OOB) for codes the user pastes, or a URL the browser
     /// is sent to. Call it once per URI.
-    ///
-    /// ```
-    /// use mastolite::{apps::NewApp, OOB};
-    /// let app = NewApp::new("Bot").redirect_uri(OOB).redirect_uri("http://127.0.0.1:7777/cb");
-    /// assert_eq!(app.redirect_uris(), [OOB, "http://127.0.0.1:7777/cb"]);
-    /// ```
     pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
         self.redirect_uris.push(uri.into());
         self
     }
     /// The scopes the app may ask for later (default `read`).
-    ///
-    /// ```
-    /// let app = mastolite::apps::NewApp::new("Bot").scopes("read:accounts profile".parse()?);
-    /// assert_eq!(app.requested_scopes().to_string(), "read:accounts profile");
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn scopes(mut self, scopes: Scopes) -> Self {
         self.scopes = scopes;
         self
     }
     /// The app's website, shown to users.
-    ///
-    /// ```
-    /// let app = mastolite::apps::NewApp::new("Bot").website("https://bot.example");
-    /// # let _ = app;
-    /// ```
     pub fn website(mut self, url: impl Into<String>) -> Self {
         self.website = Some(url.into());
         self
     }
 
     /// The registered name.
-    ///
-    /// ```
-    /// assert_eq!(mastolite::apps::NewApp::new("Bot").name(), "Bot");
-    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// The redirect URIs, in order.
-    ///
-    /// ```
-    /// let app = mastolite::apps::NewApp::new("Bot").redirect_uri(mastolite::OOB);
-    /// assert_eq!(app.redirect_uris(), [mastolite::OOB]);
-    /// ```
     pub fn redirect_uris(&self) -> &[String] {
         &self.redirect_uris
     }
     /// The requested scopes.
-    ///
-    /// ```
-    /// let app = mastolite::apps::NewApp::new("Bot").scopes("write".parse()?);
-    /// assert_eq!(app.requested_scopes().to_string(), "write");
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn requested_scopes(&self) -> &Scopes {
         &self.scopes
     }

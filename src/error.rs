@@ -623,13 +623,6 @@ pub struct AuthorizationError {
 impl AuthorizationError {
     /// An error with this OAuth code, such as `access_denied`, for tests of code that handles
     /// a declined authorization.
-    ///
-    /// ```
-    /// let e = mastolite::AuthorizationError::new("access_denied")
-    ///     .with_description("The user said no");
-    /// assert!(e.is_access_denied());
-    /// assert_eq!(e.to_string(), "authorization failed: access_denied (The user said no)");
-    /// ```
     pub fn new(error: impl Into<String>) -> Self {
         AuthorizationError {
             error: error.into(),

@@ -132,12 +132,6 @@ pub struct ContactAccount {
 impl ContactAccount {
     /// A contact account with the given `acct` and nothing else known: for tests of code
     /// that takes an [`Instance`]. Set more fields on the value it returns.
-    ///
-    /// ```
-    /// let mut a = mastolite::instance::ContactAccount::new("admin");
-    /// a.display_name = Some("The admin".to_owned());
-    /// assert_eq!(a.acct.as_deref(), Some("admin"));
-    /// ```
     pub fn new(acct: impl Into<String>) -> Self {
         ContactAccount {
             acct: Some(acct.into()),

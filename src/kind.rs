@@ -23,10 +23,6 @@ pub enum Kind {
 
 impl Kind {
     /// `"app"` or `"user"`.
-    ///
-    /// ```
-    /// assert_eq!(mastolite::check::Kind::App.as_str(), "app");
-    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Kind::App => "app",

@@ -174,23 +174,12 @@ pub struct AuthorizeOptions {
 
 impl AuthorizeOptions {
     /// No registered scopes or metadata, no `force_login`, no `lang`, and [`Pkce::Auto`].
-    ///
-    /// ```
-    /// let options = mastolite::oauth::AuthorizeOptions::new();
-    /// # let _ = options;
-    /// ```
     pub fn new() -> Self {
         Self::default()
     }
     /// The scopes the app registered. The requested scopes must then be among them, compared
     /// as strings as Mastodon does (`read` does not cover `read:accounts` here); without
     /// them, the server checks and shows its error page in the browser.
-    ///
-    /// ```
-    /// let options = mastolite::oauth::AuthorizeOptions::new().registered("read push".parse()?);
-    /// # let _ = options;
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn registered(mut self, scopes: Scopes) -> Self {
         self.registered = Some(scopes);
         self
@@ -199,45 +188,23 @@ impl AuthorizeOptions {
     /// (it must be on the client's origin), its supported scopes are checked, and
     /// [`Pkce::Auto`] follows its `code_challenge_methods_supported`. Without it, the URL is
     /// `{origin}/oauth/authorize`.
-    ///
-    /// ```
-    /// let m = mastolite::ServerMetadata::classic("https://mastodon.example");
-    /// let options = mastolite::oauth::AuthorizeOptions::new().metadata(m);
-    /// # let _ = options;
-    /// ```
     pub fn metadata(mut self, metadata: ServerMetadata) -> Self {
         self.metadata = Some(metadata);
         self
     }
     /// Shows the consent screen even when the user already authorized the app, so that they
     /// can switch accounts (Mastodon 2.6+).
-    ///
-    /// ```
-    /// let options = mastolite::oauth::AuthorizeOptions::new().force_login(true);
-    /// # let _ = options;
-    /// ```
     pub fn force_login(mut self, force: bool) -> Self {
         self.force_login = force;
         self
     }
     /// The language of the login and consent pages, one of Mastodon's locale codes (`en`,
     /// `de`, `pt-BR`, …; 3.5+). Unknown codes are ignored by the server.
-    ///
-    /// ```
-    /// let options = mastolite::oauth::AuthorizeOptions::new().lang("pt-BR");
-    /// # let _ = options;
-    /// ```
     pub fn lang(mut self, lang: impl Into<String>) -> Self {
         self.lang = Some(lang.into());
         self
     }
     /// When to send a PKCE challenge (default [`Pkce::Auto`]).
-    ///
-    /// ```
-    /// use mastolite::oauth::{AuthorizeOptions, Pkce};
-    /// let options = AuthorizeOptions::new().pkce(Pkce::Never);
-    /// # let _ = options;
-    /// ```
     pub fn pkce(mut self, pkce: Pkce) -> Self {
         self.pkce = pkce;
         self
@@ -274,68 +241,22 @@ impl std::fmt::Debug for AuthorizationRequest {
 impl AuthorizationRequest {
     /// The URL to open in the user's browser (empty for a request rebuilt with
     /// [`resume`](Self::resume): the browser was sent there already).
-    ///
-    /// ```
-    /// # let client = mastolite::Client::new("https://mastodon.example")?;
-    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
-    /// let request = mastolite::oauth::authorization_request(&client, &app, &"read".parse()?,
-    ///     &Default::default())?;
-    /// assert!(request.url().starts_with("https://mastodon.example/oauth/authorize?"));
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn url(&self) -> &str {
         &self.url
     }
     /// The `state` sent in the URL.
-    ///
-    /// ```
-    /// # let client = mastolite::Client::new("https://mastodon.example")?;
-    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
-    /// let request = mastolite::oauth::authorization_request(&client, &app, &"read".parse()?,
-    ///     &Default::default())?;
-    /// assert!(request.url().contains(request.state().secret()));
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn state(&self) -> &CsrfState {
         &self.state
     }
     /// The PKCE verifier, when the URL carries a challenge.
-    ///
-    /// ```
-    /// # let client = mastolite::Client::new("https://mastodon.example")?;
-    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
-    /// let request = mastolite::oauth::authorization_request(&client, &app, &"read".parse()?,
-    ///     &Default::default())?;
-    /// let challenge = request.verifier().expect("PKCE by default").challenge();
-    /// assert!(request.url().contains(&challenge));
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn verifier(&self) -> Option<&PkceVerifier> {
         self.verifier.as_ref()
     }
     /// The redirect URI sent in the URL; the code exchange sends it again.
-    ///
-    /// ```
-    /// # let client = mastolite::Client::new("https://mastodon.example")?;
-    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
-    /// let request = mastolite::oauth::authorization_request(&client, &app, &"read".parse()?,
-    ///     &Default::default())?;
-    /// assert_eq!(request.redirect_uri(), mastolite::OOB);
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn redirect_uri(&self) -> &str {
         &self.redirect_uri
     }
     /// The requested scopes.
-    ///
-    /// ```
-    /// # let client = mastolite::Client::new("https://mastodon.example")?;
-    /// # let app = mastolite::AppCredentials::new("id", mastolite::ClientSecret::new("s"));
-    /// let request = mastolite::oauth::authorization_request(&client, &app,
-    ///     &"read push".parse()?, &Default::default())?;
-    /// assert_eq!(request.scopes().to_string(), "read push");
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn scopes(&self) -> &Scopes {
         &self.scopes
     }
@@ -732,15 +653,6 @@ pub struct MissingScopes(Scopes);
 
 impl MissingScopes {
     /// The scopes that were asked for and not granted.
-    ///
-    /// ```
-    /// # use mastolite::{AccessToken, Token};
-    /// let mut token = Token::new(AccessToken::new("x"));
-    /// token.scope = Some("read".parse()?);
-    /// let e = mastolite::oauth::granted_covers(&token, &"read push".parse()?).unwrap_err();
-    /// assert_eq!(e.scopes().iter().collect::<Vec<_>>(), ["push"]);
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn scopes(&self) -> &Scopes {
         &self.0
     }

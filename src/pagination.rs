@@ -37,52 +37,28 @@ pub struct Range {
 
 impl Range {
     /// The server's defaults.
-    ///
-    /// ```
-    /// assert_eq!(mastolite::Range::new(), mastolite::Range::default());
-    /// assert_eq!(mastolite::Range::new().limit, None);
-    /// ```
     pub fn new() -> Self {
         Self::default()
     }
     /// Page size; Mastodon accepts 1 to 80.
-    ///
-    /// ```
-    /// assert_eq!(mastolite::Range::new().limit(80).limit, Some(80));
-    /// ```
     #[must_use]
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
     /// Entries older than `cursor`.
-    ///
-    /// ```
-    /// let older = mastolite::Range::new().max_id("7486869");
-    /// assert_eq!(older.max_id.as_deref(), Some("7486869"));
-    /// ```
     #[must_use]
     pub fn max_id(mut self, cursor: impl Into<String>) -> Self {
         self.max_id = Some(cursor.into());
         self
     }
     /// The newest entries after `cursor`.
-    ///
-    /// ```
-    /// let newer = mastolite::Range::new().since_id("7489740");
-    /// assert_eq!(newer.since_id.as_deref(), Some("7489740"));
-    /// ```
     #[must_use]
     pub fn since_id(mut self, cursor: impl Into<String>) -> Self {
         self.since_id = Some(cursor.into());
         self
     }
     /// Entries right after `cursor`.
-    ///
-    /// ```
-    /// let after = mastolite::Range::new().min_id("7489740");
-    /// assert_eq!(after.min_id.as_deref(), Some("7489740"));
-    /// ```
     #[must_use]
     pub fn min_id(mut self, cursor: impl Into<String>) -> Self {
         self.min_id = Some(cursor.into());

@@ -53,11 +53,6 @@ impl RateLimit {
     }
 
     /// The reset time as Unix seconds (fractions dropped).
-    ///
-    /// ```
-    /// let rl = mastolite::RateLimit::from_headers(None, None, Some("2026-08-08T12:35:00.5Z")).unwrap();
-    /// assert_eq!(rl.reset_unix(), Some(1786192500));
-    /// ```
     pub fn reset_unix(&self) -> Option<u64> {
         self.reset
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())

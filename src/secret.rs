@@ -19,12 +19,6 @@ macro_rules! secret_type {
 
         impl $name {
             /// Wraps a secret value.
-            ///
-            /// ```
-            #[doc = concat!("let s = mastolite::", stringify!($name), "::new(\"xyz\");")]
-            /// assert_eq!(s.secret(), "xyz");
-            #[doc = concat!("assert_eq!(format!(\"{s:?}\"), \"", stringify!($name), "([redacted])\");")]
-            /// ```
             pub fn new(value: impl Into<String>) -> Self {
                 Self(value.into())
             }

@@ -93,21 +93,11 @@ impl StoreError {
     }
 
     /// What went wrong.
-    ///
-    /// ```
-    /// let err = mastolite::store::Store::from_json("{}").unwrap_err();
-    /// assert_eq!(err.kind(), mastolite::store::StoreErrorKind::Corrupt);
-    /// ```
     pub fn kind(&self) -> StoreErrorKind {
         self.kind
     }
 
     /// The file, when the error came from reading or writing one.
-    ///
-    /// ```
-    /// let err = mastolite::store::Store::load("/nonexistent/credentials.json").unwrap_err();
-    /// assert_eq!(err.file(), Some(std::path::Path::new("/nonexistent/credentials.json")));
-    /// ```
     pub fn file(&self) -> Option<&Path> {
         self.path.as_deref()
     }

@@ -38,14 +38,6 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// No retries at all.
-    ///
-    /// ```
-    /// let c = mastolite::Client::builder("https://mastodon.example")
-    ///     .retry(mastolite::RetryPolicy::none())
-    ///     .build()?;
-    /// # let _ = c;
-    /// # Ok::<(), mastolite::Error>(())
-    /// ```
     pub fn none() -> Self {
         Self {
             max_retries: 0,

@@ -385,12 +385,6 @@ pub struct Store {
 
 impl Store {
     /// An empty store.
-    ///
-    /// ```
-    /// let store = mastolite::store::Store::new();
-    /// assert!(store.is_empty());
-    /// assert_eq!(store.to_json(), r#"{"version":2,"servers":{}}"#);
-    /// ```
     pub fn new() -> Self {
         Store::default()
     }
