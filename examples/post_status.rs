@@ -1,5 +1,6 @@
-//! Posts a status with a stored user token: the credentials file, a protected call to an
-//! endpoint this crate has no typed function for, and one error type for both.
+//! Posts a status with a stored user token, as a cron bot would: the credentials file, a token
+//! check first, a protected call to an endpoint this crate has no typed function for, and one
+//! error type for all of them.
 //!
 //! ```sh
 //! cargo run --example post_status                                    # offline: a local demo server
@@ -10,12 +11,16 @@
 //! `~/.config/mastolite/credentials.json`) holds for it: `mastolite login` stores one. With no
 //! argument it starts the walkthrough's demo server on 127.0.0.1, stores a token for it in a
 //! credentials file of its own under the temporary folder, and posts there: nothing leaves the
-//! machine. The post carries an `Idempotency-Key`, so a retry after a lost answer cannot post
+//! machine. It checks the token before it posts: a token the server rejects is reported with
+//! the check's outcome and exit status (1 for a rejected token, 2 when the server is
+//! unavailable, as `mastolite check` exits), so a cron job's alert tells a revocation from an
+//! outage. The post carries an `Idempotency-Key`, so a retry after a lost answer cannot post
 //! twice. It prints the new status's id and URL, or the error and exits with status 1.
 
 use std::path::Path;
 use std::process::ExitCode;
 
+use mastolite::check::{Checker, Kind, Outcome, Target};
 use mastolite::store::{self, Store, StoredToken};
 use mastolite::{Client, Error, OOB, api, apps, oauth};
 
@@ -41,11 +46,24 @@ fn decode(body: &str) -> Option<Status> {
     return miniserde::json::from_str(body).ok();
 }
 
-/// Posts `text` with the user token stored for `server`.
-fn post(server: &str, store_path: &Path, text: &str) -> Result<String, Error> {
+/// Checks the user token stored for `server`, then posts `text` with it: what to print, and
+/// the exit status.
+fn post(server: &str, store_path: &Path, text: &str) -> Result<(String, ExitCode), Error> {
     let client = Client::new(server)?;
     let store = Store::load(store_path)?;
     let (account, token) = store.user_token_for(&client, None)?;
+    let who = account.unwrap_or("the stored user");
+    let report = Checker::new().check(&Target::new(client.origin(), Kind::User, token.clone()));
+    if report.status != Outcome::Ok {
+        let why = report.error.as_deref().unwrap_or("no reason given");
+        return Ok((
+            format!(
+                "not posting as {who}: the token check says {} ({why})",
+                report.status
+            ),
+            ExitCode::from(report.status.exit_status()),
+        ));
+    }
     // One key per text: sending the same text again within the hour posts it once.
     let key = format!("post-status-{:016x}", fnv1a(text));
     let form = [("status", text), ("visibility", "unlisted")];
@@ -57,10 +75,11 @@ fn post(server: &str, store_path: &Path, text: &str) -> Result<String, Error> {
             answer.status
         ),
     };
-    Ok(format!(
-        "posted as {}: {shown}",
-        account.unwrap_or("the stored user")
-    ))
+    let line = format!(
+        "posted as {who} after a token check ({}): {shown}",
+        report.status
+    );
+    Ok((line, ExitCode::SUCCESS))
 }
 
 /// A stable hash of the text, for its idempotency key.
@@ -120,9 +139,9 @@ fn main() -> ExitCode {
         }
     };
     match result {
-        Ok(line) => {
+        Ok((line, status)) => {
             println!("{line}");
-            ExitCode::SUCCESS
+            status
         }
         Err(e) => {
             eprintln!("post_status: {e}");

@@ -371,6 +371,7 @@ fn the_post_status_example_posts_offline_against_the_demo_server() {
         line.starts_with("posted as mastodonpy_test@127.0.0.1:"),
         "{line}"
     );
+    assert!(line.contains(" after a token check (ok): "), "{line}");
     assert!(
         line.ends_with("/@mastodonpy_test/113997400000000001"),
         "{line}"

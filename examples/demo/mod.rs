@@ -205,6 +205,11 @@ fn route(req: &Request, base: &str) -> Response {
             Response::error(401, r#"{"error":"The access token is invalid"}"#)
         }
         ("GET", "/api/v1/apps/verify_credentials") => Response::ok(VERIFY_CREDENTIALS),
+        // The demo's one token acts as its one user's: the signed-in account is that user.
+        ("GET", "/api/v1/accounts/verify_credentials") if bearer.is_none() => {
+            Response::error(401, r#"{"error":"The access token is invalid"}"#)
+        }
+        ("GET", "/api/v1/accounts/verify_credentials") => Response::ok(ACCOUNT),
         ("POST", "/api/v1/statuses") if bearer.is_none() => {
             Response::error(401, r#"{"error":"The access token is invalid"}"#)
         }
