@@ -758,8 +758,10 @@ impl Given {
             .collect()
     }
 
+    /// The value of an option given at most once (the parser refuses a second).
     fn value(&self, name: &str) -> Option<String> {
-        self.values(name).pop()
+        let seen = self.seen.iter().find(|s| s.name == name)?;
+        seen.value.clone()
     }
 
     fn flag(&self, name: &str) -> bool {
