@@ -1,12 +1,39 @@
 //! Token checks, for cron jobs and monitoring: is each stored token still accepted by its server?
 //!
 //! A [`Target`] is one token and the server that issued it. [`Checker::check`] asks that server
-//! once (`GET /api/v1/apps/verify_credentials`, and `GET /api/v1/accounts/verify_credentials`
-//! where the first is missing, as on GoToSocial) and returns a [`Report`]: the [`Outcome`], the
-//! HTTP status, the latency, the rate limit left, and an error text with every secret removed.
-//! [`Checker::check_all`] checks many targets on a bounded number of plain `std::thread`s, with
-//! one client per server so that connections are reused, and returns the reports in a stable
-//! order. [`exit_status`] is the one place where outcomes become the CLI's exit statuses.
+//! what the token is worth and returns a [`Report`]: the [`Outcome`], a [`Detail`] where the
+//! answer says more, the HTTP status, the latency, the rate limit left, and an error text with
+//! every secret removed. [`Checker::check_all`] checks many targets on a bounded number of
+//! plain `std::thread`s, with one client per server so that connections are reused, and
+//! returns the reports in a stable order. [`exit_status`] is the one place where outcomes
+//! become the CLI's exit statuses.
+//!
+//! # What an answer proves
+//!
+//! A user token is asked about at `GET /api/v1/accounts/verify_credentials`, the endpoint that
+//! sees its account; an app token at `GET /api/v1/apps/verify_credentials`; a token of
+//! [`Kind::Unknown`] first as a user token. One answer may send the check on to the other
+//! endpoint, once, within the same budget. [`classify`] reads each answer:
+//!
+//! | the server answers | what it proves | outcome (detail) |
+//! |---|---|---|
+//! | 200 | the token works | `ok` |
+//! | 401, any text but those below | an invalid, revoked or unknown token | `rejected` |
+//! | 401 `Unauthorized: user not supplied or not authorized` (GoToSocial) to an app token | it authenticated and has no user | `ok` (`app_token`) |
+//! | 401 `Unauthorized: application not supplied` (GoToSocial), user endpoint | a valid token whose account cannot act | `disabled` (`account_unusable`) |
+//! | 401 `This method requires an authenticated user` to an app token (Mastodon in limited federation mode) | nothing about the token | `refused` (`server_requires_user`) |
+//! | 401 `identity_token_required` (Takahē) to an app token | nothing about the token | `refused` (`server_requires_user`) |
+//! | 400 `Invalid Bearer token` (Takahē, `text/html`) | an invalid token | `rejected` |
+//! | 403 for scope: `This action is outside the authorized scopes`, GoToSocial's `token has insufficient scope permission`, or `WWW-Authenticate: … error="insufficient_scope"` | it authenticated; this endpoint wants another scope | the other endpoint; if it cannot say more, `ok` (`scope_limited`) |
+//! | 403 `Your login is currently disabled` / `…missing a confirmed e-mail address` / `…currently pending approval` / `Your account requires two-factor authentication` | a valid token whose account cannot act | `disabled` (`login_disabled`, `email_unconfirmed`, `pending_approval`, `two_factor_required`) |
+//! | any other 403 | | `rejected` (`forbidden`) |
+//! | 422 `This method requires an authenticated user` | a valid app token | `ok` (`app_token`) |
+//! | 404 | the endpoint is missing | the other endpoint |
+//! | transport failure, timeout, 429, 5xx, a body that does not decode | nothing about the token | `unavailable` |
+//! | any other 4xx, a redirect | | `refused` |
+//!
+//! The texts are matched byte for byte as the servers' source sends them; any other text
+//! falls back to the rule of its status code.
 //!
 //! ```no_run
 //! use mastolite::check::{Checker, Kind, Target, exit_status};
@@ -29,7 +56,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::client::{Client, DEFAULT_TIMEOUT, Reply, Request, RetryPolicy, decode};
+use crate::client::{Client, DEFAULT_TIMEOUT, Request, RetryPolicy, decode};
 use crate::clock::unix_now;
 use crate::entities::{Application, CredentialAccount};
 use crate::error::Error;
@@ -55,6 +82,9 @@ pub enum Outcome {
     Ok,
     /// The server rejected the token: 401, 403, or an OAuth `invalid_client`.
     Rejected,
+    /// The token is valid, but its account cannot act: disabled, suspended, unconfirmed or
+    /// not yet approved.
+    Disabled,
     /// The token is known to have expired; no request was made.
     Expired,
     /// The server could not be asked right now: a transport failure or timeout, 429, a 5xx,
@@ -68,15 +98,23 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// `ok`, `rejected`, `expired`, `unavailable`, `refused` or `error`.
-    ///
-    /// ```
-    /// assert_eq!(mastolite::check::Outcome::Expired.as_str(), "expired");
-    /// ```
+    /// Every outcome, in the order of [`as_str`](Self::as_str)'s list.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Ok,
+        Outcome::Rejected,
+        Outcome::Disabled,
+        Outcome::Expired,
+        Outcome::Unavailable,
+        Outcome::Refused,
+        Outcome::Error,
+    ];
+
+    /// `ok`, `rejected`, `disabled`, `expired`, `unavailable`, `refused` or `error`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Outcome::Ok => "ok",
             Outcome::Rejected => "rejected",
+            Outcome::Disabled => "disabled",
             Outcome::Expired => "expired",
             Outcome::Unavailable => "unavailable",
             Outcome::Refused => "refused",
@@ -90,6 +128,7 @@ impl Outcome {
     /// use mastolite::check::Outcome;
     /// assert_eq!(Outcome::Ok.exit_status(), 0);
     /// assert_eq!(Outcome::Expired.exit_status(), 1);
+    /// assert_eq!(Outcome::Disabled.exit_status(), 1);
     /// assert_eq!(Outcome::Unavailable.exit_status(), 2);
     /// assert_eq!(Outcome::Error.exit_status(), 3);
     /// assert_eq!(Outcome::Refused.exit_status(), 4);
@@ -103,7 +142,8 @@ impl Outcome {
     /// exit statuses, for every command.
     ///
     /// - [`Rejected`](Outcome::Rejected): the server refused the credentials (401, 403, an
-    ///   OAuth `invalid_client`), or an OAuth callback was denied or is not ours;
+    ///   OAuth `invalid_client`, Takahē's 400 `Invalid Bearer token`), or an OAuth callback was
+    ///   denied or is not ours;
     /// - [`Unavailable`](Outcome::Unavailable): worth trying later ([`Error::is_transient`]), or
     ///   a server that is not answering properly (a body that does not decode);
     /// - [`Refused`](Outcome::Refused): any other error status, a redirect, a foreign link;
@@ -136,7 +176,7 @@ impl fmt::Display for Outcome {
 /// The exit status of a set of outcomes, as the `mastolite` CLI returns it: the one place
 /// where outcomes become exit statuses.
 ///
-/// - 1 if any token is rejected or expired; else
+/// - 1 if any token is rejected, disabled or expired; else
 /// - 3 if any could not be checked here ([`Outcome::Error`]), or the set is empty; else
 /// - 4 if any was refused; else
 /// - 2 if any server was unavailable; else
@@ -157,7 +197,7 @@ pub fn exit_status(outcomes: impl IntoIterator<Item = Outcome>) -> u8 {
         any = true;
         match o {
             Outcome::Ok => {}
-            Outcome::Rejected | Outcome::Expired => rejected = true,
+            Outcome::Rejected | Outcome::Disabled | Outcome::Expired => rejected = true,
             Outcome::Error => error = true,
             Outcome::Refused => refused = true,
             Outcome::Unavailable => unavailable = true,
@@ -173,6 +213,265 @@ pub fn exit_status(outcomes: impl IntoIterator<Item = Outcome>) -> u8 {
         2
     } else {
         0
+    }
+}
+
+/// What an answer proved beyond its [`Outcome`]: a documented `snake_case` word.
+///
+/// ```
+/// use mastolite::check::Detail;
+/// assert_eq!(Detail::ScopeLimited.to_string(), "scope_limited");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Detail {
+    /// `ok`: the token authenticated, but its scopes let neither endpoint show more (the
+    /// account could not be checked).
+    ScopeLimited,
+    /// `ok`: a valid app token, which has no account.
+    AppToken,
+    /// `refused`: the server wants a user token for its whole API, so the answer says nothing
+    /// about an app token.
+    ServerRequiresUser,
+    /// `disabled`: the account's login is disabled, or the account is suspended.
+    LoginDisabled,
+    /// `disabled`: the account has not confirmed its e-mail address.
+    EmailUnconfirmed,
+    /// `disabled`: the account waits for a moderator's approval.
+    PendingApproval,
+    /// `disabled`: the account must set up two-factor authentication first.
+    TwoFactorRequired,
+    /// `disabled`: the server says the account cannot act, without saying why (GoToSocial).
+    AccountUnusable,
+    /// `rejected`: a 403 that names no reason this crate knows.
+    Forbidden,
+    /// `unavailable`: the token expired because its renewal could not reach the server.
+    RenewalFailed,
+}
+
+impl Detail {
+    /// The word: `scope_limited`, `app_token`, `server_requires_user`, `login_disabled`,
+    /// `email_unconfirmed`, `pending_approval`, `two_factor_required`, `account_unusable`,
+    /// `forbidden` or `renewal_failed`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Detail::ScopeLimited => "scope_limited",
+            Detail::AppToken => "app_token",
+            Detail::ServerRequiresUser => "server_requires_user",
+            Detail::LoginDisabled => "login_disabled",
+            Detail::EmailUnconfirmed => "email_unconfirmed",
+            Detail::PendingApproval => "pending_approval",
+            Detail::TwoFactorRequired => "two_factor_required",
+            Detail::AccountUnusable => "account_unusable",
+            Detail::Forbidden => "forbidden",
+            Detail::RenewalFailed => "renewal_failed",
+        }
+    }
+}
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The two endpoints that can say what a token is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Probe {
+    /// `GET /api/v1/apps/verify_credentials`: any valid token (Mastodon 4.3 and later; before
+    /// that, a token with `read`).
+    App,
+    /// `GET /api/v1/accounts/verify_credentials`: a user token, whose account it checks.
+    Account,
+}
+
+impl Probe {
+    /// The endpoint, as errors name it (`GET /api/v1/apps/verify_credentials`).
+    pub const fn endpoint(self) -> &'static str {
+        match self {
+            Probe::App => "GET /api/v1/apps/verify_credentials",
+            Probe::Account => "GET /api/v1/accounts/verify_credentials",
+        }
+    }
+
+    /// The endpoint a token of `kind` is asked about first.
+    pub const fn first_for(kind: Kind) -> Probe {
+        match kind {
+            Kind::App => Probe::App,
+            _ => Probe::Account,
+        }
+    }
+
+    const fn other(self) -> Probe {
+        match self {
+            Probe::App => Probe::Account,
+            Probe::Account => Probe::App,
+        }
+    }
+}
+
+/// What one answer of a [`Probe`] proves: [`classify`]'s result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verdict {
+    /// The outcome, should no other answer say more.
+    pub outcome: Outcome,
+    /// What the answer proved beyond the outcome, where it did.
+    pub detail: Option<Detail>,
+    /// The token's kind: the one asked about, or, for [`Kind::Unknown`], the one the answer
+    /// proved.
+    pub kind: Kind,
+    /// The endpoint to ask next, when this answer leaves the question to it.
+    pub next: Option<Probe>,
+}
+
+impl Verdict {
+    const fn new(outcome: Outcome, detail: Option<Detail>, kind: Kind) -> Self {
+        Verdict {
+            outcome,
+            detail,
+            kind,
+            next: None,
+        }
+    }
+
+    const fn then(mut self, next: Probe) -> Self {
+        self.next = Some(next);
+        self
+    }
+
+    /// Whether the next endpoint's verdict replaces this one: always, unless this answer
+    /// proved the token valid and the next one neither works, disables nor rejects it.
+    fn yields_to(&self, next: &Verdict) -> bool {
+        self.outcome != Outcome::Ok
+            || matches!(
+                next.outcome,
+                Outcome::Ok | Outcome::Disabled | Outcome::Rejected
+            )
+    }
+}
+
+// The servers' own words, byte for byte, and where they come from.
+/// GoToSocial (`internal/api/util/auth.go`): an authenticated token that has no user.
+const GTS_NO_USER: &str = "Unauthorized: user not supplied or not authorized";
+/// GoToSocial (`internal/middleware/tokencheck.go` stops before it sets the app when the
+/// token's user is unconfirmed, unapproved, disabled or suspended).
+const GTS_NO_APP: &str = "Unauthorized: application not supplied";
+/// GoToSocial's scope check (`internal/api/util/auth.go`), sent through `NewErrorForbidden`,
+/// which puts `Forbidden: ` before it.
+const GTS_SCOPE: &str = "token has insufficient scope permission";
+/// Mastodon (`app/controllers/api/base_controller.rb`): 422 to an app token where a user is
+/// needed, and 401 where the server wants a user for its whole API.
+const REQUIRES_USER: &str = "This method requires an authenticated user";
+/// Mastodon's Doorkeeper scope check (`doorkeeper_forbidden_render_options`).
+const MASTODON_SCOPE: &str = "This action is outside the authorized scopes";
+/// Takahē (`api/views/base.py`): its fixed app token `__app__`, or no token.
+const TAKAHE_NO_IDENTITY: &str = "identity_token_required";
+/// Mastodon's `require_user!` (`app/controllers/api/base_controller.rb`), and what each
+/// says about the account.
+const ACCOUNT_STATES: [(&str, Detail); 4] = [
+    ("Your login is currently disabled", Detail::LoginDisabled),
+    (
+        "Your login is missing a confirmed e-mail address",
+        Detail::EmailUnconfirmed,
+    ),
+    (
+        "Your login is currently pending approval",
+        Detail::PendingApproval,
+    ),
+    (
+        "Your account requires two-factor authentication",
+        Detail::TwoFactorRequired,
+    ),
+];
+
+/// What one answer of `probe` about a token of `kind` proves: the table in the [module
+/// docs](self), the one place where server answers become outcomes for checks.
+///
+/// ```
+/// use mastolite::check::{Detail, Kind, Outcome, Probe, classify};
+/// use mastolite::{ApiError, Error};
+/// // GoToSocial has no apps/verify_credentials: its `/api/v1/apps/:id` route answers a valid
+/// // app token so.
+/// let answer = Error::from(
+///     ApiError::new(401).with_error("Unauthorized: user not supplied or not authorized"),
+/// );
+/// let v = classify(Kind::App, Probe::App, Err(&answer));
+/// assert_eq!((v.outcome, v.detail), (Outcome::Ok, Some(Detail::AppToken)));
+/// // A bot token without `read` on Mastodon 4.2: valid, so the other endpoint is asked.
+/// let answer = Error::from(
+///     ApiError::new(403).with_error("This action is outside the authorized scopes"),
+/// );
+/// let v = classify(Kind::App, Probe::App, Err(&answer));
+/// assert_eq!(v.next, Some(Probe::Account));
+/// ```
+pub fn classify(kind: Kind, probe: Probe, answer: Result<(), &Error>) -> Verdict {
+    let mut v = read_answer(kind, probe, answer);
+    // A known kind stays as the target says: reports and metrics keep their labels.
+    if kind != Kind::Unknown {
+        v.kind = kind;
+    }
+    v
+}
+
+fn read_answer(kind: Kind, probe: Probe, answer: Result<(), &Error>) -> Verdict {
+    let e = match answer {
+        Ok(()) if probe == Probe::Account => return Verdict::new(Outcome::Ok, None, Kind::User),
+        Ok(()) => return Verdict::new(Outcome::Ok, None, kind),
+        Err(e) => e,
+    };
+    let by_status = Verdict::new(Outcome::of(e), None, kind);
+    let Error::Api(api) = e else {
+        return by_status;
+    };
+    let said = api.error().or(api.text()).unwrap_or("");
+    // An unknown token that the user endpoint proves to be an app token, or cannot judge, is
+    // asked about at the app endpoint.
+    let app_if_unknown = |v: Verdict| {
+        if kind == Kind::Unknown && probe == Probe::Account {
+            v.then(Probe::App)
+        } else {
+            v
+        }
+    };
+    let scope = said == MASTODON_SCOPE
+        || said.strip_prefix("Forbidden: ").unwrap_or(said) == GTS_SCOPE
+        || api
+            .www_authenticate()
+            .is_some_and(|c| c.contains("error=\"insufficient_scope\""));
+    match api.status() {
+        401 if said == GTS_NO_USER && kind != Kind::User => app_if_unknown(Verdict::new(
+            Outcome::Ok,
+            Some(Detail::AppToken),
+            Kind::App,
+        )),
+        401 if said == GTS_NO_APP && probe == Probe::Account => Verdict::new(
+            Outcome::Disabled,
+            Some(Detail::AccountUnusable),
+            Kind::User,
+        ),
+        401 if (said == REQUIRES_USER || said == TAKAHE_NO_IDENTITY) && kind != Kind::User => {
+            app_if_unknown(Verdict::new(
+                Outcome::Refused,
+                Some(Detail::ServerRequiresUser),
+                kind,
+            ))
+        }
+        403 if scope => {
+            Verdict::new(Outcome::Ok, Some(Detail::ScopeLimited), kind).then(probe.other())
+        }
+        403 => match ACCOUNT_STATES.iter().find(|(text, _)| *text == said) {
+            Some(&(_, detail)) => Verdict::new(Outcome::Disabled, Some(detail), Kind::User),
+            None => Verdict::new(Outcome::Rejected, Some(Detail::Forbidden), kind),
+        },
+        422 if said == REQUIRES_USER => app_if_unknown(Verdict::new(
+            Outcome::Ok,
+            Some(Detail::AppToken),
+            Kind::App,
+        )),
+        404 => by_status.then(probe.other()),
+        _ => by_status,
     }
 }
 
@@ -195,7 +494,7 @@ pub fn exit_status(outcomes: impl IntoIterator<Item = Outcome>) -> u8 {
 #[non_exhaustive]
 pub struct Target {
     origin: String,
-    /// App or user token.
+    /// App or user token, or [`Kind::Unknown`]: which endpoint is asked first.
     pub kind: Kind,
     /// The account of a user token (`alice@host`), when known.
     pub account: Option<String>,
@@ -296,12 +595,15 @@ pub fn targets_from_store(store: &Store) -> Vec<Target> {
 pub struct Report {
     /// The target's origin.
     pub server: String,
-    /// App or user token.
+    /// App or user token: the target's kind, or, for [`Kind::Unknown`], the kind the answers
+    /// proved.
     pub kind: Kind,
     /// The target's account, when known.
     pub account: Option<String>,
     /// What the check found.
     pub status: Outcome,
+    /// What the answers proved beyond the status, where they did.
+    pub detail: Option<Detail>,
     /// The HTTP status of the last answer; `None` when no answer came (no request, or a
     /// transport failure).
     pub http_status: Option<u16>,
@@ -356,26 +658,6 @@ struct Attempt {
     status: Option<u16>,
     remaining: Option<u64>,
     result: Result<(), Error>,
-}
-
-impl Attempt {
-    fn of<T>(
-        reply: Result<Reply, Error>,
-        decoded: impl FnOnce(&Reply) -> Result<T, Error>,
-    ) -> Self {
-        match reply {
-            Ok(r) => Attempt {
-                status: Some(r.status),
-                remaining: r.rate_limit.and_then(|l| l.remaining),
-                result: decoded(&r).map(drop),
-            },
-            Err(e) => Attempt {
-                status: e.status(),
-                remaining: e.rate_limit().and_then(|l| l.remaining),
-                result: Err(e),
-            },
-        }
-    }
 }
 
 impl Checker {
@@ -518,6 +800,7 @@ impl Checker {
             kind: target.kind,
             account: target.account.clone(),
             status: Outcome::Ok,
+            detail: None,
             http_status: None,
             latency_ms: 0,
             rate_limit_remaining: None,
@@ -529,55 +812,62 @@ impl Checker {
             report.status = Outcome::Expired;
             return report;
         }
-        let attempt = client.map(|c| self.verify(c, &target.token, started));
+        let client = match client {
+            Ok(c) => c,
+            // No client for this server (its address is invalid), so no request was sent.
+            Err(e) => {
+                report.status = Outcome::of(e);
+                report.error = Some(redact(&e.to_string(), target.token.secret()));
+                return report;
+            }
+        };
+        let probe = Probe::first_for(target.kind);
+        let first = self.ask(client, probe, &target.token, None);
+        let mut verdict = classify(target.kind, probe, first.result.as_ref().map(|_| ()));
+        let mut last = first;
+        if let Some(next) = verdict.next {
+            let second = self.ask(client, next, &target.token, Some(started));
+            let then = classify(verdict.kind, next, second.result.as_ref().map(|_| ()));
+            // The report's status code and error are those of the answer that decided.
+            if verdict.yields_to(&then) {
+                (verdict, last) = (then, second);
+            }
+            verdict.next = None;
+        }
         report.latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         report.checked_at = unix_now();
-        let failure = match &attempt {
-            Ok(a) => {
-                report.http_status = a.status;
-                report.rate_limit_remaining = a.remaining;
-                a.result.as_ref().err()
-            }
-            // No client for this server (its address is invalid), so no request was sent.
-            Err(e) => Some(*e),
-        };
-        if let Some(e) = failure {
-            report.status = Outcome::of(e);
+        report.http_status = last.status;
+        report.rate_limit_remaining = last.remaining;
+        report.kind = verdict.kind;
+        report.status = verdict.outcome;
+        report.detail = verdict.detail;
+        if verdict.outcome != Outcome::Ok
+            && let Err(e) = &last.result
+        {
             report.error = Some(redact(&e.to_string(), target.token.secret()));
         }
         report
     }
 
-    /// `apps/verify_credentials`, and `accounts/verify_credentials` where the first is missing
-    /// (GoToSocial), in the time left of the budget.
-    fn verify(&self, client: &Client, token: &AccessToken, started: Instant) -> Attempt {
-        const APP: &str = "GET /api/v1/apps/verify_credentials";
-        const USER: &str = "GET /api/v1/accounts/verify_credentials";
-        fn get<'a>(
-            c: &'a Client,
-            ep: &'static str,
-            token: &'a AccessToken,
-        ) -> Result<Reply<'a>, Error> {
-            let path = ep.trim_start_matches("GET ");
-            c.send(&Request::get(ep, path.to_owned(), Some(token)))
-        }
-        let first = Attempt::of(get(client, APP, token), |r| {
-            decode::<Application>(r, "Application", false)
-        });
-        if first.status != Some(404) {
-            return first;
-        }
-        let fallback;
-        let client = match self.budget {
-            Some(budget) => {
+    /// One request to `probe`'s endpoint; a second one (`then`) in the time left of the
+    /// budget, on the same connections.
+    fn ask(&self, client: &Client, probe: Probe, token: &AccessToken, then: Option<Instant>) -> Attempt {
+        let ep = probe.endpoint();
+        let path = ep.trim_start_matches("GET ").to_owned();
+        let fresh;
+        let client = match (self.budget, then) {
+            (Some(budget), Some(started)) => {
                 let left = budget.saturating_sub(started.elapsed());
-                fallback = match self.client(
+                match self.client(
                     client.origin(),
                     Some(client.agent()),
                     left.min(self.timeout),
                     Some(left),
                 ) {
-                    Ok(c) => c,
+                    Ok(c) => {
+                        fresh = c;
+                        &fresh
+                    }
                     Err(e) => {
                         return Attempt {
                             status: None,
@@ -585,19 +875,28 @@ impl Checker {
                             result: Err(e),
                         };
                     }
-                };
-                &fallback
+                }
             }
-            None => client,
+            _ => client,
         };
-        let mut second = Attempt::of(get(client, USER, token), |r| {
-            decode::<CredentialAccount>(r, "CredentialAccount", false)
-        });
-        // 422 "requires an authenticated user": the token is valid, and is an app token.
-        if second.status == Some(422) {
-            second.result = Ok(());
+        let reply = client.send(&Request::get(ep, path, Some(token)));
+        match reply {
+            Ok(r) => Attempt {
+                status: Some(r.status),
+                remaining: r.rate_limit.and_then(|l| l.remaining),
+                result: match probe {
+                    Probe::App => decode::<Application>(&r, "Application", false).map(drop),
+                    Probe::Account => {
+                        decode::<CredentialAccount>(&r, "CredentialAccount", false).map(drop)
+                    }
+                },
+            },
+            Err(e) => Attempt {
+                status: e.status(),
+                remaining: e.rate_limit().and_then(|l| l.remaining),
+                result: Err(e),
+            },
         }
-        second
     }
 }
 
@@ -610,7 +909,7 @@ fn redact(text: &str, secret: &str) -> String {
     crate::terminal::sanitize(&text).into_owned()
 }
 
-crate::json::serialize_as_str!(Outcome);
+crate::json::serialize_as_str!(Outcome, Detail);
 
 crate::json::encodable!(Report);
 

@@ -235,7 +235,7 @@ site_getters!(ApiError, TransportError, DecodeError, RedirectError);
 /// assert!(e.is_rate_limited() && e.is_transient());
 /// assert_eq!(
 ///     e.to_string(),
-///     "GET https://mastodon.example/api/v1/apps/verify_credentials: status 429: Too many requests"
+///     "GET https://mastodon.example/api/v1/apps/verify_credentials: status 429: Too many requests; retry in 30 s"
 /// );
 /// assert_eq!(e.api_error().unwrap().retry_after(), Some(Duration::from_secs(30)));
 /// ```
@@ -245,9 +245,15 @@ pub struct ApiError {
     pub(crate) status: u16,
     pub(crate) error: Option<String>,
     pub(crate) description: Option<String>,
+    pub(crate) text: Option<String>,
+    pub(crate) www_authenticate: Option<String>,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) retry_after: Option<Duration>,
 }
+
+/// The body of Takahē's answer to a bogus or revoked token (400, `text/html`): its
+/// `api/views/base.py` raises it for any bearer token it cannot find.
+const TAKAHE_INVALID_TOKEN: &str = "Invalid Bearer token";
 
 impl ApiError {
     /// An error with this status and nothing else: no endpoint, origin, message or headers.
@@ -263,6 +269,8 @@ impl ApiError {
             status,
             error: None,
             description: None,
+            text: None,
+            www_authenticate: None,
             rate_limit: None,
             retry_after: None,
         }
@@ -289,6 +297,18 @@ impl ApiError {
     #[must_use]
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
+        self
+    }
+    /// Sets the text of a body that is not JSON.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+    /// Sets the `WWW-Authenticate` header.
+    #[must_use]
+    pub fn with_www_authenticate(mut self, challenge: impl Into<String>) -> Self {
+        self.www_authenticate = Some(challenge.into());
         self
     }
     /// Sets the rate-limit headers.
@@ -318,6 +338,17 @@ impl ApiError {
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
+    /// The start of a body that is not JSON (an HTML error page, Takahē's
+    /// `Invalid Bearer token`): at most 200 characters, on one line, redacted like
+    /// [`error`](Self::error).
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+    /// The `WWW-Authenticate` header (`Bearer error="insufficient_scope"`, …): at most 200
+    /// characters, on one line, redacted like [`error`](Self::error).
+    pub fn www_authenticate(&self) -> Option<&str> {
+        self.www_authenticate.as_deref()
+    }
     /// `X-RateLimit-*` headers of the response.
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         self.rate_limit.as_ref()
@@ -327,7 +358,8 @@ impl ApiError {
         self.retry_after
     }
 
-    /// 401, 403, or an OAuth `invalid_client` / `unauthorized_client` code.
+    /// 401, 403, an OAuth `invalid_client` / `unauthorized_client` code, or Takahē's
+    /// 400 `Invalid Bearer token`.
     pub fn is_unauthorized(&self) -> bool {
         self.status == 401
             || self.status == 403
@@ -335,6 +367,7 @@ impl ApiError {
                 self.error.as_deref(),
                 Some("invalid_client" | "unauthorized_client")
             )
+            || (self.status == 400 && self.text.as_deref() == Some(TAKAHE_INVALID_TOKEN))
     }
 
     /// What the error means where the server's own text is misleading: `POST /oauth/revoke`
@@ -367,12 +400,17 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: status {}", self.site, self.status)?;
-        match (&self.error, &self.description) {
-            (Some(e), Some(d)) => write!(f, ": {} ({})", Clean(e), Clean(d)),
-            (Some(e), None) => write!(f, ": {}", Clean(e)),
-            (None, Some(d)) => write!(f, ": {}", Clean(d)),
-            (None, None) => f.write_str(" without an error message"),
+        match (&self.error, &self.description, &self.text) {
+            // Mitra repeats its code as the description: said once.
+            (Some(e), Some(d), _) if e != d => write!(f, ": {} ({})", Clean(e), Clean(d)),
+            (Some(e), _, _) | (None, Some(e), _) | (None, None, Some(e)) => {
+                write!(f, ": {}", Clean(e))
+            }
+            (None, None, None) => f.write_str(" without an error message"),
         }?;
+        if let Some(wait) = self.retry_after {
+            write!(f, "; retry in {} s", wait.as_secs())?;
+        }
         if let Some(hint) = self.hint() {
             write!(f, "; {hint}")?;
         }

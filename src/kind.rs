@@ -3,9 +3,10 @@
 
 use std::fmt;
 
-/// Whether a token is an app token (client credentials) or a user token.
+/// Whether a token is an app token (client credentials) or a user token, or not known (a
+/// token from the environment, until a check's answers prove which).
 ///
-/// Shown as `app` or `user`, and ordered apps first.
+/// Shown as `app`, `user` or `unknown`, and ordered apps first.
 ///
 /// ```
 /// use mastolite::check::Kind;
@@ -19,14 +20,18 @@ pub enum Kind {
     App,
     /// A user token.
     User,
+    /// Not known: a check asks as for a user token first, and its report names the kind the
+    /// server's answers proved.
+    Unknown,
 }
 
 impl Kind {
-    /// `"app"` or `"user"`.
+    /// `"app"`, `"user"` or `"unknown"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Kind::App => "app",
             Kind::User => "user",
+            Kind::Unknown => "unknown",
         }
     }
 }

@@ -37,9 +37,14 @@ fn checked(r: Report) -> Report {
 
 /// The app endpoint with the exact headers of a check, answering `status` and `body`.
 fn app_answer<'a>(server: &'a MockServer, status: u16, body: &str) -> httpmock::Mock<'a> {
+    answer(server, APP_PATH, status, body)
+}
+
+/// `path` with the exact headers of a check, answering `status` and `body`.
+fn answer<'a>(server: &'a MockServer, path: &str, status: u16, body: &str) -> httpmock::Mock<'a> {
     server.mock(|when, then| {
         when.method(GET)
-            .path(APP_PATH)
+            .path(path)
             .header("authorization", format!("Bearer {TOKEN}"))
             .header("accept", "application/json");
         then.status(status)
@@ -53,7 +58,7 @@ fn app_answer<'a>(server: &'a MockServer, status: u16, body: &str) -> httpmock::
 #[test]
 fn an_accepted_token_is_ok_with_its_status_and_rate_limit() {
     let server = MockServer::start();
-    let m = app_answer(&server, 200, APP);
+    let m = answer(&server, USER_PATH, 200, ACCOUNT);
     let t = target(&server, Kind::User).account("alice@127.0.0.1");
     let r = checked(checker().check(&t));
     m.assert();
@@ -80,10 +85,7 @@ fn rejected_tokens_and_the_server_echoing_them_back() {
             401,
             format!(r#"{{"error":"The access token {TOKEN} is invalid"}}"#),
         ),
-        (
-            403,
-            r#"{"error":"Your login is currently disabled"}"#.to_owned(),
-        ),
+        (403, r#"{"error":"Forbidden"}"#.to_owned()),
         (400, r#"{"error":"invalid_client"}"#.to_owned()),
     ] {
         let server = MockServer::start();
@@ -207,8 +209,14 @@ fn gotosocial_fallback_to_the_account_endpoint() {
         // An app token: valid, but not a user's.
         (
             422,
-            r#"{"error":"Unprocessable Entity: token has no account"}"#.to_owned(),
+            r#"{"error":"This method requires an authenticated user"}"#.to_owned(),
             Outcome::Ok,
+        ),
+        // Another 422 says nothing about the token.
+        (
+            422,
+            r#"{"error":"Unprocessable Entity: token has no account"}"#.to_owned(),
+            Outcome::Refused,
         ),
         (
             401,
@@ -229,7 +237,7 @@ fn gotosocial_fallback_to_the_account_endpoint() {
                 .header("x-ratelimit-remaining", "12")
                 .body(body.clone());
         });
-        let r = checked(checker().check(&target(&server, Kind::User)));
+        let r = checked(checker().check(&target(&server, Kind::App)));
         app.assert();
         user.assert();
         assert_eq!(r.status, outcome, "{status}");
@@ -242,15 +250,15 @@ fn gotosocial_fallback_to_the_account_endpoint() {
 #[test]
 fn the_budget_bounds_both_requests() {
     let server = MockServer::start();
-    let _app = server.mock(|when, then| {
-        when.method(GET).path(APP_PATH);
+    let _user = server.mock(|when, then| {
+        when.method(GET).path(USER_PATH);
         then.status(404)
             .delay(Duration::from_millis(400))
             .body("{}");
     });
-    let _user = server.mock(|when, then| {
-        when.method(GET).path(USER_PATH);
-        then.status(200).delay(Duration::from_secs(3)).body(ACCOUNT);
+    let _app = server.mock(|when, then| {
+        when.method(GET).path(APP_PATH);
+        then.status(200).delay(Duration::from_secs(3)).body(APP);
     });
     let started = Instant::now();
     let r = checker()
@@ -306,7 +314,7 @@ fn reports_encode_with_status_names() {
     assert_eq!(
         mastolite::cli_support::to_json(&r),
         format!(
-            r#"{{"server":"{0}","kind":"app","account":null,"status":"rejected","http_status":401,"latency_ms":7,"rate_limit_remaining":297,"error":"GET {0}/api/v1/apps/verify_credentials: status 401: nope","expires_at":null,"checked_at":1800000000}}"#,
+            r#"{{"server":"{0}","kind":"app","account":null,"status":"rejected","detail":null,"http_status":401,"latency_ms":7,"rate_limit_remaining":297,"error":"GET {0}/api/v1/apps/verify_credentials: status 401: nope","expires_at":null,"checked_at":1800000000}}"#,
             server.base_url()
         )
     );
@@ -398,22 +406,26 @@ fn serve(stream: TcpStream, delay: Duration, max: &AtomicUsize, in_flight: &Atom
     let mut writer = stream;
     loop {
         let mut line = String::new();
+        let mut account = None;
         // The request line and headers; a GET has no body.
         loop {
             line.clear();
             match reader.read_line(&mut line) {
                 Ok(0) | Err(_) => return,
                 Ok(_) if line == "\r\n" => break,
-                Ok(_) => {}
+                Ok(_) => {
+                    account.get_or_insert(line.contains(USER_PATH));
+                }
             }
         }
+        let body = if account == Some(true) { ACCOUNT } else { APP };
         let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         max.fetch_max(now, Ordering::SeqCst);
         std::thread::sleep(delay);
         in_flight.fetch_sub(1, Ordering::SeqCst);
         let answer = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{APP}",
-            APP.len()
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
         );
         if writer.write_all(answer.as_bytes()).is_err() {
             return;
@@ -448,4 +460,197 @@ fn check_all_keeps_to_its_jobs_and_reuses_connections() {
             "jobs {jobs}: {conns} connections"
         );
     }
+}
+
+// What each answer proves: every row of the table in `mastolite::check`, with the servers'
+// bodies byte for byte (`spec/API.md`, server facts).
+
+/// An answer: status, content type, body, and a `WWW-Authenticate` header.
+#[derive(Clone, Copy)]
+struct Said {
+    status: u16,
+    content_type: &'static str,
+    body: &'static str,
+    challenge: Option<&'static str>,
+}
+
+const fn json(status: u16, body: &'static str) -> Said {
+    Said {
+        status,
+        content_type: "application/json; charset=utf-8",
+        body,
+        challenge: None,
+    }
+}
+
+const INVALID: Said = json(401, r#"{"error":"The access token is invalid"}"#);
+const GTS_NO_USER: Said = json(
+    401,
+    r#"{"error":"Unauthorized: user not supplied or not authorized"}"#,
+);
+const GTS_NO_TOKEN: Said = json(401, r#"{"error":"Unauthorized: token not supplied"}"#);
+const GTS_NO_APP: Said = json(401, r#"{"error":"Unauthorized: application not supplied"}"#);
+const GTS_SCOPE: Said = json(
+    403,
+    r#"{"error":"Forbidden: token has insufficient scope permission"}"#,
+);
+const GTS_NOT_FOUND: Said = json(404, r#"{"error":"Not Found"}"#);
+const SCOPE: Said = json(403, r#"{"error":"This action is outside the authorized scopes"}"#);
+const NEEDS_USER_422: Said = json(422, r#"{"error":"This method requires an authenticated user"}"#);
+const NEEDS_USER_401: Said = json(401, r#"{"error":"This method requires an authenticated user"}"#);
+const TAKAHE_INVALID: Said = Said {
+    status: 400,
+    content_type: "text/html; charset=utf-8",
+    body: "Invalid Bearer token",
+    challenge: None,
+};
+const TAKAHE_NO_IDENTITY: Said = json(401, r#"{"error": "identity_token_required"}"#);
+const MITRA_NOT_FOUND: Said = Said {
+    status: 404,
+    content_type: "text/plain",
+    body: "",
+    challenge: None,
+};
+const HOLLO_INVALID: Said = json(401, r#"{"error":"invalid_token"}"#);
+const OK_APP: Said = json(200, APP);
+const OK_ACCOUNT: Said = json(200, ACCOUNT);
+
+/// One token of `kind` checked against a server whose two endpoints answer `app` and
+/// `account`; the report, and how often each endpoint was asked.
+fn truth(kind: Kind, app: Said, account: Said) -> (Report, usize, usize) {
+    let server = MockServer::start();
+    let mock = |path: &str, said: Said| {
+        server.mock(|when, then| {
+            when.method(GET)
+                .path(path)
+                .header("authorization", format!("Bearer {TOKEN}"));
+            let then = then
+                .status(said.status)
+                .header("content-type", said.content_type)
+                .body(said.body);
+            if let Some(c) = said.challenge {
+                then.header("www-authenticate", c);
+            }
+        })
+    };
+    let (a, u) = (mock(APP_PATH, app), mock(USER_PATH, account));
+    let r = checked(checker().check(&target(&server, kind)));
+    (r, a.calls(), u.calls())
+}
+
+#[test]
+fn what_each_answer_proves() {
+    use mastolite::check::Detail::{self, *};
+    use Kind::{App, Unknown, User};
+    use Outcome::*;
+    // (the token's kind, the app endpoint's answer, the account endpoint's answer,
+    //  the outcome, its detail, the kind proved, (app endpoint asked, account endpoint asked))
+    type Row = (Kind, Said, Said, Outcome, Option<Detail>, Kind, (usize, usize));
+    #[rustfmt::skip]
+    let rows: &[Row] = &[
+        // 200: the token works, asked where its kind is best seen.
+        (App, OK_APP, OK_ACCOUNT, Ok, None, App, (1, 0)),
+        (User, OK_APP, OK_ACCOUNT, Ok, None, User, (0, 1)),
+        (Unknown, OK_APP, OK_ACCOUNT, Ok, None, User, (0, 1)),
+        // 401: invalid, revoked or unknown, on every server.
+        (App, INVALID, OK_ACCOUNT, Rejected, None, App, (1, 0)),
+        (User, OK_APP, INVALID, Rejected, None, User, (0, 1)),
+        (User, OK_APP, GTS_NO_TOKEN, Rejected, None, User, (0, 1)),
+        (App, GTS_NO_TOKEN, GTS_NO_TOKEN, Rejected, None, App, (1, 0)),
+        (User, OK_APP, HOLLO_INVALID, Rejected, None, User, (0, 1)),
+        // GoToSocial's answer to a valid app token: it authenticated and has no user.
+        (App, GTS_NO_USER, GTS_NO_USER, Ok, Some(AppToken), App, (1, 0)),
+        (Unknown, GTS_NO_USER, GTS_NO_USER, Ok, Some(AppToken), App, (1, 1)),
+        // … which a user token never gets: then the status rule holds.
+        (User, GTS_NOT_FOUND, GTS_NO_USER, Rejected, None, User, (0, 1)),
+        // GoToSocial: a valid user token whose user cannot act.
+        (User, GTS_NOT_FOUND, GTS_NO_APP, Disabled, Some(AccountUnusable), User, (0, 1)),
+        // A scope 403 proves the token; the other endpoint may say more.
+        (User, SCOPE, SCOPE, Ok, Some(ScopeLimited), User, (1, 1)),
+        (User, OK_APP, SCOPE, Ok, None, User, (1, 1)),
+        (App, SCOPE, NEEDS_USER_422, Ok, Some(AppToken), App, (1, 1)),
+        (App, SCOPE, GTS_NOT_FOUND, Ok, Some(ScopeLimited), App, (1, 1)),
+        (User, GTS_NOT_FOUND, GTS_SCOPE, Ok, Some(ScopeLimited), User, (1, 1)),
+        (User, SCOPE, json(403, r#"{"error":"Your login is currently disabled"}"#), Disabled, Some(LoginDisabled), User, (0, 1)),
+        (User, json(500, "{}"), SCOPE, Ok, Some(ScopeLimited), User, (1, 1)),
+        // Mastodon's require_user!: a valid token whose account cannot act.
+        (User, OK_APP, json(403, r#"{"error":"Your login is currently disabled"}"#), Disabled, Some(LoginDisabled), User, (0, 1)),
+        (User, OK_APP, json(403, r#"{"error":"Your login is missing a confirmed e-mail address"}"#), Disabled, Some(EmailUnconfirmed), User, (0, 1)),
+        (User, OK_APP, json(403, r#"{"error":"Your login is currently pending approval"}"#), Disabled, Some(PendingApproval), User, (0, 1)),
+        (User, OK_APP, json(403, r#"{"error":"Your account requires two-factor authentication"}"#), Disabled, Some(TwoFactorRequired), User, (0, 1)),
+        (Unknown, OK_APP, json(403, r#"{"error":"Your login is currently disabled"}"#), Disabled, Some(LoginDisabled), User, (0, 1)),
+        // Any other 403.
+        (User, OK_APP, json(403, r#"{"error":"Your login is disabled"}"#), Rejected, Some(Forbidden), User, (0, 1)),
+        (App, json(403, r#"{"error":"Forbidden"}"#), OK_ACCOUNT, Rejected, Some(Forbidden), App, (1, 0)),
+        // 422 to an app token on the user endpoint.
+        (App, GTS_NOT_FOUND, NEEDS_USER_422, Ok, Some(AppToken), App, (1, 1)),
+        (Unknown, OK_APP, NEEDS_USER_422, Ok, None, App, (1, 1)),
+        (Unknown, json(503, "{}"), NEEDS_USER_422, Ok, Some(AppToken), App, (1, 1)),
+        (User, OK_APP, NEEDS_USER_422, Ok, Some(AppToken), User, (0, 1)),
+        // A Mastodon that wants a user for its whole API says nothing about an app token…
+        (App, NEEDS_USER_401, NEEDS_USER_401, Refused, Some(ServerRequiresUser), App, (1, 0)),
+        (Unknown, NEEDS_USER_401, NEEDS_USER_401, Refused, Some(ServerRequiresUser), Unknown, (1, 1)),
+        // … but a user token it does not know is rejected.
+        (User, OK_APP, NEEDS_USER_401, Rejected, None, User, (0, 1)),
+        // Takahē.
+        (User, OK_APP, TAKAHE_INVALID, Rejected, None, User, (0, 1)),
+        (App, TAKAHE_INVALID, OK_ACCOUNT, Rejected, None, App, (1, 0)),
+        (App, TAKAHE_NO_IDENTITY, TAKAHE_NO_IDENTITY, Refused, Some(ServerRequiresUser), App, (1, 0)),
+        (Unknown, TAKAHE_NO_IDENTITY, TAKAHE_NO_IDENTITY, Refused, Some(ServerRequiresUser), Unknown, (1, 1)),
+        // 404: the other endpoint.
+        (App, MITRA_NOT_FOUND, OK_ACCOUNT, Ok, None, App, (1, 1)),
+        (User, OK_APP, MITRA_NOT_FOUND, Ok, None, User, (1, 1)),
+        (App, MITRA_NOT_FOUND, INVALID, Rejected, None, App, (1, 1)),
+        (User, GTS_NOT_FOUND, GTS_NOT_FOUND, Refused, None, User, (1, 1)),
+        // Nothing about the token.
+        (App, json(429, r#"{"error":"Too many requests"}"#), OK_ACCOUNT, Unavailable, None, App, (1, 0)),
+        (User, OK_APP, json(503, "<html>down</html>"), Unavailable, None, User, (0, 1)),
+        (User, OK_APP, json(200, "<html>welcome</html>"), Unavailable, None, User, (0, 1)),
+        (User, OK_APP, json(410, r#"{"error":"Gone"}"#), Refused, None, User, (0, 1)),
+    ];
+    for (i, &(kind, app, account, outcome, detail, proved, asked)) in rows.iter().enumerate() {
+        let (r, a, u) = truth(kind, app, account);
+        let row = format!("row {i}: {kind} app {} account {}", app.status, account.status);
+        assert_eq!((r.status, r.detail, r.kind), (outcome, detail, proved), "{row}: {r:?}");
+        assert_eq!((a, u), asked, "{row}: endpoints asked");
+        assert_eq!(r.error.is_none(), outcome == Ok, "{row}: {r:?}");
+    }
+}
+
+#[test]
+fn scope_and_status_rules_beyond_the_texts() {
+    // A challenge that names the scope, whatever the body.
+    let scope = Said {
+        challenge: Some(
+            r#"Bearer realm="Doorkeeper", error="insufficient_scope", error_description="x""#,
+        ),
+        ..json(403, r#"{"error":"Forbidden"}"#)
+    };
+    let (r, a, u) = truth(Kind::User, scope, scope);
+    assert_eq!(
+        (r.status, r.detail, a, u),
+        (Outcome::Ok, Some(mastolite::check::Detail::ScopeLimited), 1, 1)
+    );
+    // The report shows the answer that decided: the status and the server's own text.
+    let (r, _, _) = truth(Kind::User, OK_APP, TAKAHE_INVALID);
+    assert_eq!(r.http_status, Some(400));
+    assert_eq!(
+        r.error.unwrap(),
+        format!(
+            "GET {}/api/v1/accounts/verify_credentials: status 400: Invalid Bearer token",
+            r.server
+        )
+    );
+    let (r, _, _) = truth(Kind::App, MITRA_NOT_FOUND, INVALID);
+    assert_eq!(r.http_status, Some(401));
+    assert!(r.error.unwrap().contains("accounts/verify_credentials: status 401"));
+}
+
+#[test]
+fn takahe_rejects_for_every_command() {
+    // Outcome::of, which every command's exit status comes from, agrees with the check.
+    let e = mastolite::Error::from(mastolite::ApiError::new(400).with_text("Invalid Bearer token"));
+    assert_eq!(Outcome::of(&e), Outcome::Rejected);
+    let e = mastolite::Error::from(mastolite::ApiError::new(400).with_text("Bad Request"));
+    assert_eq!(Outcome::of(&e), Outcome::Refused);
 }

@@ -9,11 +9,15 @@ use crate::error::{ApiError, DecodeError, Endpoint, Error, RedirectError, Site, 
 use crate::ratelimit::{RateLimit, parse_retry_after};
 use crate::redact::Secrets;
 use crate::secret::AccessToken;
+use crate::terminal::one_line;
 
 /// How much of an error response's body is read, for its `error` and `error_description`.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 /// How many characters of an undecodable body a [`DecodeError`] keeps.
 const EXCERPT_CHARS: usize = 120;
+/// How many characters of a non-JSON error body, or of a `WWW-Authenticate` challenge, an
+/// [`ApiError`] keeps.
+const TEXT_CHARS: usize = 200;
 
 /// GET or POST; the only methods these endpoints use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,23 +227,25 @@ impl Client {
         let mut resp = result.map_err(transport)?;
         let status = resp.status().as_u16();
         // The first value of each header we read, in one pass (a lookup by name hashes it).
-        const NAMES: [&str; 5] = [
+        const NAMES: [&str; 6] = [
             "x-ratelimit-limit",
             "x-ratelimit-remaining",
             "x-ratelimit-reset",
             "link",
             "retry-after",
+            "www-authenticate",
         ];
-        let mut found: [Option<Option<&str>>; 5] = [None; 5];
+        let mut found: [Option<Option<&str>>; 6] = [None; 6];
         for (name, value) in resp.headers() {
             if let Some(i) = NAMES.iter().position(|n| *n == name.as_str()) {
                 found[i].get_or_insert(value.to_str().ok());
             }
         }
-        let [limit, remaining, reset, link, retry_after] = found.map(Option::flatten);
+        let [limit, remaining, reset, link, retry_after, challenge] = found.map(Option::flatten);
         let rate_limit = RateLimit::from_headers(limit, remaining, reset);
         let link = link.map(str::to_owned);
         let retry_after = retry_after.and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let www_authenticate = challenge.map(|c| one_line(&secrets.redact(c), TEXT_CHARS));
         if (300..400).contains(&status) {
             // Kept even when it is not ASCII, so that the error names the target.
             let location = resp
@@ -300,18 +306,27 @@ impl Client {
             .ok()
             .filter(|b| b.trim_start().starts_with('{'))
             .and_then(|b| crate::json::from_str::<ErrorBody>(b).ok());
-        let (error, description) = match parsed {
+        let (error, description, text) = match parsed {
             Some(b) => (
                 b.error.map(|t| secrets.redact(&t)),
                 b.error_description.map(|t| secrets.redact(&t)),
+                None,
             ),
-            None => (None, None),
+            // Not Mastodon's JSON (Takahē's `Invalid Bearer token`, a proxy's page): its start,
+            // redacted and on one line.
+            None => {
+                let body = String::from_utf8_lossy(&bytes);
+                let shown = one_line(&secrets.excerpt(body.trim(), TEXT_CHARS), usize::MAX);
+                (None, None, Some(shown).filter(|t| !t.is_empty()))
+            }
         };
         Err(Error::Api(Box::new(ApiError {
             site: site(),
             status,
             error,
             description,
+            text,
+            www_authenticate,
             rate_limit,
             retry_after,
         })))
