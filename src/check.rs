@@ -441,16 +441,12 @@ fn read_answer(kind: Kind, probe: Probe, answer: Result<(), &Error>) -> Verdict 
             .www_authenticate()
             .is_some_and(|c| c.contains("error=\"insufficient_scope\""));
     match api.status() {
-        401 if said == GTS_NO_USER && kind != Kind::User => app_if_unknown(Verdict::new(
-            Outcome::Ok,
-            Some(Detail::AppToken),
-            Kind::App,
-        )),
-        401 if said == GTS_NO_APP && probe == Probe::Account => Verdict::new(
-            Outcome::Disabled,
-            Some(Detail::AccountUnusable),
-            Kind::User,
-        ),
+        401 if said == GTS_NO_USER && kind != Kind::User => {
+            app_if_unknown(Verdict::new(Outcome::Ok, Some(Detail::AppToken), Kind::App))
+        }
+        401 if said == GTS_NO_APP && probe == Probe::Account => {
+            Verdict::new(Outcome::Disabled, Some(Detail::AccountUnusable), Kind::User)
+        }
         401 if (said == REQUIRES_USER || said == TAKAHE_NO_IDENTITY) && kind != Kind::User => {
             app_if_unknown(Verdict::new(
                 Outcome::Refused,
@@ -465,11 +461,9 @@ fn read_answer(kind: Kind, probe: Probe, answer: Result<(), &Error>) -> Verdict 
             Some(&(_, detail)) => Verdict::new(Outcome::Disabled, Some(detail), Kind::User),
             None => Verdict::new(Outcome::Rejected, Some(Detail::Forbidden), kind),
         },
-        422 if said == REQUIRES_USER => app_if_unknown(Verdict::new(
-            Outcome::Ok,
-            Some(Detail::AppToken),
-            Kind::App,
-        )),
+        422 if said == REQUIRES_USER => {
+            app_if_unknown(Verdict::new(Outcome::Ok, Some(Detail::AppToken), Kind::App))
+        }
         404 => by_status.then(probe.other()),
         _ => by_status,
     }
@@ -851,7 +845,13 @@ impl Checker {
 
     /// One request to `probe`'s endpoint; a second one (`then`) in the time left of the
     /// budget, on the same connections.
-    fn ask(&self, client: &Client, probe: Probe, token: &AccessToken, then: Option<Instant>) -> Attempt {
+    fn ask(
+        &self,
+        client: &Client,
+        probe: Probe,
+        token: &AccessToken,
+        then: Option<Instant>,
+    ) -> Attempt {
         let ep = probe.endpoint();
         let path = ep.trim_start_matches("GET ").to_owned();
         let fresh;

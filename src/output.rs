@@ -105,20 +105,29 @@ impl TokenView {
 /// The outcome of checking a token.
 ///
 /// ```
+/// use mastolite::check::{Detail, Kind, Outcome};
 /// let report = mastolite::cli_support::output::CheckReport {
-///     status: "ok".into(),
-///     http_status: Some(200),
+///     status: Outcome::Ok,
+///     detail: Some(Detail::AppToken),
+///     kind: Kind::App,
+///     http_status: Some(401),
 ///     error: None,
 /// };
-/// assert_eq!(mastolite::cli_support::to_json(&report), r#"{"status":"ok","http_status":200,"error":null}"#);
+/// assert_eq!(
+///     mastolite::cli_support::to_json(&report),
+///     r#"{"status":"ok","detail":"app_token","kind":"app","http_status":401,"error":null}"#
+/// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
 pub struct CheckReport {
-    /// The outcome's name: `ok`, `rejected`, `expired`, `unavailable`, `refused` or `error`
-    /// (as [`check::Outcome`](crate::check::Outcome) prints).
-    pub status: String,
+    /// The outcome.
+    pub status: crate::check::Outcome,
+    /// What the answers proved beyond the outcome, where they did.
+    pub detail: Option<crate::check::Detail>,
+    /// The token's kind, as the answers proved it for a token of unknown kind.
+    pub kind: crate::kind::Kind,
     /// The HTTP status of the answer, when there was one.
     pub http_status: Option<u16>,
     /// Why the check failed, on one line.

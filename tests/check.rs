@@ -495,9 +495,18 @@ const GTS_SCOPE: Said = json(
     r#"{"error":"Forbidden: token has insufficient scope permission"}"#,
 );
 const GTS_NOT_FOUND: Said = json(404, r#"{"error":"Not Found"}"#);
-const SCOPE: Said = json(403, r#"{"error":"This action is outside the authorized scopes"}"#);
-const NEEDS_USER_422: Said = json(422, r#"{"error":"This method requires an authenticated user"}"#);
-const NEEDS_USER_401: Said = json(401, r#"{"error":"This method requires an authenticated user"}"#);
+const SCOPE: Said = json(
+    403,
+    r#"{"error":"This action is outside the authorized scopes"}"#,
+);
+const NEEDS_USER_422: Said = json(
+    422,
+    r#"{"error":"This method requires an authenticated user"}"#,
+);
+const NEEDS_USER_401: Said = json(
+    401,
+    r#"{"error":"This method requires an authenticated user"}"#,
+);
 const TAKAHE_INVALID: Said = Said {
     status: 400,
     content_type: "text/html; charset=utf-8",
@@ -540,12 +549,20 @@ fn truth(kind: Kind, app: Said, account: Said) -> (Report, usize, usize) {
 
 #[test]
 fn what_each_answer_proves() {
-    use mastolite::check::Detail::{self, *};
     use Kind::{App, Unknown, User};
     use Outcome::*;
+    use mastolite::check::Detail::{self, *};
     // (the token's kind, the app endpoint's answer, the account endpoint's answer,
     //  the outcome, its detail, the kind proved, (app endpoint asked, account endpoint asked))
-    type Row = (Kind, Said, Said, Outcome, Option<Detail>, Kind, (usize, usize));
+    type Row = (
+        Kind,
+        Said,
+        Said,
+        Outcome,
+        Option<Detail>,
+        Kind,
+        (usize, usize),
+    );
     #[rustfmt::skip]
     let rows: &[Row] = &[
         // 200: the token works, asked where its kind is best seen.
@@ -610,8 +627,15 @@ fn what_each_answer_proves() {
     ];
     for (i, &(kind, app, account, outcome, detail, proved, asked)) in rows.iter().enumerate() {
         let (r, a, u) = truth(kind, app, account);
-        let row = format!("row {i}: {kind} app {} account {}", app.status, account.status);
-        assert_eq!((r.status, r.detail, r.kind), (outcome, detail, proved), "{row}: {r:?}");
+        let row = format!(
+            "row {i}: {kind} app {} account {}",
+            app.status, account.status
+        );
+        assert_eq!(
+            (r.status, r.detail, r.kind),
+            (outcome, detail, proved),
+            "{row}: {r:?}"
+        );
         assert_eq!((a, u), asked, "{row}: endpoints asked");
         assert_eq!(r.error.is_none(), outcome == Ok, "{row}: {r:?}");
     }
@@ -629,7 +653,12 @@ fn scope_and_status_rules_beyond_the_texts() {
     let (r, a, u) = truth(Kind::User, scope, scope);
     assert_eq!(
         (r.status, r.detail, a, u),
-        (Outcome::Ok, Some(mastolite::check::Detail::ScopeLimited), 1, 1)
+        (
+            Outcome::Ok,
+            Some(mastolite::check::Detail::ScopeLimited),
+            1,
+            1
+        )
     );
     // The report shows the answer that decided: the status and the server's own text.
     let (r, _, _) = truth(Kind::User, OK_APP, TAKAHE_INVALID);
@@ -643,7 +672,11 @@ fn scope_and_status_rules_beyond_the_texts() {
     );
     let (r, _, _) = truth(Kind::App, MITRA_NOT_FOUND, INVALID);
     assert_eq!(r.http_status, Some(401));
-    assert!(r.error.unwrap().contains("accounts/verify_credentials: status 401"));
+    assert!(
+        r.error
+            .unwrap()
+            .contains("accounts/verify_credentials: status 401")
+    );
 }
 
 #[test]

@@ -831,7 +831,7 @@ fn check_ok_prints_ok_and_nothing_else() {
     assert_eq!(out.code, 0);
     assert_eq!(
         out.stdout,
-        "{\"status\":\"ok\",\"http_status\":200,\"error\":null}\n"
+        "{\"status\":\"ok\",\"detail\":null,\"kind\":\"app\",\"http_status\":200,\"error\":null}\n"
     );
     assert_eq!(out.stderr, "");
     app.assert_calls(2);
@@ -863,7 +863,7 @@ fn check_reports_rejected_transient_and_refused_by_exit_status() {
     assert_eq!(
         out.stdout,
         format!(
-            "{{\"status\":\"rejected\",\"http_status\":401,\"error\":\"the app token: GET {base}/api/v1/apps/verify_credentials: status 401: The access token was revoked\"}}\n",
+            "{{\"status\":\"rejected\",\"detail\":null,\"kind\":\"app\",\"http_status\":401,\"error\":\"the app token: GET {base}/api/v1/apps/verify_credentials: status 401: The access token was revoked\"}}\n",
             base = server.base_url()
         )
     );
@@ -889,7 +889,7 @@ fn check_reports_rejected_transient_and_refused_by_exit_status() {
     assert_eq!(
         out.stdout,
         format!(
-            "{{\"status\":\"unavailable\",\"http_status\":500,\"error\":\"the app token: GET {base}/api/v1/apps/verify_credentials: status 500 without an error message\"}}\n",
+            "{{\"status\":\"unavailable\",\"detail\":null,\"kind\":\"app\",\"http_status\":500,\"error\":\"the app token: GET {base}/api/v1/apps/verify_credentials: status 500: <html>oops</html>\"}}\n",
             base = server.base_url()
         )
     );
@@ -907,15 +907,16 @@ fn check_reports_rejected_transient_and_refused_by_exit_status() {
     let out = home.run(&["--store", &s, "--json", "check"]);
     assert_eq!(out.code, 4);
     assert!(
-        out.stdout
-            .starts_with("{\"status\":\"refused\",\"http_status\":404,"),
+        out.stdout.starts_with(
+            "{\"status\":\"refused\",\"detail\":null,\"kind\":\"app\",\"http_status\":404,"
+        ),
         "{out:?}"
     );
     both.assert_calls(2);
 }
 
 #[test]
-fn check_falls_back_to_the_account_endpoint_where_the_app_one_is_missing() {
+fn check_asks_about_a_user_token_where_its_account_is_seen() {
     let server = MockServer::start();
     let app = answer(
         &server,
@@ -934,7 +935,7 @@ fn check_falls_back_to_the_account_endpoint_where_the_app_one_is_missing() {
     home.write_store(&server.base_url(), true, Some("alice"));
     let out = home.run(&["--store", &home.store_arg(), "check"]);
     assert_eq!((out.code, out.stdout.as_str()), (0, "ok\n"), "{out:?}");
-    app.assert();
+    assert_eq!(app.calls(), 0);
     account.assert();
 }
 
@@ -959,7 +960,7 @@ fn check_reports_an_expired_stored_token_without_asking() {
     let out = home.run(&["--store", &home.store_arg(), "--json", "check"]);
     assert_eq!(
         out.stdout,
-        "{\"status\":\"expired\",\"http_status\":null,\"error\":\"the app token expired at 2001-09-09 01:46:40 UTC\"}\n"
+        "{\"status\":\"expired\",\"detail\":null,\"kind\":\"app\",\"http_status\":null,\"error\":\"the app token expired at 2001-09-09 01:46:40 UTC\"}\n"
     );
     // verify says the same.
     let out = home.run(&["--store", &home.store_arg(), "verify"]);

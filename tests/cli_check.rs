@@ -276,10 +276,10 @@ fn json_and_jsonl() {
     let base = server.base_url();
     let h = host(&server);
     let app = format!(
-        r#"{{"server":"{base}","kind":"app","account":null,"status":"ok","http_status":200,"latency_ms":0,"rate_limit_remaining":299,"error":null,"expires_at":null,"checked_at":0}}"#
+        r#"{{"server":"{base}","kind":"app","account":null,"status":"ok","detail":null,"http_status":200,"latency_ms":0,"rate_limit_remaining":299,"error":null,"expires_at":null,"checked_at":0}}"#
     );
     let user = format!(
-        r#"{{"server":"{base}","kind":"user","account":"bob@{h}","status":"unavailable","http_status":503,"latency_ms":0,"rate_limit_remaining":299,"error":"GET {base}/api/v1/apps/verify_credentials: status 503 without an error message","expires_at":null,"checked_at":0}}"#
+        r#"{{"server":"{base}","kind":"user","account":"bob@{h}","status":"unavailable","detail":null,"http_status":503,"latency_ms":0,"rate_limit_remaining":299,"error":"GET {base}/api/v1/apps/verify_credentials: status 503 without an error message","expires_at":null,"checked_at":0}}"#
     );
     for args in [
         &["check", "--all", "--json"][..],
@@ -298,7 +298,7 @@ fn json_and_jsonl() {
     assert_eq!(
         out.stdout,
         format!(
-            "{{\"status\":\"unavailable\",\"http_status\":503,\"error\":\"the user token of bob@{}: GET {}/api/v1/apps/verify_credentials: status 503 without an error message\"}}\n",
+            "{{\"status\":\"unavailable\",\"detail\":null,\"kind\":\"user\",\"http_status\":503,\"error\":\"the user token of bob@{}: GET {}/api/v1/apps/verify_credentials: status 503 without an error message\"}}\n",
             host(&server),
             server.base_url()
         )
@@ -315,7 +315,16 @@ struct Sample {
 
 /// Parses a sample line of the exposition format, unescaping label values.
 fn parse_sample(line: &str) -> Sample {
-    let open = line.find('{').expect("labels");
+    let Some(open) = line.find('{') else {
+        let (name, value) = line.split_once(' ').expect("a space before the value");
+        assert!(value.parse::<f64>().is_ok(), "{line}");
+        let (name, value) = (name.to_owned(), value.to_owned());
+        return Sample {
+            name,
+            labels: Vec::new(),
+            value,
+        };
+    };
     let name = line[..open].to_owned();
     let mut labels = Vec::new();
     let mut rest = &line[open + 1..];
@@ -410,7 +419,64 @@ fn prometheus_text_line_by_line() {
             samples.push((name, *kind, s.value));
         }
     }
-    assert_eq!(lines.next(), None);
+    // Each token's outcome as a state set: one sample per outcome, 1 for its own.
+    assert_eq!(
+        lines.next().unwrap(),
+        "# HELP mastolite_token_status The check's outcome, as a state set: 1 for the token's outcome, 0 for the others."
+    );
+    assert_eq!(lines.next().unwrap(), "# TYPE mastolite_token_status gauge");
+    for (kind, current) in [("app", "expired"), ("user", "rejected")] {
+        for status in [
+            "ok",
+            "rejected",
+            "disabled",
+            "expired",
+            "unavailable",
+            "refused",
+            "error",
+        ] {
+            let s = parse_sample(lines.next().unwrap());
+            let account = if kind == "app" { "" } else { &account };
+            let mut expected = labels(kind, account);
+            expected.push(("status".to_owned(), status.to_owned()));
+            assert_eq!(
+                (s.name.as_str(), &s.labels),
+                ("mastolite_token_status", &expected)
+            );
+            assert_eq!(
+                s.value,
+                if status == current { "1" } else { "0" },
+                "{kind} {status}"
+            );
+        }
+    }
+    // The run's own families.
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(rest.len(), 9, "{rest:?}");
+    assert_eq!(
+        rest[1..3],
+        [
+            "# TYPE mastolite_run_success gauge",
+            "mastolite_run_success 1"
+        ]
+    );
+    assert_eq!(rest[4], "# TYPE mastolite_run_timestamp_seconds gauge");
+    let at: i64 = rest[5]
+        .strip_prefix("mastolite_run_timestamp_seconds ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(at > 1_700_000_000, "{at}");
+    assert_eq!(
+        rest[7..],
+        [
+            "# TYPE mastolite_build_info gauge",
+            &format!(
+                "mastolite_build_info{{version=\"{}\"}} 1",
+                env!("CARGO_PKG_VERSION")
+            ),
+        ]
+    );
     let value = |name: &str, kind: &str| {
         samples
             .iter()
@@ -453,9 +519,21 @@ fn prometheus_text_line_by_line() {
             FAMILIES[1],
             FAMILIES[2],
             FAMILIES[3],
-            FAMILIES[5]
+            FAMILIES[5],
+            "mastolite_token_status",
+            "mastolite_token_status",
+            "mastolite_token_status",
+            "mastolite_token_status",
+            "mastolite_token_status",
+            "mastolite_token_status",
+            "mastolite_token_status",
+            "mastolite_run_success",
+            "mastolite_run_timestamp_seconds",
+            "mastolite_build_info",
         ]
     );
+    assert_eq!(samples[5].value, "1");
+    assert_eq!(samples[6].value, "0");
     assert_eq!(samples[0].value, "1");
     assert_eq!(samples[1].value, "200");
     assert_eq!(samples[3].value, "299");
@@ -463,6 +541,56 @@ fn prometheus_text_line_by_line() {
     let single = home.run(&["check", "--format", "prometheus"]);
     assert_eq!(single.code, 0);
     assert_eq!(single.stdout.lines().count(), out.stdout.lines().count());
+}
+
+#[test]
+fn a_run_that_fails_before_any_check_still_writes_metrics_that_say_so() {
+    let home = Home::new("prom-failed");
+    let out_file = home.dir.join("mastolite.prom");
+    std::fs::write(&out_file, "mastolite_token_up 1\n").unwrap();
+    // A corrupt credentials file: nothing can be checked.
+    std::fs::write(home.store(), "{not json").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(home.store(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let file = out_file.to_str().unwrap();
+    for args in [
+        &["check", "--all", "--format", "prometheus", "--output", file][..],
+        &["check", "--format", "prometheus", "--output", file],
+    ] {
+        let out = home.run(args);
+        assert_eq!(out.code, 3, "{out:?}");
+        assert_eq!(out.stdout, "");
+        let text = std::fs::read_to_string(&out_file).unwrap();
+        let samples: Vec<Sample> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(parse_sample)
+            .collect();
+        let got: Vec<(&str, &str)> = samples
+            .iter()
+            .map(|s| (s.name.as_str(), s.value.as_str()))
+            .filter(|(n, _)| *n != "mastolite_run_timestamp_seconds")
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("mastolite_run_success", "0"),
+                ("mastolite_build_info", "1")
+            ]
+        );
+        assert!(
+            text.contains("\nmastolite_run_timestamp_seconds 1"),
+            "{text}"
+        );
+    }
+    // Other formats leave the file alone.
+    std::fs::write(&out_file, "kept\n").unwrap();
+    let out = home.run(&["check", "--all", "--json", "--output", file]);
+    assert_eq!(out.code, 3);
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "kept\n");
 }
 
 #[test]

@@ -12,16 +12,26 @@ use mastolite::terminal::{one_line, sanitize};
 
 use crate::args::{Check, Format, Which};
 use crate::views::utc;
-use crate::{Ctx, Failure, LOCAL};
+use crate::{Ctx, ENV_TOKEN, Failure, LOCAL};
 
 /// `check [--all [--jobs N]] [--output FILE]`.
 pub fn run(ctx: &Ctx, command: &Check) -> Result<(), Failure> {
     let output = command.output.as_deref();
-    if command.all {
+    let result = if command.all {
         check_all(ctx, command.jobs, output)
     } else {
         check_one(ctx, output)
+    };
+    // A run that failed before any check (the credentials file cannot be read, is too open or
+    // corrupt) still writes metrics that say so, instead of leaving the last run's in place.
+    // The only failures after the checks are their outcomes, already reported (`Quiet`).
+    if let Err(f) = &result
+        && !matches!(f, Failure::Quiet(_))
+        && ctx.global.format == Format::Prometheus
+    {
+        let _ = emit(&run_metrics(false), output);
     }
+    result
 }
 
 /// The token a plain `check` uses, picked as every command picks one (`MASTOLITE_TOKEN`, else
@@ -29,10 +39,11 @@ pub fn run(ctx: &Ctx, command: &Check) -> Result<(), Failure> {
 /// error here: the checker reports it as `expired` without a request.
 fn one_target(ctx: &Ctx, store: Option<&Store>) -> Result<(Target, String), Failure> {
     let picked = ctx.pick_unchecked(Which::Default, store)?;
-    let kind = if picked.which == Which::User {
-        Kind::User
-    } else {
-        Kind::App
+    let kind = match picked.which {
+        // An environment token's kind is not known: its answers tell.
+        _ if picked.label == ENV_TOKEN => Kind::Unknown,
+        Which::User => Kind::User,
+        _ => Kind::App,
     };
     let mut t =
         Target::new(picked.client.origin(), kind, picked.token).expires_at(picked.expires_at);
@@ -63,7 +74,9 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
         Format::Text => String::new(),
         Format::Json | Format::Jsonl => {
             let view = mastolite::cli_support::output::CheckReport {
-                status: report.status.as_str().into(),
+                status: report.status,
+                detail: report.detail,
+                kind: report.kind,
                 http_status: report.http_status,
                 error: report.error.clone(),
             };
@@ -75,8 +88,9 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
     if report.status == Outcome::Ok {
         return Ok(());
     }
+    let detail = report.detail.map(|d| format!(" ({d})")).unwrap_or_default();
     eprintln!(
-        "mastolite: {}: {}",
+        "mastolite: {}{detail}: {}",
         report.status,
         one_line(report.error.as_deref().unwrap_or("failed"), usize::MAX)
     );
@@ -161,6 +175,9 @@ fn text_line(r: &Report) -> String {
         r.status,
         r.latency_ms
     );
+    if let Some(d) = r.detail {
+        let _ = write!(line, " ({d})");
+    }
     if let Some(e) = &r.error {
         line.push(' ');
         line.push_str(&one_line(e, usize::MAX));
@@ -177,8 +194,34 @@ fn label(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// The labels of a token's samples.
+fn labels(r: &Report) -> String {
+    format!(
+        "server=\"{}\",kind=\"{}\",account=\"{}\"",
+        label(&r.server),
+        r.kind,
+        label(r.account.as_deref().unwrap_or(""))
+    )
+}
+
+/// The run's own families: whether it worked, when, and which build ran it.
+fn run_metrics(success: bool) -> String {
+    format!(
+        "# HELP mastolite_run_success Whether the run read the credentials file and attempted every token (1) or failed before (0).\n\
+         # TYPE mastolite_run_success gauge\nmastolite_run_success {}\n\
+         # HELP mastolite_run_timestamp_seconds When the run ended, as a Unix timestamp.\n\
+         # TYPE mastolite_run_timestamp_seconds gauge\nmastolite_run_timestamp_seconds {}\n\
+         # HELP mastolite_build_info The mastolite version that wrote these metrics.\n\
+         # TYPE mastolite_build_info gauge\nmastolite_build_info{{version=\"{}\"}} 1\n",
+        u8::from(success),
+        mastolite::cli_support::unix_now(),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 /// The reports as node_exporter textfile-collector metrics: each family's `# HELP` and
-/// `# TYPE` lines, then one sample per token (where the value is known).
+/// `# TYPE` lines, then one sample per token (where the value is known); the state set of
+/// each token's outcome; then the run's own families.
 fn prometheus(reports: &[Report]) -> String {
     type Value = fn(&Report) -> Option<String>;
     let families: [(&str, &str, Value); 6] = [
@@ -224,16 +267,25 @@ fn prometheus(reports: &[Report]) -> String {
         let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n");
         for r in reports {
             if let Some(v) = value(r) {
-                let _ = writeln!(
-                    out,
-                    "{name}{{server=\"{}\",kind=\"{}\",account=\"{}\"}} {v}",
-                    label(&r.server),
-                    r.kind,
-                    label(r.account.as_deref().unwrap_or(""))
-                );
+                let _ = writeln!(out, "{name}{{{}}} {v}", labels(r));
             }
         }
     }
+    out.push_str(
+        "# HELP mastolite_token_status The check's outcome, as a state set: 1 for the token's outcome, 0 for the others.\n\
+         # TYPE mastolite_token_status gauge\n",
+    );
+    for r in reports {
+        for o in Outcome::ALL {
+            let _ = writeln!(
+                out,
+                "mastolite_token_status{{{},status=\"{o}\"}} {}",
+                labels(r),
+                u8::from(r.status == o)
+            );
+        }
+    }
+    out.push_str(&run_metrics(true));
     out
 }
 

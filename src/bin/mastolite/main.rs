@@ -29,6 +29,9 @@ pub const OK: u8 = 0;
 pub const REJECTED: u8 = 1;
 pub const LOCAL: u8 = 3;
 
+/// The environment variable of a token given to a command, and the label messages give it.
+pub const ENV_TOKEN: &str = "MASTOLITE_TOKEN";
+
 /// Why a command failed.
 #[derive(Debug)]
 pub enum Failure {
@@ -316,7 +319,7 @@ impl Ctx {
                 token,
                 // A token of unknown kind: checked as an app token unless `--user` says.
                 which: which.resolve(false),
-                label: "MASTOLITE_TOKEN".into(),
+                label: ENV_TOKEN.into(),
                 account: None,
                 unnamed: false,
                 expires_at: None,
