@@ -771,10 +771,19 @@ fn bodies_that_are_not_mastodon_errors_still_give_the_status() {
         assert_eq!((api.error(), api.description()), (None, None), "{body}");
         assert_eq!(err.is_transient(), status >= 500, "{body}");
         assert_eq!(err.is_unauthorized(), status == 401, "{body}");
+        // The start of the body, on one line, stands in for the message.
+        let text: String = body.trim().replace(['\r', '\n'], " ");
+        let said = if text.is_empty() {
+            assert_eq!(api.text(), None);
+            " without an error message".to_owned()
+        } else {
+            assert_eq!(api.text(), Some(text.as_str()), "{body}");
+            format!(": {text}")
+        };
         assert_eq!(
             err.to_string(),
             format!(
-                "GET {}/api/v1/apps/verify_credentials: status {status} without an error message",
+                "GET {}/api/v1/apps/verify_credentials: status {status}{said}",
                 api.origin()
             )
         );

@@ -203,8 +203,9 @@ fn an_html_502_page_is_an_api_error_with_its_status() {
     assert_eq!(
         e.to_string(),
         format!(
-            "GET {}/api/v1/accounts/verify_credentials: status 502 without an error message",
-            api.origin()
+            "GET {}/api/v1/accounts/verify_credentials: status 502: {}",
+            api.origin(),
+            std::str::from_utf8(page).unwrap()
         )
     );
     assert!(e.is_transient());

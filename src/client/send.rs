@@ -313,12 +313,14 @@ impl Client {
                 None,
             ),
             // Not Mastodon's JSON (Takahē's `Invalid Bearer token`, a proxy's page): its start,
-            // redacted and on one line.
-            None => {
+            // redacted and on one line. Only for GETs: the answer to a POST that fails to issue
+            // a token or an app may hold what it was issuing.
+            None if req.method == Method::Get => {
                 let body = String::from_utf8_lossy(&bytes);
                 let shown = one_line(&secrets.excerpt(body.trim(), TEXT_CHARS), usize::MAX);
                 (None, None, Some(shown).filter(|t| !t.is_empty()))
             }
+            None => (None, None, None),
         };
         Err(Error::Api(Box::new(ApiError {
             site: site(),
