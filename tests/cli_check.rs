@@ -661,3 +661,104 @@ fn nothing_to_check_is_a_local_error() {
     assert_eq!(out.code, 3);
     assert!(out.stderr.contains("--jobs goes with --all"), "{out:?}");
 }
+
+#[test]
+fn nagios_status_line_perfdata_and_plugin_exit_codes() {
+    // (the user token's answer, the plugin state, its exit code, the summary)
+    let cases = [
+        (200, "OK", 0, "2 tokens accepted"),
+        (
+            401,
+            "CRITICAL",
+            2,
+            "1 of 2 tokens rejected, disabled or expired",
+        ),
+        (410, "WARNING", 1, "1 of 2 tokens refused"),
+        (503, "UNKNOWN", 3, "1 of 2 tokens could not be checked"),
+    ];
+    for (status, state, code, summary) in cases {
+        let server = MockServer::start();
+        answer(&server, APP_TOKEN, 200, APP);
+        let body = if status == 200 { APP } else { "{}" };
+        answer(&server, USER_TOKEN, status, body);
+        let home = Home::new("nagios");
+        home.write(
+            &server.base_url(),
+            Some((APP_TOKEN, None)),
+            Some((USER_TOKEN, "bob")),
+        );
+        for args in [
+            &["check", "--all", "--format", "nagios"][..],
+            &["--format=nagios", "check", "--all"],
+        ] {
+            let out = home.run(args);
+            assert_eq!(out.code, code, "{status}: {out:?}");
+            let mut lines = out.stdout.lines();
+            let first = lines.next().unwrap();
+            let (head, perf) = first.split_once(" | ").unwrap();
+            assert_eq!(head, format!("MASTOLITE {state} - {summary}"));
+            let counts = |o: &str| match (o, status) {
+                ("ok", 200) => 2,
+                ("ok", _) => 1,
+                ("rejected", 401) | ("refused", 410) | ("unavailable", 503) => 1,
+                _ => 0,
+            };
+            let fields: Vec<&str> = perf.split(' ').collect();
+            let outcomes = [
+                "ok",
+                "rejected",
+                "disabled",
+                "expired",
+                "unavailable",
+                "refused",
+                "error",
+            ];
+            assert_eq!(fields.len(), 8, "{perf}");
+            for (field, o) in fields.iter().zip(outcomes) {
+                assert_eq!(*field, format!("{o}={};;;0", counts(o)));
+            }
+            let time = fields[7]
+                .strip_prefix("time=")
+                .unwrap()
+                .strip_suffix("s;;;0")
+                .unwrap();
+            assert!(time.parse::<f64>().unwrap() < 10.0, "{time}");
+            // Then one line per token that is not ok.
+            let rest: Vec<&str> = lines.collect();
+            assert_eq!(rest.len(), usize::from(status != 200), "{rest:?}");
+            if let Some(line) = rest.first() {
+                assert!(
+                    line.starts_with(&format!("{} user bob@", server.base_url())),
+                    "{line}"
+                );
+            }
+        }
+        // A single check speaks the same format.
+        let out = home.run(&["check", "--format", "nagios"]);
+        assert_eq!(out.code, code, "{out:?}");
+        assert!(
+            out.stdout.starts_with(&format!("MASTOLITE {state} - ")),
+            "{out:?}"
+        );
+    }
+    // A run that fails here, and a bad command line: UNKNOWN, with a line on stdout.
+    let home = Home::new("nagios-local");
+    std::fs::write(home.store(), "{not json").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(home.store(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let out = home.run(&["check", "--all", "--format", "nagios"]);
+    assert_eq!(out.code, 3);
+    assert!(out.stdout.starts_with("MASTOLITE UNKNOWN - "), "{out:?}");
+    assert_eq!(out.stdout.lines().count(), 1);
+    for args in [
+        &["check", "--format", "nagios", "--output", "x.txt"][..],
+        &["--format", "nagios", "verify"],
+    ] {
+        let out = home.run(args);
+        assert_eq!(out.code, 3, "{out:?}");
+        assert!(out.stdout.starts_with("MASTOLITE UNKNOWN - "), "{out:?}");
+    }
+}

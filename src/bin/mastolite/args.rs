@@ -50,6 +50,21 @@ pub enum Format {
     Jsonl,
     /// The Prometheus text format (`check` only).
     Prometheus,
+    /// A monitoring plugin's status line and exit codes (`check` only).
+    Nagios,
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Prometheus => "prometheus",
+            Format::Nagios => "nagios",
+        }
+    }
 }
 
 /// The default `--jobs` of `check --all`.
@@ -385,7 +400,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "check",
         args: "[--all [--jobs N]] [--output FILE]",
-        about: "For cron: checks the token (the selected user token, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. A user token is asked about at GET /api/v1/accounts/verify_credentials (which sees its account), an app token at GET /api/v1/apps/verify_credentials; a 404 or a 403 for scope sends the check to the other one. Never runs longer than --timeout plus one second. With --all, checks every stored token, several at once, and prints one line each: server, kind, account, result (ok, rejected, disabled, expired, unavailable, refused, error), latency, and a detail word where the answer says more; exit status 1 if any is rejected, disabled or expired, else 3 if any could not be checked, else 4 if any was refused, else 2 if any server was unavailable. --format json, jsonl or prometheus (node_exporter textfile collector) for machines.",
+        about: "For cron: checks the token (the selected user token, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. A user token is asked about at GET /api/v1/accounts/verify_credentials (which sees its account), an app token at GET /api/v1/apps/verify_credentials; a 404 or a 403 for scope sends the check to the other one. Never runs longer than --timeout plus one second. With --all, checks every stored token, several at once, and prints one line each: server, kind, account, result (ok, rejected, disabled, expired, unavailable, refused, error), latency, and a detail word where the answer says more; exit status 1 if any is rejected, disabled or expired, else 3 if any could not be checked, else 4 if any was refused, else 2 if any server was unavailable. --format json, jsonl or prometheus (node_exporter textfile collector) for machines; --format nagios for monitoring plugins (Nagios, Icinga, Sensu, Checkmk): one status line with perfdata on stdout, and the plugin exit codes 0 OK, 1 WARNING (refused), 2 CRITICAL (rejected, disabled or expired), 3 UNKNOWN (unavailable, error, or a failure here).",
         options: &[
             ("--all", None, "check every stored token"),
             (
@@ -662,12 +677,23 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
     let Some(spec) = command else {
         return Err(err(None, "no command given".into()));
     };
-    if global.format == Format::Prometheus && spec.name != "check" {
-        return Err(err(command, "--format prometheus is only for check".into()));
+    match global.format {
+        Format::Prometheus | Format::Nagios if spec.name != "check" => {
+            return Err(err(
+                command,
+                format!("--format {} is only for check", global.format.name()),
+            ));
+        }
+        _ => {}
     }
-    spec.command(Given { seen, positional })
-        .map(|c| Parsed::Run(global, c))
-        .map_err(|m| err(Some(spec), m))
+    match spec.command(Given { seen, positional }) {
+        Ok(Command::Check(c)) if c.output.is_some() && global.format == Format::Nagios => Err(err(
+            Some(spec),
+            "--output does not go with --format nagios, which prints a plugin's status line".into(),
+        )),
+        Ok(c) => Ok(Parsed::Run(global, c)),
+        Err(m) => Err(err(Some(spec), m)),
+    }
 }
 
 fn set_global(global: &mut Global, name: &str, value: Option<String>) -> Result<(), String> {
@@ -681,9 +707,10 @@ fn set_global(global: &mut Global, name: &str, value: Option<String>) -> Result<
                 "json" => Format::Json,
                 "jsonl" => Format::Jsonl,
                 "prometheus" => Format::Prometheus,
+                "nagios" => Format::Nagios,
                 _ => {
                     return Err(format!(
-                        "--format takes text, json, jsonl or prometheus, not {:?}",
+                        "--format takes text, json, jsonl, prometheus or nagios, not {:?}",
                         shown(&v)
                     ));
                 }

@@ -4,9 +4,10 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
+use std::time::Instant;
 
 use mastolite::RetryPolicy;
-use mastolite::check::{self, Checker, Kind, Outcome, Report, Target};
+use mastolite::check::{self, Checker, Detail, Kind, Outcome, Report, Target};
 use mastolite::store::Store;
 use mastolite::terminal::{one_line, sanitize};
 
@@ -27,11 +28,98 @@ pub fn run(ctx: &Ctx, command: &Check) -> Result<(), Failure> {
     // The only failures after the checks are their outcomes, already reported (`Quiet`).
     if let Err(f) = &result
         && !matches!(f, Failure::Quiet(_))
-        && ctx.global.format == Format::Prometheus
     {
-        let _ = emit(&run_metrics(false), output);
+        match ctx.global.format {
+            Format::Prometheus => {
+                let _ = emit(&run_metrics(false), output);
+            }
+            Format::Nagios => {
+                let (_, message) = f.parts();
+                let message = one_line(message.as_deref().unwrap_or("failed"), 300);
+                let _ = emit(&format!("MASTOLITE UNKNOWN - {message}\n"), None);
+                // UNKNOWN, whatever the failure's own status.
+                let _ = crate::report(f);
+                return Err(Failure::Quiet(PLUGIN_UNKNOWN));
+            }
+            _ => {}
+        }
     }
     result
+}
+
+/// The monitoring-plugin exit codes (Nagios, Icinga, Sensu, Checkmk).
+const PLUGIN_WARNING: u8 = 1;
+const PLUGIN_CRITICAL: u8 = 2;
+const PLUGIN_UNKNOWN: u8 = 3;
+
+/// A plugin's exit: 0 is success; any other code also puts the status line, without its
+/// perfdata, on stderr, as every failing command does.
+fn plugin_exit(code: u8, text: &str) -> Result<(), Failure> {
+    if code == 0 {
+        return Ok(());
+    }
+    let status = text.split(" |").next().unwrap_or(text);
+    eprintln!("mastolite: {}", one_line(status, usize::MAX));
+    Err(Failure::Quiet(code))
+}
+
+/// Whether a report counts as OK for a plugin: `ok`, or a refusal that only says the server
+/// wants a user token, which says nothing about the token.
+fn plugin_ok(r: &Report) -> bool {
+    r.status == Outcome::Ok
+        || (r.status == Outcome::Refused && r.detail == Some(Detail::ServerRequiresUser))
+}
+
+/// The monitoring-plugin output: one status line with perfdata, then one line per token that
+/// is not ok; and the plugin's exit code: 2 CRITICAL when any token is rejected, disabled or
+/// expired; else 1 WARNING when any was refused; else 3 UNKNOWN when any could not be checked
+/// (unavailable, error); else 0 OK.
+fn nagios(reports: &[Report], took: std::time::Duration) -> (String, u8) {
+    let count = |o: Outcome| reports.iter().filter(|r| r.status == o).count();
+    let bad = count(Outcome::Rejected) + count(Outcome::Disabled) + count(Outcome::Expired);
+    let refused = reports
+        .iter()
+        .filter(|r| r.status == Outcome::Refused && !plugin_ok(r))
+        .count();
+    let unknown = count(Outcome::Unavailable) + count(Outcome::Error);
+    let n = reports.len();
+    let (state, code, summary) = if bad > 0 {
+        (
+            "CRITICAL",
+            PLUGIN_CRITICAL,
+            format!("{bad} of {n} tokens rejected, disabled or expired"),
+        )
+    } else if refused > 0 {
+        (
+            "WARNING",
+            PLUGIN_WARNING,
+            format!("{refused} of {n} tokens refused"),
+        )
+    } else if unknown > 0 {
+        (
+            "UNKNOWN",
+            PLUGIN_UNKNOWN,
+            format!("{unknown} of {n} tokens could not be checked"),
+        )
+    } else {
+        let unjudged = n - count(Outcome::Ok);
+        let note = if unjudged > 0 {
+            format!(" ({unjudged} on servers that want a user token, which says nothing about it)")
+        } else {
+            String::new()
+        };
+        ("OK", 0, format!("{n} tokens accepted{note}"))
+    };
+    let mut out = format!("MASTOLITE {state} - {summary} |");
+    for o in Outcome::ALL {
+        let _ = write!(out, " {o}={};;;0", count(o));
+    }
+    let ms = took.as_millis();
+    let _ = writeln!(out, " time={}.{:03}s;;;0", ms / 1000, ms % 1000);
+    for r in reports.iter().filter(|r| r.status != Outcome::Ok) {
+        out.push_str(&text_line(r));
+    }
+    (out, code)
 }
 
 /// The token a plain `check` uses, picked as every command picks one (`MASTOLITE_TOKEN`, else
@@ -54,6 +142,7 @@ fn one_target(ctx: &Ctx, store: Option<&Store>) -> Result<(Target, String), Fail
 /// For cron: `ok`, or the reason on stderr; the exit status. Bounded by `--timeout` in all,
 /// the fallback request included.
 fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
+    let started = Instant::now();
     let store = ctx.store_for_token()?;
     let (target, label) = one_target(ctx, store.as_ref())?;
     let limit = ctx.global.timeout;
@@ -83,6 +172,11 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
             mastolite::cli_support::to_json(&view) + "\n"
         }
         Format::Prometheus => prometheus(std::slice::from_ref(&report)),
+        Format::Nagios => {
+            let (text, code) = nagios(std::slice::from_ref(&report), started.elapsed());
+            emit(&text, None)?;
+            return plugin_exit(code, &text);
+        }
     };
     emit(&text, output)?;
     if report.status == Outcome::Ok {
@@ -99,6 +193,7 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
 
 /// Every stored token, `--jobs` at a time; one line (or object, or metric set) each.
 fn check_all(ctx: &Ctx, jobs: usize, output: Option<&Path>) -> Result<(), Failure> {
+    let started = Instant::now();
     let (path, store) = ctx.load()?;
     let targets = check::targets_from_store(&store);
     if targets.is_empty() {
@@ -126,6 +221,11 @@ fn check_all(ctx: &Ctx, jobs: usize, output: Option<&Path>) -> Result<(), Failur
             .map(|r| mastolite::cli_support::to_json(r) + "\n")
             .collect(),
         Format::Prometheus => prometheus(&reports),
+        Format::Nagios => {
+            let (text, code) = nagios(&reports, started.elapsed());
+            emit(&text, None)?;
+            return plugin_exit(code, &text);
+        }
     };
     emit(&text, output)?;
     let failed: Vec<String> = reports

@@ -93,7 +93,21 @@ fn main() -> ExitCode {
             Ok(()) => OK,
             Err(f) => report(&f),
         },
-        Err(usage) => report(&Failure::Usage(usage)),
+        Err(usage) => {
+            // A monitoring plugin shows stdout: a bad command line is UNKNOWN there too.
+            let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+            let nagios = args
+                .windows(2)
+                .any(|w| w[0] == "--format" && w[1] == "nagios")
+                || args.iter().any(|a| a == "--format=nagios");
+            if nagios {
+                views::line(&format!(
+                    "MASTOLITE UNKNOWN - {}",
+                    one_line(&usage.line(), 300)
+                ));
+            }
+            report(&Failure::Usage(usage))
+        }
     };
     ExitCode::from(code)
 }
