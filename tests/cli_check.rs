@@ -71,6 +71,17 @@ impl Home {
     }
 }
 
+/// Every outcome's name, in the order the metrics and the perfdata list them.
+const OUTCOMES: [&str; 7] = [
+    "ok",
+    "rejected",
+    "disabled",
+    "expired",
+    "unavailable",
+    "refused",
+    "error",
+];
+
 /// A JSON string literal.
 fn quote(s: &str) -> String {
     let mut out = String::from("\"");
@@ -426,15 +437,7 @@ fn prometheus_text_line_by_line() {
     );
     assert_eq!(lines.next().unwrap(), "# TYPE mastolite_token_status gauge");
     for (kind, current) in [("app", "expired"), ("user", "rejected")] {
-        for status in [
-            "ok",
-            "rejected",
-            "disabled",
-            "expired",
-            "unavailable",
-            "refused",
-            "error",
-        ] {
+        for status in OUTCOMES {
             let s = parse_sample(lines.next().unwrap());
             let account = if kind == "app" { "" } else { &account };
             let mut expected = labels(kind, account);
@@ -704,15 +707,7 @@ fn nagios_status_line_perfdata_and_plugin_exit_codes() {
                 _ => 0,
             };
             let fields: Vec<&str> = perf.split(' ').collect();
-            let outcomes = [
-                "ok",
-                "rejected",
-                "disabled",
-                "expired",
-                "unavailable",
-                "refused",
-                "error",
-            ];
+            let outcomes = OUTCOMES;
             assert_eq!(fields.len(), 8, "{perf}");
             for (field, o) in fields.iter().zip(outcomes) {
                 assert_eq!(*field, format!("{o}={};;;0", counts(o)));
