@@ -1,12 +1,14 @@
-//! Reading and writing the file: type and owner checks before opening, the advisory lock for
-//! read-modify-write, exclusive temporary files, and the atomic replace.
+//! Reading and writing the file: opening without following the last link and without
+//! blocking, type and owner checks on what was opened, the advisory lock for read-modify-write
+//! (waited for until a deadline), exclusive temporary files, and the atomic replace.
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use super::{MAX_FILE_SIZE, Store, StoreError, StoreErrorKind};
+use super::{LOCK_WAIT, MAX_FILE_SIZE, Store, StoreError, StoreErrorKind};
 
 /// The owner of a file, where the platform has one.
 #[cfg(unix)]
@@ -19,23 +21,46 @@ fn owner(_meta: &fs::Metadata) -> Option<u32> {
     None
 }
 
-/// The current user: the owner of a file this process has just created. Only asked for when
-/// a symbolic link is met on a read (a write learns it from its temporary file).
+/// The current user: the owner of a file this process has just created (the crate forbids
+/// `unsafe`, so it does not call `getuid`). Asked for when a read meets a link or a file that
+/// root does not own, and by every writer for its lock file.
 fn current_user_by_probe() -> Result<Option<u32>, StoreError> {
     if cfg!(not(unix)) {
         return Ok(None);
     }
+    let failed = |e| StoreError::io("learn the current user (from a temporary file) to check", e);
     let probe = std::env::temp_dir().join(temp_name(OsStr::new("mastolite-uid"), "probe"));
     let file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&probe)
-        .map_err(|e| StoreError::io("learn the current user to check the link to", e))?;
+        .map_err(failed)?;
     let meta = file.metadata();
     let _ = fs::remove_file(&probe);
-    let meta =
-        meta.map_err(|e| StoreError::io("learn the current user to check the link to", e))?;
-    Ok(owner(&meta))
+    Ok(owner(&meta.map_err(failed)?))
+}
+
+/// `options` set never to follow a symbolic link at the path's last part (the open fails with
+/// `ELOOP` instead) and never to block on a FIFO or a device, nor make a terminal the
+/// process's own.
+fn not_following(options: &mut fs::OpenOptions) -> &mut fs::OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        options,
+        libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY,
+    );
+    options
+}
+
+/// True for the error of an open that met a symbolic link where it may not follow one.
+fn is_link_error(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    return e.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
 }
 
 /// The file a path leads to through symbolic links (even a dangling one), with the owners of
@@ -83,8 +108,10 @@ fn check_links(resolved: &Resolved, me: Option<u32>) -> Result<(), StoreError> {
 
 impl Store {
     /// Reads a credentials file, refusing one that group or others can read or change (Unix),
-    /// anything but a regular file, and a symbolic link that another user (not root) owns.
-    /// Takes no lock, so a read-only file works.
+    /// anything but a regular file, and a file or symbolic link that another user (not root)
+    /// owns. The file is judged as opened (never following a link the path's checks did not
+    /// pass, never blocking on a FIFO), not by its path. Takes no lock, so a read-only file
+    /// works.
     ///
     /// ```no_run
     /// let store = mastolite::store::Store::load(mastolite::store::default_path()?)?;
@@ -104,9 +131,9 @@ impl Store {
         read(path, true, None).map_err(|e| e.at(path))
     }
 
-    /// Reads a credentials file without checking its mode and the owners of links to it: only
-    /// for files that are protected otherwise (a secrets mount, a private container). A file
-    /// that is not a regular one is still refused.
+    /// Reads a credentials file without checking its mode and the owners of the file and of
+    /// links to it: only for files that are protected otherwise (a secrets mount, a private
+    /// container). A file that is not a regular one is still refused.
     ///
     /// # Errors
     /// As [`load`](Self::load), without `TooOpen` and the owner checks.
@@ -133,18 +160,22 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreErrorKind::Io`] when the folder, the lock, the temporary file or the rename fails
-    /// (the temporary file is removed then), [`Unsafe`](StoreErrorKind::Unsafe) for a link or
-    /// file that belongs to another user.
+    /// (the temporary file is removed then), [`Unsafe`](StoreErrorKind::Unsafe) for a link,
+    /// lock file or file that belongs to another user, [`Locked`](StoreErrorKind::Locked)
+    /// after [`LOCK_WAIT`], [`Unstorable`](StoreErrorKind::Unstorable) for what loading would
+    /// refuse.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), StoreError> {
         let path = path.as_ref();
-        let locked = Locked::take(path).map_err(|e| e.at(path))?;
+        let locked = Locked::take(path, LOCK_WAIT).map_err(|e| e.at(path))?;
         locked.write(self).map_err(|e| e.at(path))
     }
 
     /// Read-modify-write: takes an exclusive advisory lock on a sibling lock file (waiting
-    /// for other writers), reads the file (an empty store when there is none), applies
-    /// `change`, and writes the result when `change` succeeds. Two programs that change
-    /// different entries at the same time both keep their change.
+    /// at most [`LOCK_WAIT`] for other writers), reads the file (an empty store when there is
+    /// none), applies `change`, and writes the result when `change` succeeds. Two programs
+    /// that change different entries at the same time both keep their change. `change` runs
+    /// under the lock: a secret it obtains from a server and stores is never lost to another
+    /// writer.
     ///
     /// ```no_run
     /// use mastolite::store::{self, Store};
@@ -165,9 +196,38 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        Self::update_waiting(path, LOCK_WAIT, change)
+    }
+
+    /// [`update`](Self::update), waiting at most `wait` for the lock instead of
+    /// [`LOCK_WAIT`]: a program whose writers hold the lock around a request of up to `t`
+    /// seconds (the `mastolite` CLI: `--timeout`) waits a little longer than `t`.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use mastolite::store::{self, Store, StoreErrorKind};
+    /// let r = Store::update_waiting(store::default_path()?, Duration::from_secs(2), |s| {
+    ///     Ok::<_, store::StoreError>(s.remove_server("https://mastodon.example").is_some())
+    /// });
+    /// if let Err(e) = &r && e.kind() == StoreErrorKind::Locked {
+    ///     eprintln!("{e}"); // "… is locked by another run; try again (waited 2 s)"
+    /// }
+    /// # Ok::<(), mastolite::store::StoreError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`update`](Self::update); [`Locked`](StoreErrorKind::Locked) once `wait` has passed.
+    pub fn update_waiting<T, E>(
+        path: impl AsRef<Path>,
+        wait: Duration,
+        change: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
         let path = path.as_ref();
-        let locked = Locked::take(path).map_err(|e| e.at(path))?;
-        let mut store = match read(path, true, None) {
+        let locked = Locked::take(path, wait).map_err(|e| e.at(path))?;
+        let mut store = match read(path, true, locked.me) {
             Ok(s) => s,
             Err(e) if e.kind() == StoreErrorKind::NotFound => Store::new(),
             Err(e) => return Err(e.at(path).into()),
@@ -178,29 +238,29 @@ impl Store {
     }
 }
 
-/// Checks the path's links and type before opening it (a FIFO is never opened), then reads at
-/// most [`MAX_FILE_SIZE`] bytes.
-fn read(path: &Path, check: bool, me: Option<u32>) -> Result<Store, StoreError> {
+/// Checks the owners of the links on the path, opens the file it leads to without following
+/// a link there and without blocking, then checks what was opened (type, mode, owner, size)
+/// and reads at most [`MAX_FILE_SIZE`] bytes. `me` is the current user when the caller knows.
+fn read(path: &Path, check: bool, mut me: Option<u32>) -> Result<Store, StoreError> {
     let resolved = resolve(path)?;
     if check && !resolved.link_owners.is_empty() {
-        let me = match me {
-            Some(me) => Some(me),
-            None => current_user_by_probe()?,
-        };
+        if me.is_none() {
+            me = current_user_by_probe()?;
+        }
         check_links(&resolved, me)?;
     }
-    let meta = match fs::metadata(&resolved.target) {
-        Ok(m) => m,
+    let file = match not_following(fs::OpenOptions::new().read(true)).open(&resolved.target) {
+        Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(StoreError::new(StoreErrorKind::NotFound, ""));
         }
+        Err(e) if is_link_error(&e) => {
+            return Err(StoreError::unsafe_path(
+                "it became a symbolic link while it was opened",
+            ));
+        }
         Err(e) => return Err(StoreError::io("read", e)),
     };
-    if !meta.is_file() {
-        return Err(StoreError::unsafe_path("it is not a regular file"));
-    }
-    let file = fs::File::open(&resolved.target).map_err(|e| StoreError::io("read", e))?;
-    // The path may have changed between the check and the open: check what was opened.
     let meta = file.metadata().map_err(|e| StoreError::io("read", e))?;
     if !meta.is_file() {
         return Err(StoreError::unsafe_path("it is not a regular file"));
@@ -215,6 +275,21 @@ fn read(path: &Path, check: bool, me: Option<u32>) -> Result<Store, StoreError> 
                 format!("{mode:04o}"),
             ));
         }
+        // Root's files are trusted (system-wide configuration); anyone else's are not.
+        if let Some(theirs) = owner(&meta).filter(|&o| o != 0) {
+            if me.is_none() {
+                me = current_user_by_probe()?;
+            }
+            if let Some(me) = me.filter(|&me| me != theirs) {
+                return Err(StoreError::unsafe_path(&format!(
+                    "it belongs to another user (uid {theirs}), who could change what it holds; if you trust it, run `chown {me} {}`",
+                    crate::store_error::shell_word(path)
+                )));
+            }
+        }
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(StoreError::corrupt("it is larger than 1 MiB"));
     }
     let mut bytes = Vec::new();
     file.take(MAX_FILE_SIZE + 1)
@@ -234,10 +309,14 @@ struct Locked {
     resolved: Resolved,
     dir: PathBuf,
     name: OsString,
+    /// The current user, where the platform has users.
+    me: Option<u32>,
 }
 
 impl Locked {
-    fn take(path: &Path) -> Result<Locked, StoreError> {
+    /// Opens the lock file without following a link and without blocking, checks that it is a
+    /// regular file of the current user, and waits at most `wait` for the lock.
+    fn take(path: &Path, wait: Duration) -> Result<Locked, StoreError> {
         let resolved = resolve(path)?;
         let Some(name) = resolved.target.file_name().map(OsStr::to_os_string) else {
             let e = io::Error::new(io::ErrorKind::InvalidInput, "the path names no file");
@@ -254,37 +333,49 @@ impl Locked {
         lock_name.push(&name);
         lock_name.push(".lock");
         let lock_path = dir.join(lock_name);
-        // Never follow a link at the lock's path: it would let someone else pick the file.
-        if let Ok(m) = fs::symlink_metadata(&lock_path)
-            && !m.file_type().is_file()
-        {
-            return Err(StoreError::unsafe_path(
-                "its lock file is a symbolic link or not a regular file",
-            ));
-        }
+        let me = current_user_by_probe()?;
         let mut options = fs::OpenOptions::new();
         options.read(true).write(true).create(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let lock = options
-            .open(&lock_path)
-            .map_err(|e| StoreError::io("lock", e))?;
-        lock.lock().map_err(|e| StoreError::io("lock", e))?;
+        // A link at the lock's path would let someone else pick the file that is created.
+        let lock = match not_following(&mut options).open(&lock_path) {
+            Ok(f) => f,
+            Err(e) if is_link_error(&e) => {
+                return Err(StoreError::unsafe_path("its lock file is a symbolic link"));
+            }
+            Err(e) => return Err(StoreError::io("lock", e)),
+        };
+        let meta = lock.metadata().map_err(|e| StoreError::io("lock", e))?;
+        if !meta.is_file() {
+            return Err(StoreError::unsafe_path(
+                "its lock file is not a regular file",
+            ));
+        }
+        // Another user's lock file could be held by them forever.
+        if owner(&meta).is_some_and(|o| me.is_some_and(|me| me != o)) {
+            return Err(StoreError::unsafe_path(&format!(
+                "its lock file {} belongs to another user; remove it",
+                crate::store_error::shell_word(&lock_path)
+            )));
+        }
+        wait_for(&lock, wait)?;
         Ok(Locked {
             _lock: lock,
             resolved,
             dir,
             name,
+            me,
         })
     }
 
     /// Writes `store` through an exclusive temporary file renamed over the target, after
-    /// removing temporary files that killed runs left behind.
+    /// removing temporary files that killed runs left behind. What loading would refuse is
+    /// refused first, and nothing is written then.
     fn write(self, store: &Store) -> Result<(), StoreError> {
+        let text = super::file::write_checked(store)?;
         self.remove_stale_temporaries();
         let tmp = self.dir.join(temp_name(&self.name, "tmp"));
-        let mut text = store.to_json();
-        text.push('\n');
         let result = self.write_through(&tmp, text.as_bytes());
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
@@ -343,6 +434,27 @@ impl Locked {
                 let _ = fs::remove_file(entry.path());
             }
         }
+    }
+}
+
+/// Takes the exclusive lock on `lock`, trying again after short and growing pauses until
+/// `wait` has passed.
+fn wait_for(lock: &fs::File, wait: Duration) -> Result<(), StoreError> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(fs::TryLockError::WouldBlock) => {}
+            Err(fs::TryLockError::Error(e)) => return Err(StoreError::io("lock", e)),
+        }
+        let waited = start.elapsed();
+        if waited >= wait {
+            let seconds = wait.as_millis().div_ceil(1000);
+            return Err(StoreError::new(StoreErrorKind::Locked, seconds.to_string()));
+        }
+        std::thread::sleep(pause.min(wait - waited));
+        pause = (pause * 2).min(Duration::from_millis(50));
     }
 }
 
