@@ -249,22 +249,7 @@ fn read(path: &Path, check: bool, mut me: Option<u32>) -> Result<Store, StoreErr
         }
         check_links(&resolved, me)?;
     }
-    let file = match not_following(fs::OpenOptions::new().read(true)).open(&resolved.target) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(StoreError::new(StoreErrorKind::NotFound, ""));
-        }
-        Err(e) if is_link_error(&e) => {
-            return Err(StoreError::unsafe_path(
-                "it became a symbolic link while it was opened",
-            ));
-        }
-        Err(e) => return Err(StoreError::io("read", e)),
-    };
-    let meta = file.metadata().map_err(|e| StoreError::io("read", e))?;
-    if !meta.is_file() {
-        return Err(StoreError::unsafe_path("it is not a regular file"));
-    }
+    let (file, meta) = open_file(&resolved.target)?;
     #[cfg(unix)]
     if check {
         use std::os::unix::fs::PermissionsExt;
@@ -302,6 +287,62 @@ fn read(path: &Path, check: bool, mut me: Option<u32>) -> Result<Store, StoreErr
     Store::from_json(&text)
 }
 
+/// Opens the file a path resolved to for reading, refusing a link at its last part (one
+/// swapped in after the links were checked) and anything but a regular file, without
+/// blocking on a FIFO or a device. Returns the file with what `fstat` says of it.
+fn open_file(target: &Path) -> Result<(fs::File, fs::Metadata), StoreError> {
+    match not_following(fs::OpenOptions::new().read(true)).open(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(StoreError::new(StoreErrorKind::NotFound, ""))
+        }
+        opened => regular(opened, "it", "read"),
+    }
+}
+
+/// Opens (or creates, mode 0600) the lock file without following a link and without
+/// blocking, and refuses it unless `fstat` shows a regular file of `me`: a link would let
+/// someone else pick the file that is created, and another user's lock could be held forever.
+fn open_lock(lock_path: &Path, me: Option<u32>) -> Result<fs::File, StoreError> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let opened = not_following(&mut options).open(lock_path);
+    let (lock, meta) = regular(opened, "its lock file", "lock")?;
+    if owner(&meta).is_some_and(|o| me.is_some_and(|me| me != o)) {
+        return Err(StoreError::unsafe_path(&format!(
+            "its lock file {} belongs to another user; remove it",
+            crate::store_error::shell_word(lock_path)
+        )));
+    }
+    Ok(lock)
+}
+
+/// An open that did not follow a link, refused unless it gave a regular file: `what` names
+/// the file in the message, `action` is what failed otherwise.
+fn regular(
+    opened: io::Result<fs::File>,
+    what: &str,
+    action: &str,
+) -> Result<(fs::File, fs::Metadata), StoreError> {
+    let file = match opened {
+        Ok(f) => f,
+        Err(e) if is_link_error(&e) => {
+            return Err(StoreError::unsafe_path(&format!(
+                "{what} is a symbolic link"
+            )));
+        }
+        Err(e) => return Err(StoreError::io(action, e)),
+    };
+    let meta = file.metadata().map_err(|e| StoreError::io(action, e))?;
+    if !meta.is_file() {
+        return Err(StoreError::unsafe_path(&format!(
+            "{what} is not a regular file"
+        )));
+    }
+    Ok((file, meta))
+}
+
 /// The exclusive lock on `.<name>.lock` beside the file a path leads to, held until dropped,
 /// with what a write needs to know.
 struct Locked {
@@ -334,31 +375,7 @@ impl Locked {
         lock_name.push(".lock");
         let lock_path = dir.join(lock_name);
         let me = current_user_by_probe()?;
-        let mut options = fs::OpenOptions::new();
-        options.read(true).write(true).create(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        // A link at the lock's path would let someone else pick the file that is created.
-        let lock = match not_following(&mut options).open(&lock_path) {
-            Ok(f) => f,
-            Err(e) if is_link_error(&e) => {
-                return Err(StoreError::unsafe_path("its lock file is a symbolic link"));
-            }
-            Err(e) => return Err(StoreError::io("lock", e)),
-        };
-        let meta = lock.metadata().map_err(|e| StoreError::io("lock", e))?;
-        if !meta.is_file() {
-            return Err(StoreError::unsafe_path(
-                "its lock file is not a regular file",
-            ));
-        }
-        // Another user's lock file could be held by them forever.
-        if owner(&meta).is_some_and(|o| me.is_some_and(|me| me != o)) {
-            return Err(StoreError::unsafe_path(&format!(
-                "its lock file {} belongs to another user; remove it",
-                crate::store_error::shell_word(&lock_path)
-            )));
-        }
+        let lock = open_lock(&lock_path, me)?;
         wait_for(&lock, wait)?;
         Ok(Locked {
             _lock: lock,
@@ -500,4 +517,175 @@ fn write_private(path: &Path, bytes: &[u8]) -> io::Result<Option<u32>> {
     file.flush()?;
     file.sync_all()?;
     Ok(me)
+}
+
+/// The open and lock steps called directly on planted links and FIFOs: what a race would put
+/// at the path between a check and an open, placed there before the call, so the tests are
+/// deterministic.
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, symlink};
+    use std::sync::mpsc;
+
+    /// A fresh folder, removed at the end.
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(label: &str) -> Dir {
+            let dir = std::env::temp_dir().join(temp_name(OsStr::new(label), "test"));
+            fs::create_dir(&dir).unwrap();
+            Dir(dir)
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    }
+
+    /// Runs `f` on a thread and fails if it has not returned within 5 seconds: a blocked open
+    /// is a failure, not a stuck test.
+    fn within_5s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("the open blocked")
+    }
+
+    fn me(dir: &Path) -> u32 {
+        let probe = dir.join("me");
+        fs::write(&probe, "").unwrap();
+        fs::metadata(&probe).unwrap().uid()
+    }
+
+    fn message(e: StoreError) -> String {
+        e.at(Path::new("/c.json")).to_string()
+    }
+
+    #[test]
+    fn a_link_planted_at_the_lock_path_is_never_followed() {
+        let dir = Dir::new("lock-link");
+        let me = Some(me(&dir.0));
+        let lock = dir.0.join(".c.json.lock");
+        // Dangling: following it would create a file of the link owner's choosing.
+        let chosen = dir.0.join("chosen");
+        symlink(&chosen, &lock).unwrap();
+        let err = open_lock(&lock, me).unwrap_err();
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json was not used: its lock file is a symbolic link"
+        );
+        assert!(
+            fs::symlink_metadata(&chosen).is_err(),
+            "no file was created"
+        );
+        // To an existing file: it is neither opened for writing nor locked.
+        fs::write(&chosen, "kept").unwrap();
+        let err = open_lock(&lock, me).unwrap_err();
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(fs::read_to_string(&chosen).unwrap(), "kept");
+        let other = fs::File::open(&chosen).unwrap();
+        assert!(other.try_lock().is_ok(), "the link's target was not locked");
+    }
+
+    #[test]
+    fn a_fifo_planted_at_the_lock_path_is_refused_without_blocking() {
+        let dir = Dir::new("lock-fifo");
+        let me = Some(me(&dir.0));
+        let lock = dir.0.join(".c.json.lock");
+        mkfifo(&lock);
+        let err = within_5s(move || open_lock(&lock, me).unwrap_err());
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json was not used: its lock file is not a regular file"
+        );
+    }
+
+    #[test]
+    fn a_lock_file_of_another_user_is_refused() {
+        let dir = Dir::new("lock-owner");
+        let lock = dir.0.join(".c.json.lock");
+        fs::write(&lock, "").unwrap();
+        let owner = me(&dir.0);
+        // The same file, as seen by a user who does not own it.
+        let err = open_lock(&lock, Some(owner + 1)).unwrap_err();
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(
+            message(err),
+            format!(
+                "the credentials file /c.json was not used: its lock file {} belongs to another user; remove it",
+                lock.display()
+            )
+        );
+        assert!(open_lock(&lock, Some(owner)).is_ok());
+    }
+
+    #[test]
+    fn a_fifo_swapped_in_for_the_file_is_refused_without_blocking() {
+        let dir = Dir::new("file-fifo");
+        let path = dir.0.join("c.json");
+        mkfifo(&path);
+        // No writer ever opens the FIFO: a blocking open would wait forever.
+        let err = within_5s(move || open_file(&path).unwrap_err());
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json was not used: it is not a regular file"
+        );
+    }
+
+    #[test]
+    fn a_link_swapped_in_for_the_file_is_not_followed() {
+        let dir = Dir::new("file-link");
+        let real = dir.0.join("theirs.json");
+        fs::write(&real, r#"{"version":2,"servers":{}}"#).unwrap();
+        let path = dir.0.join("c.json");
+        symlink(&real, &path).unwrap();
+        let err = open_file(&path).unwrap_err();
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json was not used: it is a symbolic link"
+        );
+        let (_, meta) = open_file(&real).unwrap();
+        assert_eq!(meta.len(), 26);
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_until_the_deadline() {
+        let dir = Dir::new("lock-wait");
+        let lock = dir.0.join(".c.json.lock");
+        let me = Some(me(&dir.0));
+        let holder = open_lock(&lock, me).unwrap();
+        holder.lock().unwrap();
+        let waiter = open_lock(&lock, me).unwrap();
+        let started = Instant::now();
+        let (err, waiter) = within_5s(move || {
+            let r = wait_for(&waiter, Duration::from_millis(300));
+            (r.unwrap_err(), waiter)
+        });
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_millis(300), "{waited:?}");
+        assert!(waited < Duration::from_secs(3), "{waited:?}");
+        assert_eq!(err.kind(), StoreErrorKind::Locked);
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json is locked by another run; try again (waited 1 s)"
+        );
+        // Released meanwhile: taken at once.
+        drop(holder);
+        let started = Instant::now();
+        wait_for(&waiter, Duration::from_secs(5)).unwrap();
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
 }
