@@ -18,9 +18,14 @@ pub enum StoreErrorKind {
     Io,
     /// Group or others can read or change the file.
     TooOpen,
-    /// The path is not a regular file (a folder, a FIFO, a device), or a symbolic link on the
-    /// way belongs to another user, or the file a write would replace belongs to another user.
+    /// The path is not a regular file (a folder, a FIFO, a device); or the file, a symbolic
+    /// link on the way, or the lock file belongs to another user; or the lock file is a link.
     Unsafe,
+    /// Another run held the file's lock for longer than the writer would wait.
+    Locked,
+    /// A write would store what loading refuses (an empty or oversized secret, an oversized
+    /// server entry or file); nothing was written.
+    Unstorable,
     /// The file is empty, truncated, not JSON, not in the expected shape, or too large.
     Corrupt,
     /// The file has a format version newer than this crate reads.
@@ -148,6 +153,12 @@ impl fmt::Display for StoreError {
                 Clean(path.as_deref().unwrap_or("<file>"))
             ),
             K::Unsafe => write!(f, " was not used: {detail}"),
+            // The detail is the wait in whole seconds.
+            K::Locked => write!(
+                f,
+                " is locked by another run; try again (waited {detail} s)"
+            ),
+            K::Unstorable => write!(f, " was left unchanged: {detail}"),
             K::Corrupt => write!(
                 f,
                 " is corrupt or truncated ({detail}); it was left unchanged: repair it or move it away"

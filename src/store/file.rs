@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{ServerEntry, Store, StoreError, StoreErrorKind, StoredApp, StoredToken, VERSION};
+use super::{
+    MAX_FILE_SIZE, MAX_SECRET_LEN, MAX_SERVER_SIZE, ServerEntry, Store, StoreError, StoreErrorKind,
+    StoredApp, StoredToken, VERSION,
+};
 use crate::origin::Origin;
 use crate::secret::{AccessToken, ClientSecret};
 
@@ -252,25 +255,71 @@ fn parse_v2(text: &str) -> Result<Store, StoreError> {
     Ok(store)
 }
 
+fn server_out(e: &ServerEntry) -> ServerV2 {
+    // Filled by `insert`, not `collect()`: crate::small.
+    let mut users = BTreeMap::new();
+    for (name, t) in &e.users {
+        users.insert(name.clone(), token_out(t));
+    }
+    ServerV2 {
+        app: e.app.as_ref().map(app_out),
+        app_token: e.app_token.as_ref().map(token_out),
+        users: Some(users),
+        unnamed_user: e.unnamed_user.as_ref().map(token_out),
+    }
+}
+
 /// Version 2's text.
 pub(super) fn write(store: &Store) -> String {
-    // Filled by `insert`, not `collect()`: crate::small.
     let mut servers = BTreeMap::new();
     for (origin, e) in &store.servers {
-        let mut users = BTreeMap::new();
-        for (name, t) in &e.users {
-            users.insert(name.clone(), token_out(t));
-        }
-        let server = ServerV2 {
-            app: e.app.as_ref().map(app_out),
-            app_token: e.app_token.as_ref().map(token_out),
-            users: Some(users),
-            unnamed_user: e.unnamed_user.as_ref().map(token_out),
-        };
-        servers.insert(origin.clone(), server);
+        servers.insert(origin.clone(), server_out(e));
     }
     crate::json::to_string(&FileV2 {
         version: VERSION,
         servers,
     })
+}
+
+/// Version 2's text, with its final newline, for a file that loading will accept: every
+/// secret present and at most [`MAX_SECRET_LEN`] bytes, every server's entry within
+/// [`MAX_SERVER_SIZE`], the whole within [`MAX_FILE_SIZE`]. A value that breaks a rule is
+/// refused naming its server, so that what one server sent cannot spoil the file for the
+/// others.
+pub(super) fn write_checked(store: &Store) -> Result<String, StoreError> {
+    let refuse = |why: String| Err(StoreError::new(StoreErrorKind::Unstorable, why));
+    for (origin, e) in &store.servers {
+        let mut secrets = Vec::new();
+        if let Some(a) = &e.app {
+            secrets.push(("client id", a.client_id.as_str()));
+            secrets.push(("client secret", a.client_secret.secret()));
+        }
+        let tokens = e.app_token.iter().chain(e.users.values());
+        for t in tokens.chain(e.unnamed_user.iter()) {
+            secrets.push(("access token", t.access_token.secret()));
+        }
+        for (what, secret) in secrets {
+            if secret.is_empty() {
+                return refuse(format!("the {what} from {origin} is empty"));
+            }
+            if secret.len() > MAX_SECRET_LEN {
+                return refuse(format!(
+                    "the {what} from {origin} has {} bytes, more than the {MAX_SECRET_LEN} a secret may have",
+                    secret.len()
+                ));
+            }
+        }
+        let size = crate::json::to_string(&server_out(e)).len();
+        if size > MAX_SERVER_SIZE {
+            return refuse(format!(
+                "what is stored for {origin} would take {size} bytes, more than the {MAX_SERVER_SIZE} one server may take"
+            ));
+        }
+    }
+    let mut text = write(store);
+    text.push('\n');
+    if text.len() as u64 > MAX_FILE_SIZE {
+        return refuse("it would be larger than 1 MiB".to_owned());
+    }
+    Ok(text)
 }

@@ -1,12 +1,14 @@
-//! Reading and writing the file: type and owner checks before opening, the advisory lock for
-//! read-modify-write, exclusive temporary files, and the atomic replace.
+//! Reading and writing the file: opening without following the last link and without
+//! blocking, type and owner checks on what was opened, the advisory lock for read-modify-write
+//! (waited for until a deadline), exclusive temporary files, and the atomic replace.
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use super::{MAX_FILE_SIZE, Store, StoreError, StoreErrorKind};
+use super::{LOCK_WAIT, MAX_FILE_SIZE, Store, StoreError, StoreErrorKind};
 
 /// The owner of a file, where the platform has one.
 #[cfg(unix)]
@@ -19,23 +21,46 @@ fn owner(_meta: &fs::Metadata) -> Option<u32> {
     None
 }
 
-/// The current user: the owner of a file this process has just created. Only asked for when
-/// a symbolic link is met on a read (a write learns it from its temporary file).
+/// The current user: the owner of a file this process has just created (the crate forbids
+/// `unsafe`, so it does not call `getuid`). Asked for when a read meets a link or a file that
+/// root does not own, and by every writer for its lock file.
 fn current_user_by_probe() -> Result<Option<u32>, StoreError> {
     if cfg!(not(unix)) {
         return Ok(None);
     }
+    let failed = |e| StoreError::io("learn the current user (from a temporary file) to check", e);
     let probe = std::env::temp_dir().join(temp_name(OsStr::new("mastolite-uid"), "probe"));
     let file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&probe)
-        .map_err(|e| StoreError::io("learn the current user to check the link to", e))?;
+        .map_err(failed)?;
     let meta = file.metadata();
     let _ = fs::remove_file(&probe);
-    let meta =
-        meta.map_err(|e| StoreError::io("learn the current user to check the link to", e))?;
-    Ok(owner(&meta))
+    Ok(owner(&meta.map_err(failed)?))
+}
+
+/// `options` set never to follow a symbolic link at the path's last part (the open fails with
+/// `ELOOP` instead) and never to block on a FIFO or a device, nor make a terminal the
+/// process's own.
+fn not_following(options: &mut fs::OpenOptions) -> &mut fs::OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        options,
+        libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY,
+    );
+    options
+}
+
+/// True for the error of an open that met a symbolic link where it may not follow one.
+fn is_link_error(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    return e.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
 }
 
 /// The file a path leads to through symbolic links (even a dangling one), with the owners of
@@ -83,8 +108,10 @@ fn check_links(resolved: &Resolved, me: Option<u32>) -> Result<(), StoreError> {
 
 impl Store {
     /// Reads a credentials file, refusing one that group or others can read or change (Unix),
-    /// anything but a regular file, and a symbolic link that another user (not root) owns.
-    /// Takes no lock, so a read-only file works.
+    /// anything but a regular file, and a file or symbolic link that another user (not root)
+    /// owns. The file is judged as opened (never following a link the path's checks did not
+    /// pass, never blocking on a FIFO), not by its path. Takes no lock, so a read-only file
+    /// works.
     ///
     /// ```no_run
     /// let store = mastolite::store::Store::load(mastolite::store::default_path()?)?;
@@ -104,9 +131,9 @@ impl Store {
         read(path, true, None).map_err(|e| e.at(path))
     }
 
-    /// Reads a credentials file without checking its mode and the owners of links to it: only
-    /// for files that are protected otherwise (a secrets mount, a private container). A file
-    /// that is not a regular one is still refused.
+    /// Reads a credentials file without checking its mode and the owners of the file and of
+    /// links to it: only for files that are protected otherwise (a secrets mount, a private
+    /// container). A file that is not a regular one is still refused.
     ///
     /// # Errors
     /// As [`load`](Self::load), without `TooOpen` and the owner checks.
@@ -133,18 +160,22 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreErrorKind::Io`] when the folder, the lock, the temporary file or the rename fails
-    /// (the temporary file is removed then), [`Unsafe`](StoreErrorKind::Unsafe) for a link or
-    /// file that belongs to another user.
+    /// (the temporary file is removed then), [`Unsafe`](StoreErrorKind::Unsafe) for a link,
+    /// lock file or file that belongs to another user, [`Locked`](StoreErrorKind::Locked)
+    /// after [`LOCK_WAIT`], [`Unstorable`](StoreErrorKind::Unstorable) for what loading would
+    /// refuse.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), StoreError> {
         let path = path.as_ref();
-        let locked = Locked::take(path).map_err(|e| e.at(path))?;
+        let locked = Locked::take(path, LOCK_WAIT).map_err(|e| e.at(path))?;
         locked.write(self).map_err(|e| e.at(path))
     }
 
     /// Read-modify-write: takes an exclusive advisory lock on a sibling lock file (waiting
-    /// for other writers), reads the file (an empty store when there is none), applies
-    /// `change`, and writes the result when `change` succeeds. Two programs that change
-    /// different entries at the same time both keep their change.
+    /// at most [`LOCK_WAIT`] for other writers), reads the file (an empty store when there is
+    /// none), applies `change`, and writes the result when `change` succeeds. Two programs
+    /// that change different entries at the same time both keep their change. `change` runs
+    /// under the lock: a secret it obtains from a server and stores is never lost to another
+    /// writer.
     ///
     /// ```no_run
     /// use mastolite::store::{self, Store};
@@ -165,9 +196,38 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        Self::update_waiting(path, LOCK_WAIT, change)
+    }
+
+    /// [`update`](Self::update), waiting at most `wait` for the lock instead of
+    /// [`LOCK_WAIT`]: a program whose writers hold the lock around a request of up to `t`
+    /// seconds (the `mastolite` CLI: `--timeout`) waits a little longer than `t`.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use mastolite::store::{self, Store, StoreErrorKind};
+    /// let r = Store::update_waiting(store::default_path()?, Duration::from_secs(2), |s| {
+    ///     Ok::<_, store::StoreError>(s.remove_server("https://mastodon.example").is_some())
+    /// });
+    /// if let Err(e) = &r && e.kind() == StoreErrorKind::Locked {
+    ///     eprintln!("{e}"); // "… is locked by another run; try again (waited 2 s)"
+    /// }
+    /// # Ok::<(), mastolite::store::StoreError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`update`](Self::update); [`Locked`](StoreErrorKind::Locked) once `wait` has passed.
+    pub fn update_waiting<T, E>(
+        path: impl AsRef<Path>,
+        wait: Duration,
+        change: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
         let path = path.as_ref();
-        let locked = Locked::take(path).map_err(|e| e.at(path))?;
-        let mut store = match read(path, true, None) {
+        let locked = Locked::take(path, wait).map_err(|e| e.at(path))?;
+        let mut store = match read(path, true, locked.me) {
             Ok(s) => s,
             Err(e) if e.kind() == StoreErrorKind::NotFound => Store::new(),
             Err(e) => return Err(e.at(path).into()),
@@ -178,33 +238,18 @@ impl Store {
     }
 }
 
-/// Checks the path's links and type before opening it (a FIFO is never opened), then reads at
-/// most [`MAX_FILE_SIZE`] bytes.
-fn read(path: &Path, check: bool, me: Option<u32>) -> Result<Store, StoreError> {
+/// Checks the owners of the links on the path, opens the file it leads to without following
+/// a link there and without blocking, then checks what was opened (type, mode, owner, size)
+/// and reads at most [`MAX_FILE_SIZE`] bytes. `me` is the current user when the caller knows.
+fn read(path: &Path, check: bool, mut me: Option<u32>) -> Result<Store, StoreError> {
     let resolved = resolve(path)?;
     if check && !resolved.link_owners.is_empty() {
-        let me = match me {
-            Some(me) => Some(me),
-            None => current_user_by_probe()?,
-        };
+        if me.is_none() {
+            me = current_user_by_probe()?;
+        }
         check_links(&resolved, me)?;
     }
-    let meta = match fs::metadata(&resolved.target) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(StoreError::new(StoreErrorKind::NotFound, ""));
-        }
-        Err(e) => return Err(StoreError::io("read", e)),
-    };
-    if !meta.is_file() {
-        return Err(StoreError::unsafe_path("it is not a regular file"));
-    }
-    let file = fs::File::open(&resolved.target).map_err(|e| StoreError::io("read", e))?;
-    // The path may have changed between the check and the open: check what was opened.
-    let meta = file.metadata().map_err(|e| StoreError::io("read", e))?;
-    if !meta.is_file() {
-        return Err(StoreError::unsafe_path("it is not a regular file"));
-    }
+    let (file, meta) = open_file(&resolved.target)?;
     #[cfg(unix)]
     if check {
         use std::os::unix::fs::PermissionsExt;
@@ -215,6 +260,21 @@ fn read(path: &Path, check: bool, me: Option<u32>) -> Result<Store, StoreError> 
                 format!("{mode:04o}"),
             ));
         }
+        // Root's files are trusted (system-wide configuration); anyone else's are not.
+        if let Some(theirs) = owner(&meta).filter(|&o| o != 0) {
+            if me.is_none() {
+                me = current_user_by_probe()?;
+            }
+            if let Some(me) = me.filter(|&me| me != theirs) {
+                return Err(StoreError::unsafe_path(&format!(
+                    "it belongs to another user (uid {theirs}), who could change what it holds; if you trust it, run `chown {me} {}`",
+                    crate::store_error::shell_word(path)
+                )));
+            }
+        }
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(StoreError::corrupt("it is larger than 1 MiB"));
     }
     let mut bytes = Vec::new();
     file.take(MAX_FILE_SIZE + 1)
@@ -227,6 +287,62 @@ fn read(path: &Path, check: bool, me: Option<u32>) -> Result<Store, StoreError> 
     Store::from_json(&text)
 }
 
+/// Opens the file a path resolved to for reading, refusing a link at its last part (one
+/// swapped in after the links were checked) and anything but a regular file, without
+/// blocking on a FIFO or a device. Returns the file with what `fstat` says of it.
+fn open_file(target: &Path) -> Result<(fs::File, fs::Metadata), StoreError> {
+    match not_following(fs::OpenOptions::new().read(true)).open(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(StoreError::new(StoreErrorKind::NotFound, ""))
+        }
+        opened => regular(opened, "it", "read"),
+    }
+}
+
+/// Opens (or creates, mode 0600) the lock file without following a link and without
+/// blocking, and refuses it unless `fstat` shows a regular file of `me`: a link would let
+/// someone else pick the file that is created, and another user's lock could be held forever.
+fn open_lock(lock_path: &Path, me: Option<u32>) -> Result<fs::File, StoreError> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let opened = not_following(&mut options).open(lock_path);
+    let (lock, meta) = regular(opened, "its lock file", "lock")?;
+    if owner(&meta).is_some_and(|o| me.is_some_and(|me| me != o)) {
+        return Err(StoreError::unsafe_path(&format!(
+            "its lock file {} belongs to another user; remove it",
+            crate::store_error::shell_word(lock_path)
+        )));
+    }
+    Ok(lock)
+}
+
+/// An open that did not follow a link, refused unless it gave a regular file: `what` names
+/// the file in the message, `action` is what failed otherwise.
+fn regular(
+    opened: io::Result<fs::File>,
+    what: &str,
+    action: &str,
+) -> Result<(fs::File, fs::Metadata), StoreError> {
+    let file = match opened {
+        Ok(f) => f,
+        Err(e) if is_link_error(&e) => {
+            return Err(StoreError::unsafe_path(&format!(
+                "{what} is a symbolic link"
+            )));
+        }
+        Err(e) => return Err(StoreError::io(action, e)),
+    };
+    let meta = file.metadata().map_err(|e| StoreError::io(action, e))?;
+    if !meta.is_file() {
+        return Err(StoreError::unsafe_path(&format!(
+            "{what} is not a regular file"
+        )));
+    }
+    Ok((file, meta))
+}
+
 /// The exclusive lock on `.<name>.lock` beside the file a path leads to, held until dropped,
 /// with what a write needs to know.
 struct Locked {
@@ -234,10 +350,14 @@ struct Locked {
     resolved: Resolved,
     dir: PathBuf,
     name: OsString,
+    /// The current user, where the platform has users.
+    me: Option<u32>,
 }
 
 impl Locked {
-    fn take(path: &Path) -> Result<Locked, StoreError> {
+    /// Opens the lock file without following a link and without blocking, checks that it is a
+    /// regular file of the current user, and waits at most `wait` for the lock.
+    fn take(path: &Path, wait: Duration) -> Result<Locked, StoreError> {
         let resolved = resolve(path)?;
         let Some(name) = resolved.target.file_name().map(OsStr::to_os_string) else {
             let e = io::Error::new(io::ErrorKind::InvalidInput, "the path names no file");
@@ -254,37 +374,25 @@ impl Locked {
         lock_name.push(&name);
         lock_name.push(".lock");
         let lock_path = dir.join(lock_name);
-        // Never follow a link at the lock's path: it would let someone else pick the file.
-        if let Ok(m) = fs::symlink_metadata(&lock_path)
-            && !m.file_type().is_file()
-        {
-            return Err(StoreError::unsafe_path(
-                "its lock file is a symbolic link or not a regular file",
-            ));
-        }
-        let mut options = fs::OpenOptions::new();
-        options.read(true).write(true).create(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let lock = options
-            .open(&lock_path)
-            .map_err(|e| StoreError::io("lock", e))?;
-        lock.lock().map_err(|e| StoreError::io("lock", e))?;
+        let me = current_user_by_probe()?;
+        let lock = open_lock(&lock_path, me)?;
+        wait_for(&lock, wait)?;
         Ok(Locked {
             _lock: lock,
             resolved,
             dir,
             name,
+            me,
         })
     }
 
     /// Writes `store` through an exclusive temporary file renamed over the target, after
-    /// removing temporary files that killed runs left behind.
+    /// removing temporary files that killed runs left behind. What loading would refuse is
+    /// refused first, and nothing is written then.
     fn write(self, store: &Store) -> Result<(), StoreError> {
+        let text = super::file::write_checked(store)?;
         self.remove_stale_temporaries();
         let tmp = self.dir.join(temp_name(&self.name, "tmp"));
-        let mut text = store.to_json();
-        text.push('\n');
         let result = self.write_through(&tmp, text.as_bytes());
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
@@ -346,6 +454,27 @@ impl Locked {
     }
 }
 
+/// Takes the exclusive lock on `lock`, trying again after short and growing pauses until
+/// `wait` has passed.
+fn wait_for(lock: &fs::File, wait: Duration) -> Result<(), StoreError> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(fs::TryLockError::WouldBlock) => {}
+            Err(fs::TryLockError::Error(e)) => return Err(StoreError::io("lock", e)),
+        }
+        let waited = start.elapsed();
+        if waited >= wait {
+            let seconds = wait.as_millis().div_ceil(1000);
+            return Err(StoreError::new(StoreErrorKind::Locked, seconds.to_string()));
+        }
+        std::thread::sleep(pause.min(wait - waited));
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
+}
+
 /// `.<name>.<pid>.<n>.<suffix>`: unique in this process, and recognisable as ours.
 fn temp_name(name: &OsStr, suffix: &str) -> OsString {
     use std::sync::atomic::{AtomicU32, Ordering};
@@ -388,4 +517,175 @@ fn write_private(path: &Path, bytes: &[u8]) -> io::Result<Option<u32>> {
     file.flush()?;
     file.sync_all()?;
     Ok(me)
+}
+
+/// The open and lock steps called directly on planted links and FIFOs: what a race would put
+/// at the path between a check and an open, placed there before the call, so the tests are
+/// deterministic.
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, symlink};
+    use std::sync::mpsc;
+
+    /// A fresh folder, removed at the end.
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(label: &str) -> Dir {
+            let dir = std::env::temp_dir().join(temp_name(OsStr::new(label), "test"));
+            fs::create_dir(&dir).unwrap();
+            Dir(dir)
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    }
+
+    /// Runs `f` on a thread and fails if it has not returned within 5 seconds: a blocked open
+    /// is a failure, not a stuck test.
+    fn within_5s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("the open blocked")
+    }
+
+    fn me(dir: &Path) -> u32 {
+        let probe = dir.join("me");
+        fs::write(&probe, "").unwrap();
+        fs::metadata(&probe).unwrap().uid()
+    }
+
+    fn message(e: StoreError) -> String {
+        e.at(Path::new("/c.json")).to_string()
+    }
+
+    #[test]
+    fn a_link_planted_at_the_lock_path_is_never_followed() {
+        let dir = Dir::new("lock-link");
+        let me = Some(me(&dir.0));
+        let lock = dir.0.join(".c.json.lock");
+        // Dangling: following it would create a file of the link owner's choosing.
+        let chosen = dir.0.join("chosen");
+        symlink(&chosen, &lock).unwrap();
+        let err = open_lock(&lock, me).unwrap_err();
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json was not used: its lock file is a symbolic link"
+        );
+        assert!(
+            fs::symlink_metadata(&chosen).is_err(),
+            "no file was created"
+        );
+        // To an existing file: it is neither opened for writing nor locked.
+        fs::write(&chosen, "kept").unwrap();
+        let err = open_lock(&lock, me).unwrap_err();
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(fs::read_to_string(&chosen).unwrap(), "kept");
+        let other = fs::File::open(&chosen).unwrap();
+        assert!(other.try_lock().is_ok(), "the link's target was not locked");
+    }
+
+    #[test]
+    fn a_fifo_planted_at_the_lock_path_is_refused_without_blocking() {
+        let dir = Dir::new("lock-fifo");
+        let me = Some(me(&dir.0));
+        let lock = dir.0.join(".c.json.lock");
+        mkfifo(&lock);
+        let err = within_5s(move || open_lock(&lock, me).unwrap_err());
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json was not used: its lock file is not a regular file"
+        );
+    }
+
+    #[test]
+    fn a_lock_file_of_another_user_is_refused() {
+        let dir = Dir::new("lock-owner");
+        let lock = dir.0.join(".c.json.lock");
+        fs::write(&lock, "").unwrap();
+        let owner = me(&dir.0);
+        // The same file, as seen by a user who does not own it.
+        let err = open_lock(&lock, Some(owner + 1)).unwrap_err();
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(
+            message(err),
+            format!(
+                "the credentials file /c.json was not used: its lock file {} belongs to another user; remove it",
+                lock.display()
+            )
+        );
+        assert!(open_lock(&lock, Some(owner)).is_ok());
+    }
+
+    #[test]
+    fn a_fifo_swapped_in_for_the_file_is_refused_without_blocking() {
+        let dir = Dir::new("file-fifo");
+        let path = dir.0.join("c.json");
+        mkfifo(&path);
+        // No writer ever opens the FIFO: a blocking open would wait forever.
+        let err = within_5s(move || open_file(&path).unwrap_err());
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json was not used: it is not a regular file"
+        );
+    }
+
+    #[test]
+    fn a_link_swapped_in_for_the_file_is_not_followed() {
+        let dir = Dir::new("file-link");
+        let real = dir.0.join("theirs.json");
+        fs::write(&real, r#"{"version":2,"servers":{}}"#).unwrap();
+        let path = dir.0.join("c.json");
+        symlink(&real, &path).unwrap();
+        let err = open_file(&path).unwrap_err();
+        assert_eq!(err.kind(), StoreErrorKind::Unsafe);
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json was not used: it is a symbolic link"
+        );
+        let (_, meta) = open_file(&real).unwrap();
+        assert_eq!(meta.len(), 26);
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_until_the_deadline() {
+        let dir = Dir::new("lock-wait");
+        let lock = dir.0.join(".c.json.lock");
+        let me = Some(me(&dir.0));
+        let holder = open_lock(&lock, me).unwrap();
+        holder.lock().unwrap();
+        let waiter = open_lock(&lock, me).unwrap();
+        let started = Instant::now();
+        let (err, waiter) = within_5s(move || {
+            let r = wait_for(&waiter, Duration::from_millis(300));
+            (r.unwrap_err(), waiter)
+        });
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_millis(300), "{waited:?}");
+        assert!(waited < Duration::from_secs(3), "{waited:?}");
+        assert_eq!(err.kind(), StoreErrorKind::Locked);
+        assert_eq!(
+            message(err),
+            "the credentials file /c.json is locked by another run; try again (waited 1 s)"
+        );
+        // Released meanwhile: taken at once.
+        drop(holder);
+        let started = Instant::now();
+        wait_for(&waiter, Duration::from_secs(5)).unwrap();
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
 }

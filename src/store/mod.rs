@@ -26,11 +26,20 @@
 //! [`OriginMismatch`](StoreErrorKind::OriginMismatch) error naming both.
 //!
 //! Files: [`Store::update`] takes an advisory lock on a sibling lock file, reads the file, applies
-//! one change and writes it back, so concurrent programs lose nothing. Writes go to an exclusive
-//! temporary file with mode 0600 in the same folder, synced, then renamed over the old file.
-//! [`Store::load`] takes no lock; it refuses a file that group or others can read or change,
-//! anything but a regular file (without blocking on a FIFO), and a symbolic link owned by another
-//! user than the current one or root. No error quotes the file or a secret.
+//! one change and writes it back, so concurrent programs lose nothing. The lock file is opened
+//! without following a link, must be a regular file of the current user, and is waited for at
+//! most [`LOCK_WAIT`] ([`Store::update_waiting`] takes another deadline). Writes go to an
+//! exclusive temporary file with mode 0600 in the same folder, synced, then renamed over the old
+//! file. [`Store::load`] takes no lock; it refuses a file that group or others can read or
+//! change, a file or symbolic link owned by another user than the current one or root, and
+//! anything but a regular file (without blocking on a FIFO), judged on the opened file, not on
+//! the path. No error quotes the file or a secret.
+//!
+//! What loading refuses is never written: a write refuses an empty client id, client secret or
+//! token, one longer than [`MAX_SECRET_LEN`], a server whose entry would take more than
+//! [`MAX_SERVER_SIZE`], and a file over [`MAX_FILE_SIZE`], with an
+//! [`Unstorable`](StoreErrorKind::Unstorable) error naming the server. So a server that issues
+//! a hostile value cannot make the file unreadable for the others.
 //!
 //! The default location is `$MASTOLITE_STORE`, else `$XDG_CONFIG_HOME/mastolite/credentials.json`,
 //! else `~/.config/mastolite/credentials.json` ([`default_path`]).
@@ -55,8 +64,21 @@ pub use crate::store_error::{StoreError, StoreErrorKind};
 /// The format version this crate writes. It reads this one and every earlier one.
 pub const VERSION: u64 = 2;
 
-/// The largest credentials file [`Store::load`] reads (1 MiB).
+/// The largest credentials file [`Store::load`] reads (1 MiB), and so the largest one a write
+/// makes.
 pub const MAX_FILE_SIZE: u64 = 1 << 20;
+
+/// The longest client id, client secret or token a write stores (4 KiB). Real ones are a few dozen
+/// characters (Mastodon's 43); a server that sends more is refused before the file changes.
+pub const MAX_SECRET_LEN: usize = 4096;
+
+/// The most bytes one server's entry may take in the file (64 KiB: an app and a few hundred
+/// accounts), so that no server can fill the file's [`MAX_FILE_SIZE`] for the others.
+pub const MAX_SERVER_SIZE: usize = 64 << 10;
+
+/// How long [`Store::update`] and [`Store::save`] wait for the lock that another writer holds
+/// (10 s) before they give up with [`Locked`](StoreErrorKind::Locked).
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How an unnamed user token (carried over from a version-1 file) is listed.
 pub const UNNAMED: &str = "(unnamed)";

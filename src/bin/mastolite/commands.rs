@@ -58,14 +58,18 @@ fn stored_app<'s>(ctx: &Ctx, store: &'s Store, client: &Client) -> Result<&'s St
     })
 }
 
-/// [`Store::update`] (read-modify-write under the file's lock) with its error type fixed to
-/// [`Failure`]: a change may fail with the CLI's own message or with a store error, and a
-/// change that ends in a bare `Ok(())` would otherwise leave the type for the caller to name.
+/// [`Store::update_waiting`] (read-modify-write under the file's lock) with its error type
+/// fixed to [`Failure`]: a change may fail with the CLI's own message or with a store error, and
+/// a change that ends in a bare `Ok(())` would otherwise leave the type for the caller to name.
+/// A writer may hold the lock around one request (`register`), so waiters wait `--timeout`
+/// plus 5 s.
 fn update<T>(
+    ctx: &Ctx,
     path: &Path,
     change: impl FnOnce(&mut Store) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-    Store::update(path, change)
+    let wait = ctx.global.timeout + std::time::Duration::from_secs(5);
+    Store::update_waiting(path, wait, change)
 }
 
 fn register(ctx: &Ctx, command: Register) -> Result<(), Failure> {
@@ -108,23 +112,23 @@ fn register(ctx: &Ctx, command: Register) -> Result<(), Failure> {
         }
         revoke_all(&client, entry)?;
         let origin = client.origin().to_owned();
-        update(&path, |s| {
+        update(ctx, &path, |s| {
             s.remove_server(&origin);
             Ok(())
         })?;
     }
-    let registered = apps::create(&client, &new_app)?;
-    let app = StoredApp::from_registration(&client, &registered, &new_app);
-    update(&path, |s| {
+    // Registered under the lock, so that no other writer can make the new secret unstorable.
+    let app = update(ctx, &path, |s| {
         if s.server(client.origin()).is_some_and(|e| e.app().is_some()) && !command.force {
             return Err(local(format!(
-                "another program stored an app for {} meanwhile; the new one ({}) was not stored",
-                client.origin(),
-                one_line(&app.client_id, 200)
+                "another program stored an app for {} meanwhile; nothing was registered",
+                client.origin()
             )));
         }
+        let registered = apps::create(&client, &new_app)?;
+        let app = StoredApp::from_registration(&client, &registered, &new_app);
         s.set_app(app.clone());
-        Ok(())
+        Ok(app)
     })?;
     let out = if ctx.global.json() {
         views::json(&output::AppView::from(&app))
@@ -223,7 +227,7 @@ fn token_one(
     };
     let token = oauth::client_credentials(&client, &app.credentials_for(&client)?, &scopes)?;
     let stored = StoredToken::from_token(&client, &token, unix_now());
-    update(path, |s| {
+    update(ctx, path, |s| {
         s.set_app_token(stored);
         Ok(())
     })?;
@@ -298,7 +302,7 @@ fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
     }
     let stored = StoredToken::from_token(&client, &token, unix_now());
     let name = match accounts::verify_credentials(&client, &token.access_token) {
-        Ok(me) => Some(update(&path, |s| {
+        Ok(me) => Some(update(ctx, &path, |s| {
             Ok(s.set_user_token(&me.username, stored)?)
         })?),
         Err(e) => {
@@ -306,7 +310,7 @@ fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
                 "mastolite: note: the token works, but its account could not be read, so it is stored unnamed: {}",
                 one_line(&e.to_string(), usize::MAX)
             );
-            update(&path, |s| {
+            update(ctx, &path, |s| {
                 s.set_unnamed_user(stored);
                 Ok(())
             })?;
@@ -364,7 +368,7 @@ fn name_unnamed(
     username: &str,
 ) -> Result<(), Failure> {
     let path = ctx.store_path()?;
-    update(&path, |s| {
+    update(ctx, &path, |s| {
         let unnamed = s
             .server_for(client)
             .ok()
@@ -412,7 +416,7 @@ fn logout(ctx: &Ctx, command: &Logout) -> Result<(), Failure> {
         oauth::revoke(&client, &creds, stored.access_token_for(&client)?)?;
     }
     let origin = client.origin().to_owned();
-    update(&path, |s| {
+    update(ctx, &path, |s| {
         // Only the token that was revoked: another program may have replaced it meanwhile.
         let current = match which {
             Which::User => s.server(&origin).and_then(|e| {
