@@ -5,6 +5,8 @@
 
 #[cfg(feature = "cli")]
 mod cli_run;
+#[cfg(feature = "cli")]
+mod tmpdir;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -84,9 +86,8 @@ fn server() -> MockServer {
 
 #[cfg(feature = "cli")]
 fn check(server: &str, env: &[(&'static str, String)]) -> cli_run::Out {
-    let home = std::env::temp_dir().join(format!("mastolite-proxy-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
-    let mut cmd = cli_run::command(&home);
+    let home = tmpdir::TempDir::new("proxy");
+    let mut cmd = cli_run::command(home.path());
     cmd.args(["--server", server, "--timeout", "5", "check"])
         .env("MASTOLITE_TOKEN", TOKEN)
         .env_remove("NO_PROXY")
