@@ -481,7 +481,8 @@ impl CallbackParams {
 /// # Errors
 /// [`Error::InvalidInput`] for an empty scope set, scopes the app did not register or the
 /// server does not list, an empty client id or redirect URI, a `lang` that is not a locale
-/// code, or a metadata authorization endpoint on another origin; [`Error::Randomness`] when
+/// code, or a metadata authorization endpoint on another origin or with whitespace or control
+/// characters in it; [`Error::Randomness`] when
 /// the operating system's random source fails.
 pub fn authorization_request(
     client: &Client,
@@ -583,12 +584,21 @@ fn shortened(scopes: &Scopes) -> String {
 }
 
 /// The metadata's authorization endpoint when it is on the client's origin, else the classic
-/// path.
+/// path. One with whitespace or control characters is refused: the URL is printed alone on a
+/// line, and a server must not be able to add lines of its own.
 fn authorize_endpoint(client: &Client, metadata: Option<&ServerMetadata>) -> Result<String, Error> {
     let Some(url) = metadata.and_then(|m| m.authorization_endpoint.as_deref()) else {
         return Ok(client.url("/oauth/authorize"));
     };
-    let url = url.trim();
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || crate::terminal::is_unsafe(c))
+    {
+        return Err(Error::invalid(format!(
+            "the server metadata's authorization endpoint {:?} has spaces or control characters",
+            crate::terminal::Clean(url).to_string(),
+        )));
+    }
     match Origin::split(url) {
         Ok((origin, rest)) if origin.text == client.origin() && !rest.contains('#') => {
             Ok(url.to_owned())

@@ -4,10 +4,18 @@
 //! A server (or a proxy, or a debugging endpoint) may echo the request: the `Authorization`
 //! header, or the form with the client secret, the code, the PKCE verifier or a token. The echo
 //! may be raw, percent-encoded (`%2F` or `%2f`, `+` for a space, or only some characters
-//! encoded), JSON-escaped (`\/`, `\u0041`, surrogate pairs), or a mix of these. The matcher
-//! reads the text one unit at a time, where a unit is a raw byte, a `%XX` escape, a `+`, or a
-//! JSON backslash escape, and compares what each unit stands for with the secret's bytes. Every
-//! stretch of text that spells a secret is replaced by `[redacted]`.
+//! encoded), JSON-escaped (`\/`, `\u0041`, surrogate pairs), or a mix of these. The text is
+//! decoded into a few readings, each once: raw, every escape decoded, and (for a secret that
+//! itself holds `%`, `+` or `\`) the mixed ones, where a unit is a raw byte, a `%XX` escape, a
+//! `+`, or a JSON backslash escape. Each secret is then found in each reading by one
+//! Knuth–Morris–Pratt pass, and every stretch of text that spells a secret is replaced by
+//! `[redacted]`.
+//!
+//! The cost is linear: the server chooses both the text (an error body of up to 64 KiB) and
+//! the secrets (the tokens it issues), and a matcher that restarts at every position, or keeps
+//! a list of visited states, costs text × secret length or worse. Here it is a small constant
+//! times (text length × number of secrets + the secrets' lengths): counted in steps by
+//! [`Secrets::redact_counting`], and tested on a 16,000-byte secret over 64 KiB.
 //!
 //! A secret shorter than [`MIN_ANYWHERE`] bytes (only a test or a careless caller makes one) is
 //! replaced only where it stands alone, between characters that are not ASCII letters or
@@ -48,14 +56,31 @@ impl<'a> Secrets<'a> {
     /// `text` with every secret, in any encoding, replaced by `[redacted]`. Overlapping or
     /// adjacent secrets become one `[redacted]`.
     pub(crate) fn redact(&self, text: &str) -> String {
+        self.redact_counting(text).0
+    }
+
+    /// [`redact`](Self::redact), and the number of steps the matcher took: at most a small
+    /// constant times (the text's length times the number of secrets, plus the secrets'
+    /// lengths), whatever the text and the secrets are.
+    pub(crate) fn redact_counting(&self, text: &str) -> (String, u64) {
+        let mut steps = 0u64;
+        let bytes = text.as_bytes();
         // Which bytes of `text` belong to a secret.
-        let mut hidden = vec![false; text.len()];
+        let mut hidden = vec![false; bytes.len()];
         let mut any = false;
-        for secret in &self.list {
-            any |= mark_all(text.as_bytes(), secret.as_bytes(), &mut hidden);
+        let tables: Vec<Vec<usize>> = self
+            .list
+            .iter()
+            .map(|s| failure_table(s.as_bytes(), &mut steps))
+            .collect();
+        for decoders in views(bytes, &self.list, &mut steps) {
+            let view = View::new(bytes, decoders, &mut steps);
+            for (secret, table) in self.list.iter().zip(&tables) {
+                any |= view.mark(bytes, secret.as_bytes(), table, &mut hidden, &mut steps);
+            }
         }
         if !any {
-            return text.to_owned();
+            return (text.to_owned(), steps);
         }
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
@@ -64,15 +89,16 @@ impl<'a> Secrets<'a> {
                 .iter()
                 .take_while(|&&h| h == hidden[at])
                 .count();
+            steps += run as u64;
             if hidden[at] {
                 out.push_str(REDACTED);
             } else {
-                // Spans end on character boundaries (see `mark_all`).
+                // Marked stretches start and end on character boundaries (see `View::mark`).
                 out.push_str(&text[at..at + run]);
             }
             at += run;
         }
-        out
+        (out, steps)
     }
 
     /// The first `max_chars` characters of `text` after redaction, with `…` when cut.
@@ -92,85 +118,183 @@ impl<'a> Secrets<'a> {
     }
 }
 
-/// Marks the bytes of every spelling of `secret` in `text` as hidden; true if there was one.
-/// A marked stretch starts and ends on a character boundary.
-fn mark_all(text: &[u8], secret: &[u8], hidden: &mut [bool]) -> bool {
-    let short = secret.len() < MIN_ANYWHERE;
-    let mut found = false;
-    let mut start = 0;
-    while start < text.len() {
-        match match_at(text, start, secret) {
-            Some(end) if !short || stands_alone(text, start, end) => {
-                let mut end = end;
-                while end < text.len() && is_continuation(text[end]) {
-                    end += 1;
-                }
-                hidden[start..end].fill(true);
-                found = true;
-                start = end;
-            }
-            _ => start += 1,
-        }
-        while start < text.len() && is_continuation(text[start]) {
-            start += 1;
+/// Which escapes a view of the text decodes: `%XX`, `+` as a space, JSON backslash escapes.
+const PERCENT: u8 = 1;
+const PLUS: u8 = 2;
+const JSON: u8 = 4;
+
+/// The readings of the text that are searched, as sets of decoders, each set once. Every
+/// secret is looked for in the raw text and in the text with every escape decoded. When a
+/// secret holds `%`, `+` or `\` itself, the text may spell it with some escapes raw and others
+/// decoded, so the mixed readings are searched too: JSON only, percent only (`+` kept), and
+/// percent with JSON. A decoder whose escape character the text lacks changes nothing, so a
+/// reading equal to one already listed is skipped.
+fn views(text: &[u8], secrets: &[&str], steps: &mut u64) -> Vec<u8> {
+    let mut present = 0;
+    for &b in text {
+        present |= match b {
+            b'%' => PERCENT,
+            b'+' => PLUS,
+            b'\\' => JSON,
+            _ => 0,
+        };
+    }
+    *steps += text.len() as u64;
+    let special = secrets
+        .iter()
+        .any(|s| s.bytes().any(|b| matches!(b, b'%' | b'+' | b'\\')));
+    let wanted: &[u8] = if special {
+        &[
+            0,
+            PERCENT | PLUS | JSON,
+            JSON,
+            PERCENT,
+            PERCENT | JSON,
+            PERCENT | PLUS,
+        ]
+    } else {
+        &[0, PERCENT | PLUS | JSON]
+    };
+    let mut out = Vec::new();
+    for w in wanted {
+        let effective = w & present;
+        if !out.contains(&effective) {
+            out.push(effective);
         }
     }
-    found
+    out
+}
+
+/// One reading of the text: the bytes it stands for, each with the stretch of the text that
+/// spells it (a raw byte spells itself; `%41` spells one byte, `\u00e9` two).
+struct View {
+    bytes: Vec<u8>,
+    /// Where the unit of each byte starts and ends in the text.
+    spans: Vec<(usize, usize)>,
+}
+
+impl View {
+    fn new(text: &[u8], decoders: u8, steps: &mut u64) -> View {
+        let mut view = View {
+            bytes: Vec::with_capacity(text.len()),
+            spans: Vec::with_capacity(text.len()),
+        };
+        let mut p = 0;
+        while p < text.len() {
+            *steps += 1;
+            let unit = match text[p] {
+                b'%' if decoders & PERCENT != 0 => hex_pair(text, p + 1).map(|v| Unit::byte(v, 3)),
+                b'+' if decoders & PLUS != 0 => Some(Unit::byte(b' ', 1)),
+                b'\\' if decoders & JSON != 0 => json_escape(text, p).map(|(c, len)| {
+                    let mut buf = [0; 4];
+                    let n = c.encode_utf8(&mut buf).len();
+                    Unit { buf, n, len }
+                }),
+                _ => None,
+            };
+            let unit = unit.unwrap_or(Unit::byte(text[p], 1));
+            for &b in unit.bytes() {
+                view.bytes.push(b);
+                view.spans.push((p, p + unit.len));
+            }
+            p += unit.len;
+        }
+        view
+    }
+
+    /// Marks the text behind every occurrence of `secret` in this view as hidden (one
+    /// Knuth–Morris–Pratt pass, with `table` from [`failure_table`]); true if there was one. A
+    /// secret shorter than [`MIN_ANYWHERE`] counts only where it stands alone. A marked
+    /// stretch starts and ends on a character boundary of the text.
+    fn mark(
+        &self,
+        text: &[u8],
+        secret: &[u8],
+        table: &[usize],
+        hidden: &mut [bool],
+        steps: &mut u64,
+    ) -> bool {
+        let m = secret.len();
+        let short = m < MIN_ANYWHERE;
+        let mut found = false;
+        // The stretch being marked: occurrences come in order and are merged, so that every
+        // byte is marked at most once per pass.
+        let mut open: Option<(usize, usize)> = None;
+        let flush = |stretch: (usize, usize), hidden: &mut [bool], steps: &mut u64| {
+            let (mut start, mut end) = stretch;
+            while start > 0 && is_continuation(text[start]) {
+                start -= 1;
+            }
+            while end < text.len() && is_continuation(text[end]) {
+                end += 1;
+            }
+            *steps += (end - start) as u64;
+            hidden[start..end].fill(true);
+        };
+        let mut j = 0;
+        for (i, &b) in self.bytes.iter().enumerate() {
+            *steps += 1;
+            while j > 0 && secret[j] != b {
+                *steps += 1;
+                j = table[j - 1];
+            }
+            if secret[j] == b {
+                j += 1;
+            }
+            if j < m {
+                continue;
+            }
+            j = table[m - 1];
+            let first = i + 1 - m;
+            if short && !self.stands_alone(first, i + 1) {
+                continue;
+            }
+            found = true;
+            let (start, end) = (self.spans[first].0, self.spans[i].1);
+            open = match open {
+                Some((s, e)) if start <= e => Some((s, e.max(end))),
+                Some(stretch) => {
+                    flush(stretch, hidden, steps);
+                    Some((start, end))
+                }
+                None => Some((start, end)),
+            };
+        }
+        if let Some(stretch) = open {
+            flush(stretch, hidden, steps);
+        }
+        found
+    }
+
+    /// True when the bytes around `self.bytes[start..end]` are not ASCII letters or digits.
+    fn stands_alone(&self, start: usize, end: usize) -> bool {
+        let before = start.checked_sub(1).map_or(b' ', |p| self.bytes[p]);
+        let after = self.bytes.get(end).copied().unwrap_or(b' ');
+        !before.is_ascii_alphanumeric() && !after.is_ascii_alphanumeric()
+    }
+}
+
+/// The Knuth–Morris–Pratt table of `secret`: for each prefix, the length of its longest proper
+/// prefix that is also its suffix.
+fn failure_table(secret: &[u8], steps: &mut u64) -> Vec<usize> {
+    let mut table = vec![0; secret.len()];
+    let mut k = 0;
+    for i in 1..secret.len() {
+        *steps += 1;
+        while k > 0 && secret[i] != secret[k] {
+            *steps += 1;
+            k = table[k - 1];
+        }
+        if secret[i] == secret[k] {
+            k += 1;
+        }
+        table[i] = k;
+    }
+    table
 }
 
 fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
-}
-
-/// True when the characters around `text[start..end]` (decoded, if percent-encoded) are not
-/// ASCII letters or digits.
-fn stands_alone(text: &[u8], start: usize, end: usize) -> bool {
-    let before = if start >= 3 && text[start - 3] == b'%' {
-        hex_pair(text, start - 2).unwrap_or(text[start - 1])
-    } else if start > 0 {
-        text[start - 1]
-    } else {
-        b' '
-    };
-    let after = match units(text, end) {
-        [_, Some(u)] | [Some(u), None] => u.buf[0],
-        [None, None] => b' ',
-    };
-    !before.is_ascii_alphanumeric() && !after.is_ascii_alphanumeric()
-}
-
-/// The end of the longest spelling of `secret` that starts at `text[start]`, if any.
-fn match_at(text: &[u8], start: usize, secret: &[u8]) -> Option<usize> {
-    // Cheap first test: most positions fail on their first unit.
-    if !units(text, start)
-        .iter()
-        .flatten()
-        .any(|u| secret.starts_with(u.bytes()))
-    {
-        return None;
-    }
-    // Depth-first over (text position, secret position); a unit can be read in more than one
-    // way (`%25` is `%`, or a raw `%` followed by `25`), so states are remembered. Only a
-    // secret with `%` or `\` in it ever has more than one live state.
-    let mut seen: Vec<(usize, usize)> = Vec::new();
-    let mut stack = vec![(start, 0usize)];
-    let mut best = None;
-    while let Some((p, j)) = stack.pop() {
-        if j == secret.len() {
-            best = best.max(Some(p));
-            continue;
-        }
-        if seen.contains(&(p, j)) {
-            continue;
-        }
-        seen.push((p, j));
-        for u in units(text, p).iter().flatten() {
-            if secret[j..].starts_with(u.bytes()) {
-                stack.push((p + u.len, j + u.n));
-            }
-        }
-    }
-    best
 }
 
 /// One reading of a unit: the bytes it stands for (up to 4), and its length in the text.
@@ -192,25 +316,6 @@ impl Unit {
     fn bytes(&self) -> &[u8] {
         &self.buf[..self.n]
     }
-}
-
-/// The ways to read one unit at `text[p]`: as the raw byte, and decoded when it is `%XX`, `+`
-/// or a JSON escape.
-fn units(text: &[u8], p: usize) -> [Option<Unit>; 2] {
-    let Some(&b) = text.get(p) else {
-        return [None, None];
-    };
-    let decoded = match b {
-        b'%' => hex_pair(text, p + 1).map(|v| Unit::byte(v, 3)),
-        b'+' => Some(Unit::byte(b' ', 1)),
-        b'\\' => json_escape(text, p).map(|(c, len)| {
-            let mut buf = [0; 4];
-            let n = c.encode_utf8(&mut buf).len();
-            Unit { buf, n, len }
-        }),
-        _ => None,
-    };
-    [Some(Unit::byte(b, 1)), decoded]
 }
 
 /// The byte that two hex digits at `text[p..p + 2]` stand for.
@@ -354,6 +459,66 @@ mod tests {
         assert!(!e.contains("01234"));
         assert_eq!(s.excerpt("short", 15), "short");
         assert_eq!(s.excerpt("0123456789abcdefghij", 100), "[redacted]");
+    }
+
+    /// The bound every redaction keeps, in steps: 30 per byte of text and secret, plus 3 per
+    /// byte of the secrets (the views, the passes, the marking and the output together take
+    /// about 26 and 2).
+    fn bound(text: &str, secrets: &[&str]) -> u64 {
+        let total: usize = secrets.iter().map(|s| s.len()).sum();
+        (30 * text.len() * secrets.len().max(1) + 3 * total) as u64
+    }
+
+    fn steps(text: &str, secrets: &[&str]) -> u64 {
+        let mut s = Secrets::none();
+        for secret in secrets {
+            s.push(secret);
+        }
+        s.redact_counting(text).1
+    }
+
+    #[test]
+    fn a_long_secret_over_a_long_body_costs_linear_steps() {
+        // What a hostile server can choose: a 16,000-byte token, and 64 KiB of text that
+        // nearly spells it everywhere (the old matcher restarted at every byte: 10⁹ steps).
+        let body = 64 * 1024;
+        let cases: [(String, String); 5] = [
+            ("a".repeat(15_999) + "b", "a".repeat(body)),
+            ("%".repeat(15_999) + "x", "%25".repeat(body / 3)),
+            ("\\".repeat(15_999) + "x", "\\\\".repeat(body / 2)),
+            ("ab".repeat(8_000), "ab".repeat(body / 2)),
+            ("a+".repeat(8_000), "a%2B".repeat(body / 4)),
+        ];
+        for (secret, text) in &cases {
+            let n = steps(text, &[secret]);
+            assert!(
+                n <= bound(text, &[secret]),
+                "{n} steps for {}",
+                &secret[..4]
+            );
+            // Twice the text, twice the work (not four times).
+            let double = text.repeat(2);
+            let n2 = steps(&double, &[secret]);
+            assert!(n2 <= 2 * n + 3 * secret.len() as u64, "{n2} > 2 × {n}");
+        }
+        // The whole body is one overlapping run of the secret: one `[redacted]`.
+        let secret = "ab".repeat(8_000);
+        let mut s = Secrets::none();
+        s.push(&secret);
+        assert_eq!(s.redact(&"ab".repeat(body / 2)), "[redacted]");
+        assert_eq!(
+            s.redact(&format!("x{}y", "ab".repeat(body / 2))),
+            "x[redacted]y"
+        );
+    }
+
+    #[test]
+    fn many_secrets_cost_each_their_own_pass() {
+        let secrets: Vec<String> = (0..5).map(|i| format!("{i}").repeat(4_000)).collect();
+        let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        let text = "0%31\\u0032+".repeat(6_000);
+        let n = steps(&text, &refs);
+        assert!(n <= bound(&text, &refs), "{n}");
     }
 
     #[test]

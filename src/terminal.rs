@@ -19,21 +19,23 @@ use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 /// Whether a character must not reach a terminal as it is: C0 controls other than newline and
-/// tab, DEL, C1 controls (U+0080–U+009F), and the bidi and format controls that reorder or hide
-/// text (U+061C, U+200B–U+200F, U+202A–U+202E, U+2060–U+2069, U+FEFF).
+/// tab, DEL, C1 controls (U+0080–U+009F), the line and paragraph separators that logs and
+/// JavaScript break lines on (U+2028, U+2029), and the bidi and format controls that reorder or
+/// hide text (U+061C, U+200B–U+200F, U+202A–U+202E, U+2060–U+2069, U+FEFF).
 ///
 /// ```
 /// use mastolite::terminal::is_unsafe;
 /// assert!(is_unsafe('\u{1b}'));
 /// assert!(is_unsafe('\u{9b}'));
 /// assert!(is_unsafe('\u{2067}'));
+/// assert!(is_unsafe('\u{2028}'));
 /// assert!(!is_unsafe('\n'));
 /// assert!(!is_unsafe('é'));
 /// ```
 pub fn is_unsafe(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
         | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
@@ -116,7 +118,8 @@ mod tests {
     fn every_listed_control_is_unsafe() {
         for c in [
             '\u{0}', '\u{7}', '\u{1b}', '\u{7f}', '\u{80}', '\u{9b}', '\u{9f}', '\u{61c}',
-            '\u{200e}', '\u{200f}', '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{feff}',
+            '\u{200e}', '\u{200f}', '\u{2028}', '\u{2029}', '\u{202a}', '\u{202e}', '\u{2066}',
+            '\u{2069}', '\u{feff}',
         ] {
             assert!(is_unsafe(c), "{:x}", c as u32);
             assert!(!sanitize(&format!("a{c}b")).contains(c));
@@ -130,6 +133,8 @@ mod tests {
     fn one_line_strips_control_characters_and_caps() {
         assert_eq!(one_line("a\x1b[2Jb\nc", 10), "a [2Jb c");
         assert_eq!(one_line("a\u{202e}b\u{2066}c\u{9b}d", 10), "a b c d");
+        assert_eq!(one_line("a\u{2028}b\u{2029}c", 10), "a b c");
+        assert_eq!(sanitize("a\u{2028}b\u{2029}c"), "a\\u{2028}b\\u{2029}c");
         assert_eq!(one_line("abcdef", 3), "abc…");
         assert_eq!(one_line("abc", 3), "abc");
     }

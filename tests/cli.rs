@@ -1027,10 +1027,9 @@ fn check_never_runs_longer_than_its_timeout_plus_a_second() {
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     // (The stored token goes only to its own server: this check uses MASTOLITE_TOKEN.)
+    // No credentials file: its only server would bind MASTOLITE_TOKEN.
     let out = home.run_env(
         &[
-            "--store",
-            &home.store_arg(),
             "--server",
             &format!("http://127.0.0.1:{port}"),
             "--timeout",
@@ -1549,47 +1548,50 @@ fn a_store_written_by_either_json_backend_is_read() {
 }
 
 #[test]
-fn login_shows_a_hostile_authorization_endpoint_escaped() {
-    let server = MockServer::start();
-    let base = server.base_url();
+fn login_refuses_a_hostile_authorization_endpoint() {
     // A same-origin endpoint whose path carries an OSC sequence (retitles the terminal), a CSI
-    // (clears the screen), a C1 CSI and a bidi override.
-    let hostile = format!("{base}/oauth/authorize\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}1m\u{202e}x");
-    let doc = metadata_doc(&base).replace(
-        &format!("\"{base}/oauth/authorize\""),
-        &format!(
-            "\"{}\"",
-            hostile
-                .replace('\u{1b}', "\\u001b")
-                .replace('\u{7}', "\\u0007")
-        ),
-    );
-    server.mock(|when, then| {
-        when.method(GET)
-            .path("/.well-known/oauth-authorization-server");
-        then.status(200).body(doc);
-    });
-    let home = Home::new("login_hostile");
-    home.write_store(&base, true, None);
-    // No code is pasted: the command stops after printing the URL.
-    let out = home.run_full(&["--store", &home.store_arg(), "login"], &[], "");
-    assert_eq!(out.code, 3, "{out:?}");
-    assert!(
-        out.stderr
-            .ends_with("mastolite: no code was read from stdin\n"),
-        "{out:?}"
-    );
-    for shown in [&out.stdout, &out.stderr] {
-        assert!(
-            !shown.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
-            "{out:?}"
+    // (clears the screen), a C1 CSI and a bidi override; one with lines of its own for stdout
+    // (finding 8 of issue 17); one with U+2028, a line break to logs and JSON consumers.
+    let cases = [
+        "/oauth/authorize\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}1m\u{202e}x",
+        "/oauth/authorize\nmastolite: paste the client secret below",
+        "/oauth/authorize\u{2028}x",
+        "/oauth/authorize x",
+    ];
+    let shown = [
+        "/oauth/authorize ]0;pwned  [2J 1m x",
+        "/oauth/authorize mastolite: paste the client secret below",
+        "/oauth/authorize x",
+        "/oauth/authorize x",
+    ];
+    for (path, shown) in cases.into_iter().zip(shown) {
+        let server = MockServer::start();
+        let base = server.base_url();
+        let hostile = format!("{base}{path}");
+        let doc = metadata_doc(&base).replace(
+            &format!("\"{base}/oauth/authorize\""),
+            &format!(
+                "\"{}\"",
+                hostile
+                    .replace('\u{1b}', "\\u001b")
+                    .replace('\u{7}', "\\u0007")
+                    .replace('\n', "\\n")
+            ),
+        );
+        server.mock(|when, then| {
+            when.method(GET)
+                .path("/.well-known/oauth-authorization-server");
+            then.status(200).body(doc);
+        });
+        let home = Home::new("login_hostile");
+        home.write_store(&base, true, None);
+        let out = home.run_full(&["--store", &home.store_arg(), "login"], &[], "");
+        assert_eq!((out.code, out.stdout.as_str()), (3, ""), "{out:?}");
+        assert_eq!(
+            out.stderr,
+            format!(
+                "mastolite: invalid input: the server metadata's authorization endpoint \"{base}{shown}\" has spaces or control characters\n"
+            )
         );
     }
-    let url = out.stdout.lines().next().unwrap_or_default();
-    assert!(
-        url.starts_with(&format!(
-            "{base}/oauth/authorize\\u{{1b}}]0;pwned\\u{{7}}\\u{{1b}}[2J\\u{{9b}}1m\\u{{202e}}x?"
-        )),
-        "{out:?}"
-    );
 }

@@ -27,6 +27,12 @@ pub const USER_AGENT: &str = concat!("mastolite/", env!("CARGO_PKG_VERSION"));
 /// or plain http was allowed, a timeout, a cap on the body size, no redirects, and a retry
 /// policy for GET requests.
 ///
+/// Plain http and loopback origins never go through a proxy, whatever the environment or a
+/// caller-made agent says: such traffic is allowed in clear only because it never leaves the
+/// machine. For https, the default agent takes its proxy from the environment (see
+/// [`ClientBuilder::build`]). Plain-http `localhost` is reached at 127.0.0.1 (with `Host:
+/// localhost`), so that no resolver, and no DNS search domain, is asked where it is.
+///
 /// A `Client` holds no state that calls change: share it between threads by reference, or
 /// clone it (the clone shares the agent and its connection pool). Rate-limit information
 /// comes with each result instead: [`Page::rate_limit`](crate::Page::rate_limit) and
@@ -46,6 +52,11 @@ pub const USER_AGENT: &str = concat!("mastolite/", env!("CARGO_PKG_VERSION"));
 pub struct Client {
     origin: String,
     https: bool,
+    /// Plain http or loopback: never through a proxy.
+    direct: bool,
+    /// For plain-http `localhost`: the origin with 127.0.0.1 for the name, and the `Host`
+    /// header that keeps the name.
+    localhost: Option<(String, String)>,
     agent: ureq::Agent,
     /// The agent is ours, made with `timeout`: it already has every setting a request needs,
     /// so requests skip ureq's per-request config (a copy of the whole config each time).
@@ -83,7 +94,8 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     /// Uses a caller-made agent (for a proxy, custom TLS roots, other timeouts). Every request
     /// still turns off redirects and reads error bodies itself, and still applies this
-    /// builder's timeout.
+    /// builder's timeout. The agent's proxy is used for https to hosts that are not loopback,
+    /// and never for plain http or loopback.
     pub fn agent(mut self, agent: ureq::Agent) -> Self {
         self.agent = Some(agent);
         self
@@ -119,10 +131,18 @@ impl ClientBuilder {
 
     /// Checks the URL and builds the client.
     ///
+    /// Without a caller-made agent, an https origin that is not loopback goes through the
+    /// proxy that `HTTPS_PROXY` names (else `https_proxy`, `ALL_PROXY`, `all_proxy`), unless
+    /// `NO_PROXY` (or `no_proxy`) covers its host: a comma-separated list of host names, each
+    /// covering itself and its subdomains, or `*` for every host. `HTTP_PROXY` is never read,
+    /// and no variable is read when `REQUEST_METHOD` is set (a CGI program, whose `HTTP_*`
+    /// variables come from the request). The tunnel carries TLS end to end.
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] when the URL is not `https://host[:port]` (a bare host means
     /// https), has a path, query, fragment or user info, or is plain http to a host that is not
-    /// loopback without [`allow_plain_http`](Self::allow_plain_http).
+    /// loopback without [`allow_plain_http`](Self::allow_plain_http); or when the proxy
+    /// variable that applies holds no proxy URL.
     pub fn build(self) -> Result<Client, Error> {
         let origin = Origin::parse(&self.url)?;
         if !origin.https && !origin.loopback && !self.allow_http {
@@ -131,13 +151,31 @@ impl ClientBuilder {
                 origin.text
             )));
         }
+        let direct = !origin.https || origin.loopback;
+        let host = host_of(&origin.text);
+        let localhost = (!origin.https && host == "localhost").then(|| {
+            let authority = &origin.text["http://".len()..];
+            (
+                origin.text.replacen("localhost", "127.0.0.1", 1),
+                authority.to_owned(),
+            )
+        });
+        let agent_preset = self.agent.is_none();
+        let agent = match self.agent {
+            Some(agent) => agent,
+            None if direct => agent_with(self.timeout, None),
+            None => agent_with(
+                self.timeout,
+                env_proxy(host, &|name| std::env::var(name).ok())?,
+            ),
+        };
         Ok(Client {
             https: origin.https,
+            direct,
+            localhost,
             origin: origin.text,
-            agent_preset: self.agent.is_none(),
-            agent: self
-                .agent
-                .unwrap_or_else(|| agent_with_timeout(self.timeout)),
+            agent_preset,
+            agent,
             timeout: self.timeout,
             total_timeout: self.total_timeout,
             body_limit: self.body_limit,
@@ -146,15 +184,17 @@ impl ClientBuilder {
     }
 }
 
-/// The agent used when the caller gives none: no redirects, error statuses returned as
+/// The agent's settings when the caller gives none: no redirects, error statuses returned as
 /// responses, small buffers (Mastodon's responses need no more), our user agent, and the TLS
-/// provider that the features select (rustls first).
+/// provider that the features select (rustls first). It has no proxy: a [`Client`] built
+/// without an agent picks its proxy for its own origin (see [`ClientBuilder::build`]).
 pub fn default_agent() -> ureq::Agent {
-    agent_with_timeout(DEFAULT_TIMEOUT)
+    agent_with(DEFAULT_TIMEOUT, None)
 }
 
-fn agent_with_timeout(timeout: Duration) -> ureq::Agent {
+fn agent_with(timeout: Duration, proxy: Option<ureq::Proxy>) -> ureq::Agent {
     let builder = ureq::Agent::config_builder()
+        .proxy(proxy)
         .http_status_as_error(false)
         .max_redirects(0)
         .user_agent(USER_AGENT)
@@ -211,13 +251,87 @@ impl Client {
     }
 
     /// Checks that `req`'s target is on this client's origin, so that its token is never sent
-    /// elsewhere. The refused URL is the server's text: the request's secrets are redacted in it.
-    pub(crate) fn check_same_origin(&self, req: &Request<'_>) -> Result<(), Error> {
+    /// elsewhere, and returns its path and query. The refused URL is the server's text: the
+    /// request's secrets are redacted in it.
+    pub(crate) fn check_same_origin<'r>(&self, req: &'r Request<'_>) -> Result<&'r str, Error> {
         match Origin::split(&req.target) {
-            Ok((o, _)) if o.text == self.origin => Ok(()),
+            Ok((o, rest)) if o.text == self.origin => Ok(rest),
             _ => Err(Error::ForeignUrl(req.secrets().redact(&req.target))),
         }
     }
+
+    /// The URL a request connects to, and the `Host` header it needs when that URL does not
+    /// name the host (plain-http `localhost`, reached at 127.0.0.1).
+    pub(crate) fn connect_url(&self, req: &Request<'_>) -> Result<(String, Option<&str>), Error> {
+        let rest = if req.target.starts_with('/') {
+            &req.target
+        } else {
+            self.check_same_origin(req)?
+        };
+        Ok(match &self.localhost {
+            Some((base, host)) => (format!("{base}{rest}"), Some(host.as_str())),
+            None => (format!("{}{rest}", self.origin), None),
+        })
+    }
+
+    /// Plain http or loopback: never through a proxy.
+    pub(crate) fn direct(&self) -> bool {
+        self.direct
+    }
+}
+
+/// The host of a normalised origin (`https://host[:port]`), brackets kept for IPv6.
+fn host_of(origin: &str) -> &str {
+    let authority = origin.split_once("://").map_or(origin, |(_, a)| a);
+    match authority.rfind(':') {
+        Some(i) if !authority[i..].contains(']') => &authority[..i],
+        _ => authority,
+    }
+}
+
+/// The proxy from the environment (read through `var`) for https to `host`: `HTTPS_PROXY`,
+/// `https_proxy`, `ALL_PROXY` or `all_proxy`, the first set and not empty, unless `NO_PROXY`
+/// or `no_proxy` covers the host or `REQUEST_METHOD` is set (CGI).
+fn env_proxy(
+    host: &str,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<ureq::Proxy>, Error> {
+    if var("REQUEST_METHOD").is_some() {
+        return Ok(None);
+    }
+    let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let Some((name, url)) = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        .into_iter()
+        .find_map(|n| set(n).map(|v| (n, v)))
+    else {
+        return Ok(None);
+    };
+    if var("NO_PROXY")
+        .or_else(|| var("no_proxy"))
+        .is_some_and(|list| no_proxy_covers(&list, host))
+    {
+        return Ok(None);
+    }
+    // The value may hold a password: the message names the variable only.
+    ureq::Proxy::new(url.trim())
+        .map(Some)
+        .map_err(|_| Error::invalid(format!("{name} holds no proxy URL that can be used")))
+}
+
+/// Whether a `NO_PROXY` list covers `host` (lower case): `*`, the host itself, or a domain it
+/// is under (`example.com`, `.example.com` and `*.example.com` all cover `a.example.com`).
+fn no_proxy_covers(list: &str, host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    list.split(',').map(str::trim).any(|entry| {
+        let domain = entry.trim_start_matches('*').trim_start_matches('.');
+        let domain = domain.trim_start_matches('[').trim_end_matches(']');
+        entry == "*"
+            || (!domain.is_empty()
+                && (host.eq_ignore_ascii_case(domain)
+                    || host.len() > domain.len()
+                        && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
+                        && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain)))
+    })
 }
 
 #[cfg(test)]
@@ -236,6 +350,102 @@ mod tests {
                 .build()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn proxies_come_only_from_the_https_variables() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let host = |h: &str, pairs| {
+            env_proxy(h, &env(pairs)).map(|p| p.map(|p| format!("{}:{}", p.host(), p.port())))
+        };
+        let http = &[
+            ("HTTP_PROXY", "http://127.0.0.9:1"),
+            ("http_proxy", "127.0.0.9:2"),
+        ];
+        assert_eq!(host("m.example", http).unwrap(), None);
+        let https = &[
+            ("HTTPS_PROXY", "http://127.0.0.9:3"),
+            ("ALL_PROXY", "http://x:4"),
+        ];
+        assert_eq!(
+            host("m.example", https).unwrap().as_deref(),
+            Some("127.0.0.9:3")
+        );
+        let all = &[("all_proxy", "127.0.0.9:5")];
+        assert_eq!(
+            host("m.example", all).unwrap().as_deref(),
+            Some("127.0.0.9:5")
+        );
+        let cgi = &[
+            ("REQUEST_METHOD", "GET"),
+            ("HTTPS_PROXY", "http://127.0.0.9:3"),
+        ];
+        assert_eq!(host("m.example", cgi).unwrap(), None);
+        let no = &[
+            ("HTTPS_PROXY", "http://127.0.0.9:3"),
+            ("NO_PROXY", " other.example, .m.example"),
+        ];
+        assert_eq!(host("m.example", no).unwrap(), None);
+        assert_eq!(host("a.m.example", no).unwrap(), None);
+        assert_eq!(
+            host("am.example", no).unwrap().as_deref(),
+            Some("127.0.0.9:3")
+        );
+        let star = &[("HTTPS_PROXY", "http://127.0.0.9:3"), ("no_proxy", "*")];
+        assert_eq!(host("m.example", star).unwrap(), None);
+        let bad = &[("HTTPS_PROXY", "http://user:pw@[nope")];
+        let e = host("m.example", bad).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "invalid input: HTTPS_PROXY holds no proxy URL that can be used"
+        );
+    }
+
+    #[test]
+    fn no_proxy_lists() {
+        assert!(no_proxy_covers("*", "m.example"));
+        assert!(no_proxy_covers("example.com", "example.com"));
+        assert!(no_proxy_covers("example.com", "a.b.example.com"));
+        assert!(no_proxy_covers("*.example.com,", "a.example.com"));
+        assert!(no_proxy_covers("EXAMPLE.com", "example.com"));
+        assert!(!no_proxy_covers("example.com", "badexample.com"));
+        assert!(!no_proxy_covers(", ,", "example.com"));
+        assert!(no_proxy_covers("[2001:db8::1]", "[2001:db8::1]"));
+    }
+
+    #[test]
+    fn localhost_is_reached_at_127_0_0_1_with_its_name_kept() {
+        let c = Client::new("http://localhost:3000").unwrap();
+        let req = Request::get("GET /x", "http://LOCALHOST:3000/api?q".to_owned(), None);
+        let (url, host) = c.connect_url(&req).unwrap();
+        assert_eq!(
+            (url.as_str(), host),
+            ("http://127.0.0.1:3000/api?q", Some("localhost:3000"))
+        );
+        let c = Client::new("http://localhost").unwrap();
+        let req = Request::get("GET /x", "/api".to_owned(), None);
+        let (url, host) = c.connect_url(&req).unwrap();
+        assert_eq!(
+            (url.as_str(), host),
+            ("http://127.0.0.1/api", Some("localhost"))
+        );
+        assert!(c.direct());
+        // https keeps the name: TLS checks it.
+        let c = Client::new("https://localhost:8443").unwrap();
+        let (url, host) = c.connect_url(&req).unwrap();
+        assert_eq!((url.as_str(), host), ("https://localhost:8443/api", None));
+        assert!(c.direct());
+        assert!(!Client::new("https://m.example").unwrap().direct());
+        assert_eq!(host_of("http://[::1]:80"), "[::1]");
+        assert_eq!(host_of("https://[::1]"), "[::1]");
+        assert_eq!(host_of("https://m.example:444"), "m.example");
     }
 
     #[test]

@@ -171,23 +171,31 @@ impl Client {
     }
 
     /// Applies the settings that correctness depends on (error statuses read as responses, no
-    /// redirects) and this attempt's timeout, unless our own agent already has them; then the
+    /// redirects, no proxy for plain http or loopback) and this attempt's timeout, unless our
+    /// own agent already has them; then the `Host` header of plain-http `localhost`, the
     /// `Accept` header and the token, if any.
     fn prepare<B>(
         &self,
         b: ureq::RequestBuilder<B>,
         timeout: Duration,
+        host: Option<&str>,
         auth: Option<&str>,
         idempotency_key: Option<&str>,
     ) -> ureq::RequestBuilder<B> {
         let b = if self.agent_preset && timeout == self.timeout {
             b
         } else {
-            b.config()
+            let c = b
+                .config()
                 .http_status_as_error(false)
                 .max_redirects(0)
-                .timeout_global(Some(timeout))
-                .build()
+                .timeout_global(Some(timeout));
+            // A caller-made agent may have a proxy: never for traffic allowed in clear.
+            if self.direct() { c.proxy(None) } else { c }.build()
+        };
+        let b = match host {
+            Some(h) => b.header("Host", h),
+            None => b,
         };
         let b = b.header("Accept", "application/json");
         let b = match idempotency_key {
@@ -206,11 +214,7 @@ impl Client {
         secrets: &Secrets<'a>,
         timeout: Duration,
     ) -> Result<Reply<'a>, Error> {
-        let url = if req.target.starts_with('/') {
-            self.url(&req.target)
-        } else {
-            req.target.clone()
-        };
+        let (url, host) = self.connect_url(req)?;
         let auth = req.token.map(|t| format!("Bearer {}", t.secret()));
         // Where this request went, for the one error an attempt can end in.
         let site = || Site::new(&req.endpoint, &self.origin);
@@ -218,10 +222,16 @@ impl Client {
         let auth = auth.as_deref();
         let result = match req.method {
             Method::Get => self
-                .prepare(self.agent.get(&url), timeout, auth, None)
+                .prepare(self.agent.get(&url), timeout, host, auth, None)
                 .call(),
             Method::Post => self
-                .prepare(self.agent.post(&url), timeout, auth, req.idempotency_key)
+                .prepare(
+                    self.agent.post(&url),
+                    timeout,
+                    host,
+                    auth,
+                    req.idempotency_key,
+                )
                 .send_form(req.form.iter().copied()),
         };
         let mut resp = result.map_err(transport)?;

@@ -528,7 +528,8 @@ pub fn main_help() -> String {
          MASTOLITE_SERVER       the server, when --server is not given\n  \
          MASTOLITE_ACCOUNT      the account, when --account is not given\n  \
          MASTOLITE_STORE        the credentials file, when --store is not given\n  \
-         MASTOLITE_TOKEN        a token to use instead of the stored ones, sent only to the server named with it\n                         (or the credentials file's only one); never pass a token as an argument\n\n\
+         MASTOLITE_TOKEN        a token to use instead of the stored ones, sent only to its own server: $MASTOLITE_SERVER,\n                         else the credentials file's only one, else the one --server names; --server naming another\n                         server gets no token (public reads go without it, other commands exit 3); never pass a\n                         token as an argument\n  \
+         HTTPS_PROXY            a proxy for https (also ALL_PROXY; NO_PROXY=host,... or * turns it off); never used for\n                         plain http or loopback, nor under CGI (REQUEST_METHOD set); HTTP_PROXY is ignored\n\n\
          exit status:\n  \
          0  success\n  \
          1  the server rejected the credentials (401, 403, revoked or expired token, unknown client)\n  \

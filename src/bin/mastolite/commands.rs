@@ -492,9 +492,8 @@ fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
 /// was issued by: with `--server` naming another one, the read is anonymous.
 fn public_read(ctx: &Ctx) -> Result<(Client, Option<AccessToken>), Failure> {
     let store = ctx.load_optional()?;
-    if ctx.env_token().is_some() {
-        let picked = ctx.pick(Which::Default, store.as_ref())?;
-        return Ok((picked.client, Some(picked.token)));
+    if let Some(read) = ctx.env_token_for_read(store.as_ref())? {
+        return Ok(read);
     }
     let client = ctx.client(&ctx.server(store.as_ref())?)?;
     let Some((store, entry)) = store

@@ -117,6 +117,14 @@ pub struct Ctx {
     pub global: Global,
 }
 
+/// Where `MASTOLITE_TOKEN` goes.
+pub enum EnvToken {
+    /// To the server of this client.
+    Send(Client, AccessToken),
+    /// Nowhere: `--server` names `server`, and the token is bound to `home`.
+    Withheld { home: String, server: String },
+}
+
 /// A token picked for a command, with the client of the server it goes to.
 pub struct Picked {
     pub client: Client,
@@ -296,18 +304,62 @@ impl Ctx {
         env_nonempty("MASTOLITE_TOKEN").map(AccessToken::new)
     }
 
-    /// The server `MASTOLITE_TOKEN` goes to: the one named with it, else the credentials
-    /// file's only server.
-    fn env_token_server(&self, store: Option<&Store>) -> Result<String, Failure> {
-        if let Some(s) = self.explicit_server() {
-            return Ok(self.client(&s)?.origin().to_owned());
+    /// The server `MASTOLITE_TOKEN` is bound to: `MASTOLITE_SERVER`, else the credentials
+    /// file's only server; `None` when there is neither (then `--server` names it).
+    fn env_token_home(&self, store: Option<&Store>) -> Result<Option<String>, Failure> {
+        if let Some(s) = env_nonempty("MASTOLITE_SERVER") {
+            return Ok(Some(self.client(&s)?.origin().to_owned()));
         }
-        match store.map(|s| (s.servers().count(), s)) {
-            Some((1, s)) => self.server(Some(s)),
-            _ => Err(local(
-                "MASTOLITE_TOKEN goes only to the server named with it: give --server URL or set MASTOLITE_SERVER",
-            )),
-        }
+        let mut servers = store.into_iter().flat_map(Store::servers);
+        Ok(match (servers.next(), servers.next()) {
+            (Some(one), None) => Some(one.origin().to_owned()),
+            _ => None,
+        })
+    }
+
+    /// Where `MASTOLITE_TOKEN` goes, when it is set: its own server (see
+    /// [`env_token_home`](Self::env_token_home)), which `--server` may name too; `--server`
+    /// naming another server withholds it.
+    pub fn env_token_target(&self, store: Option<&Store>) -> Result<Option<EnvToken>, Failure> {
+        let Some(token) = self.env_token() else {
+            return Ok(None);
+        };
+        let named = match &self.global.server {
+            Some(s) => Some(self.client(s)?),
+            None => None,
+        };
+        Ok(Some(match (named, self.env_token_home(store)?) {
+            (Some(client), Some(home)) if client.origin() != home => EnvToken::Withheld {
+                home,
+                server: client.origin().to_owned(),
+            },
+            (Some(client), _) => EnvToken::Send(client, token),
+            (None, Some(home)) => EnvToken::Send(self.client(&home)?, token),
+            (None, None) => {
+                return Err(local(
+                    "MASTOLITE_TOKEN goes only to the server named with it: give --server URL or set MASTOLITE_SERVER",
+                ));
+            }
+        }))
+    }
+
+    /// For public reads: the client and `MASTOLITE_TOKEN` when it is set and may go to the
+    /// server; the client alone, with a note on stderr, when `--server` names another server
+    /// than the token's; `None` when the variable is not set.
+    pub fn env_token_for_read(
+        &self,
+        store: Option<&Store>,
+    ) -> Result<Option<(Client, Option<AccessToken>)>, Failure> {
+        Ok(match self.env_token_target(store)? {
+            None => None,
+            Some(EnvToken::Send(client, token)) => Some((client, Some(token))),
+            Some(EnvToken::Withheld { home, server }) => {
+                eprintln!(
+                    "mastolite: note: MASTOLITE_TOKEN is for {home}, not {server}: reading without a token"
+                );
+                Some((self.client(&server)?, None))
+            }
+        })
     }
 
     /// The token for `which` and the client of its server: `MASTOLITE_TOKEN` when set, else
@@ -326,8 +378,15 @@ impl Ctx {
 
     /// [`pick`](Self::pick), without the expiry check.
     pub fn pick_unchecked(&self, which: Which, store: Option<&Store>) -> Result<Picked, Failure> {
-        if let Some(token) = self.env_token() {
-            let client = self.client(&self.env_token_server(store)?)?;
+        if let Some(target) = self.env_token_target(store)? {
+            let (client, token) = match target {
+                EnvToken::Send(client, token) => (client, token),
+                EnvToken::Withheld { home, server } => {
+                    return Err(local(format!(
+                        "MASTOLITE_TOKEN is for {home}, not {server}, and is not sent there; set MASTOLITE_SERVER={server} to send it, or unset MASTOLITE_TOKEN to use a stored token"
+                    )));
+                }
+            };
             return Ok(Picked {
                 client,
                 token,
