@@ -47,6 +47,7 @@ impl FakeProxy {
     }
 
     /// Every proxy variable, in both cases, naming this proxy.
+    #[cfg(feature = "cli")]
     fn everywhere(&self) -> Vec<(&'static str, String)> {
         [
             "HTTPS_PROXY",
