@@ -12,8 +12,8 @@ use mastolite::{AppCredentials, Client, ClientSecret, OOB, Scopes};
 
 fn request(redirect_uri: &str) -> AuthorizationRequest {
     let client = Client::new("https://mastodon.example").expect("a valid origin");
-    let app = AppCredentials::new("client-id", ClientSecret::new("client-secret"))
-        .with_redirect_uri(redirect_uri);
+    let mut app = AppCredentials::new("client-id", ClientSecret::new("client-secret"));
+    app.redirect_uri = redirect_uri.to_owned();
     let scopes: Scopes = "read".parse().expect("a valid scope");
     let options = AuthorizeOptions::new()
         .pkce(Pkce::Always)
