@@ -119,7 +119,7 @@ impl<'a> Secrets<'a> {
 }
 
 /// `text` redacted of `secrets` as every error is, and the steps the matcher took (see
-/// [`Secrets::redact_counting`]): for the fuzz target and the benchmark.
+/// `Secrets::redact_counting`): for the fuzz target and the benchmark.
 pub fn redact_counting(text: &str, secrets: &[&str]) -> (String, u64) {
     let mut s = Secrets::none();
     for secret in secrets {
