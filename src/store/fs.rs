@@ -226,12 +226,7 @@ impl Store {
         E: From<StoreError>,
     {
         let path = path.as_ref();
-        let locked = Locked::take(path, wait).map_err(|e| e.at(path))?;
-        let mut store = match read(path, true, locked.me) {
-            Ok(s) => s,
-            Err(e) if e.kind() == StoreErrorKind::NotFound => Store::new(),
-            Err(e) => return Err(e.at(path).into()),
-        };
+        let (locked, mut store) = Locked::take_and_read(path, wait)?;
         let out = change(&mut store)?;
         locked.write(&store).map_err(|e| e.at(path))?;
         Ok(out)
@@ -386,6 +381,18 @@ impl Locked {
         })
     }
 
+    /// [`take`](Self::take), then reads the file under the lock (a missing file reads as an
+    /// empty store). Kept out of the generic [`Store::update_waiting`], which would otherwise
+    /// carry a copy for every change a program makes.
+    fn take_and_read(path: &Path, wait: Duration) -> Result<(Locked, Store), StoreError> {
+        let locked = Locked::take(path, wait).map_err(|e| e.at(path))?;
+        match read(path, true, locked.me) {
+            Ok(s) => Ok((locked, s)),
+            Err(e) if e.kind() == StoreErrorKind::NotFound => Ok((locked, Store::new())),
+            Err(e) => Err(e.at(path)),
+        }
+    }
+
     /// Writes `store` through an exclusive temporary file renamed over the target, after
     /// removing temporary files that killed runs left behind. What loading would refuse is
     /// refused first, and nothing is written then.
@@ -467,7 +474,9 @@ fn wait_for(lock: &fs::File, wait: Duration) -> Result<(), StoreError> {
         }
         let waited = start.elapsed();
         if waited >= wait {
-            let seconds = wait.as_millis().div_ceil(1000);
+            let seconds = u64::try_from(wait.as_millis())
+                .unwrap_or(u64::MAX)
+                .div_ceil(1000);
             return Err(StoreError::new(StoreErrorKind::Locked, seconds.to_string()));
         }
         std::thread::sleep(pause.min(wait - waited));

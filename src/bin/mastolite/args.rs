@@ -230,7 +230,7 @@ const GLOBAL_OPTIONS: &[Opt] = &[
     (
         "--format",
         Some("FORMAT"),
-        "text, json or jsonl (check also prometheus); lists are written as they arrive, and a failure leaves them cut short, with its line on stderr",
+        "text, json or jsonl (check also prometheus or nagios); lists are written as they arrive, and a failure leaves them cut short, with its line on stderr",
     ),
     (
         "--json",

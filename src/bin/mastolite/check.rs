@@ -58,7 +58,8 @@ fn plugin_exit(code: u8, text: &str) -> Result<(), Failure> {
     if code == 0 {
         return Ok(());
     }
-    let status = text.split(" |").next().unwrap_or(text);
+    // The status line ends in ` |` and its perfdata; its summary holds no `|`.
+    let status = text.split('|').next().unwrap_or(text).trim_end();
     eprintln!("mastolite: {}", one_line(status, usize::MAX));
     Err(Failure::Quiet(code))
 }
@@ -114,7 +115,7 @@ fn nagios(reports: &[Report], took: std::time::Duration) -> (String, u8) {
     for o in Outcome::ALL {
         let _ = write!(out, " {o}={};;;0", count(o));
     }
-    let ms = took.as_millis();
+    let ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
     let _ = writeln!(out, " time={}.{:03}s;;;0", ms / 1000, ms % 1000);
     for r in reports.iter().filter(|r| r.status != Outcome::Ok) {
         out.push_str(&text_line(r));

@@ -80,7 +80,13 @@ fn report(f: &Failure) -> u8 {
 }
 
 fn main() -> ExitCode {
-    let code = match args::parse(std::env::args_os().skip(1)) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    // A monitoring plugin shows stdout: a bad command line is UNKNOWN there too.
+    let nagios = args
+        .windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "nagios")
+        || args.iter().any(|a| a == "--format=nagios");
+    let code = match args::parse(args) {
         Ok(Parsed::Help(text)) => {
             print!("{text}");
             OK
@@ -94,12 +100,6 @@ fn main() -> ExitCode {
             Err(f) => report(&f),
         },
         Err(usage) => {
-            // A monitoring plugin shows stdout: a bad command line is UNKNOWN there too.
-            let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-            let nagios = args
-                .windows(2)
-                .any(|w| w[0] == "--format" && w[1] == "nagios")
-                || args.iter().any(|a| a == "--format=nagios");
             if nagios {
                 views::line(&format!(
                     "MASTOLITE UNKNOWN - {}",
