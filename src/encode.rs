@@ -1,4 +1,4 @@
-//! Percent-encoding for path segments and query strings.
+//! Percent-encoding for path segments, query strings and form bodies.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -22,7 +22,7 @@ pub(crate) fn path_segment(what: &str, s: &str) -> Result<String, Error> {
     Ok(utf8_percent_encode(s, UNRESERVED).to_string())
 }
 
-/// `application/x-www-form-urlencoded` for a query string: `a=1&b=x+y`.
+/// `application/x-www-form-urlencoded`, for a query string or a POST body: `a=1&b=x+y`.
 pub(crate) fn query(pairs: &[(&str, &str)]) -> String {
     let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
