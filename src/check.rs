@@ -245,7 +245,9 @@ pub enum Detail {
     AccountUnusable,
     /// `rejected`: a 403 that names no reason this crate knows.
     Forbidden,
-    /// `unavailable`: the token expired because its renewal could not reach the server.
+    /// The app token had expired and renewing it failed (the `mastolite` CLI's `check --all
+    /// --renew`): `unavailable` when the server could not be reached, `rejected` when it
+    /// refused the app's credentials, else `refused` or `error`.
     RenewalFailed,
 }
 

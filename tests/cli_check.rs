@@ -4,11 +4,13 @@
 #![cfg(feature = "cli")]
 
 mod cli_run;
+mod hostile_server;
 mod tmpdir;
 
 use std::path::PathBuf;
 
 use cli_run::Out;
+use hostile_server::closed_port_url;
 use httpmock::prelude::*;
 use mastolite::store::Store;
 use tmpdir::{TempDir, mode, names, set_mode};
@@ -399,6 +401,7 @@ fn prometheus_text_line_by_line() {
         Some((USER_TOKEN, acct)),
     );
     let out = home.run(&["check", "--all", "--format", "prometheus"]);
+    cli_run::keep_metrics("check-all", &out.stdout);
     assert_eq!(out.code, 1);
     let account = format!("{}@{}", acct.to_lowercase(), host(&server));
     let labels = |kind: &str, account: &str| {
@@ -567,6 +570,7 @@ fn a_run_that_fails_before_any_check_still_writes_metrics_that_say_so() {
         assert_eq!(out.code, 3, "{out:?}");
         assert_eq!(out.stdout, "");
         let text = std::fs::read_to_string(&out_file).unwrap();
+        cli_run::keep_metrics(&format!("failed-run-{}", args.len()), &text);
         let samples: Vec<Sample> = text
             .lines()
             .filter(|l| !l.starts_with('#'))
@@ -756,4 +760,114 @@ fn nagios_status_line_perfdata_and_plugin_exit_codes() {
         assert_eq!(out.code, 3, "{out:?}");
         assert!(out.stdout.starts_with("MASTOLITE UNKNOWN - "), "{out:?}");
     }
+}
+
+/// The text of a version 2 app entry, and of a token.
+fn app_json(client_id: &str, secret: &str) -> String {
+    format!(
+        r#"{{"name":"bot","client_id":"{client_id}","client_secret":"{secret}","redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"scopes":["read"],"website":null}}"#
+    )
+}
+
+fn token_json(token: &str, expires_at: Option<i64>) -> String {
+    format!(
+        r#"{{"access_token":"{token}","scope":"read","created_at":1700000000,"expires_at":{}}}"#,
+        expires_at.map_or("null".to_owned(), |e| e.to_string())
+    )
+}
+
+#[test]
+fn renew_replaces_expired_app_tokens_and_a_dead_server_reads_unavailable() {
+    let live = MockServer::start();
+    let dead = closed_port_url();
+    let home = Home::new("renew");
+    let (a, ha) = (live.base_url(), host(&live));
+    let file = format!(
+        r#"{{"version":2,"servers":{{
+          "{a}":{{"app":{app_a},"app_token":{old_a},"users":{{"alice@{ha}":{alice}}},"unnamed_user":null}},
+          "{dead}":{{"app":{app_b},"app_token":{old_b},"users":{{}},"unnamed_user":null}}}}}}"#,
+        app_a = app_json("cid_a", "SECRET_cs_a"),
+        app_b = app_json("cid_b", "SECRET_cs_b"),
+        old_a = token_json("SECRET_old_a", Some(1_000_000_000)),
+        old_b = token_json("SECRET_old_b", Some(1_000_000_000)),
+        alice = token_json(USER_TOKEN, None),
+    );
+    Store::from_json(&file).unwrap().save(home.store()).unwrap();
+    let grant = live.mock(|when, then| {
+        when.method(POST)
+            .path("/oauth/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .form_urlencoded_tuple("grant_type", "client_credentials")
+            .form_urlencoded_tuple("client_id", "cid_a")
+            .form_urlencoded_tuple("client_secret", "SECRET_cs_a")
+            .form_urlencoded_tuple("scope", "read");
+        then.status(200).body(
+            r#"{"access_token":"SECRET_new_a","token_type":"Bearer","scope":"read","created_at":1700000000,"expires_in":7200}"#,
+        );
+    });
+    let renewed = answer(&live, "SECRET_new_a", 200, APP);
+    let user = live.mock(|when, then| {
+        when.method(GET)
+            .path("/api/v1/accounts/verify_credentials")
+            .header("authorization", format!("Bearer {USER_TOKEN}"));
+        then.status(200)
+            .body(r#"{"id":"1","username":"alice","acct":"alice","display_name":"","created_at":"2020-01-01T00:00:00.000Z","statuses_count":0,"followers_count":0,"following_count":0}"#);
+    });
+    let before = mastolite::cli_support::unix_now();
+    let out = home.run(&["check", "--all", "--renew"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    grant.assert_calls(1);
+    renewed.assert_calls(1);
+    user.assert_calls(1);
+    let lines = without_latency(&out.stdout);
+    assert!(lines.contains(&format!("{a} app - ok Nms")), "{out:?}");
+    assert!(
+        lines.contains(&format!("{a} user alice@{ha} ok Nms")),
+        "{out:?}"
+    );
+    let dead_line = lines
+        .iter()
+        .find(|l| l.starts_with(&dead))
+        .expect("the dead server's line");
+    let expected = format!(
+        "{dead} app - unavailable Nms (renewal_failed) the app token expired and renewing it failed: POST {dead}/oauth/token: "
+    );
+    assert!(dead_line.starts_with(&expected), "{dead_line}");
+    assert_eq!(
+        out.stderr,
+        format!("mastolite: 1 of 3 tokens failed: {dead} app unavailable\n")
+    );
+    // The new token is stored with its expiry; the dead server's stays as it was.
+    let text = std::fs::read_to_string(home.store()).unwrap();
+    let stored = Store::from_json(&text).unwrap();
+    let listed: Vec<_> = stored
+        .list()
+        .into_iter()
+        .filter(|c| c.kind == mastolite::check::Kind::App)
+        .collect();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let expiry = |origin: &str| {
+        listed
+            .iter()
+            .find(|c| c.server == origin)
+            .unwrap()
+            .expires_at
+    };
+    let new_expiry = expiry(&a).unwrap();
+    assert!(
+        (before + 7200..=before + 7210).contains(&new_expiry),
+        "{new_expiry}"
+    );
+    assert_eq!(expiry(&dead), Some(1_000_000_000));
+    assert!(text.contains("SECRET_new_a") && !text.contains("SECRET_old_a"));
+    assert!(text.contains("SECRET_old_b"));
+
+    // Once renewed, the next run has nothing to renew on the live server.
+    let out = home.run(&["check", "--all", "--renew", "--format", "prometheus"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    grant.assert_calls(1);
+    renewed.assert_calls(2);
+    assert!(out.stdout.contains(&format!(
+        "mastolite_token_status{{server=\"{dead}\",kind=\"app\",account=\"\",status=\"unavailable\"}} 1\n"
+    )), "{}", out.stdout);
 }

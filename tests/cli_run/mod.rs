@@ -20,7 +20,12 @@ pub struct Out {
 /// `mastolite` with HOME at `home`, no variable that would pick a store, server, account or
 /// token, and piped stdin, stdout and stderr. The caller adds the arguments.
 pub fn command(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mastolite"));
+    program(env!("CARGO_BIN_EXE_mastolite"), home)
+}
+
+/// [`command`] for another program (`sh` running a line that calls `mastolite`).
+pub fn program(program: impl AsRef<std::ffi::OsStr>, home: &Path) -> Command {
+    let mut cmd = Command::new(program);
     cmd.env("HOME", home)
         .env_remove("XDG_CONFIG_HOME")
         .env_remove("MASTOLITE_STORE")
@@ -56,4 +61,12 @@ pub fn out(output: Output, elapsed: Duration) -> Out {
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
         elapsed,
     }
+}
+
+/// Keeps a metrics file a test wrote, as `<target tmp>/metrics/NAME.prom`, for `.ci/run`'s
+/// `promtool check metrics`.
+pub fn keep_metrics(name: &str, text: &str) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("metrics");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.prom")), text).unwrap();
 }

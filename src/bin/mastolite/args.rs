@@ -135,6 +135,8 @@ pub struct Check {
     pub all: bool,
     pub jobs: usize,
     pub output: Option<PathBuf>,
+    /// With `all`: first renew the app tokens that are expired or about to expire.
+    pub renew: bool,
 }
 
 /// `logout`, and its alias `revoke`.
@@ -399,7 +401,7 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "check",
-        args: "[--all [--jobs N]] [--output FILE]",
+        args: "[--all [--jobs N] [--renew]] [--output FILE]",
         about: "For cron: checks the token (the selected user token, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. A user token is asked about at GET /api/v1/accounts/verify_credentials (which sees its account), an app token at GET /api/v1/apps/verify_credentials; a 404 or a 403 for scope sends the check to the other one. Never runs longer than --timeout plus one second. With --all, checks every stored token, several at once, and prints one line each: server, kind, account, result (ok, rejected, disabled, expired, unavailable, refused, error), latency, and a detail word where the answer says more; exit status 1 if any is rejected, disabled or expired, else 3 if any could not be checked, else 4 if any was refused, else 2 if any server was unavailable. --format json, jsonl or prometheus (node_exporter textfile collector) for machines; --format nagios for monitoring plugins (Nagios, Icinga, Sensu, Checkmk): one status line with perfdata on stdout, and the plugin exit codes 0 OK, 1 WARNING (refused), 2 CRITICAL (rejected, disabled or expired), 3 UNKNOWN (unavailable, error, or a failure here).",
         options: &[
             ("--all", None, "check every stored token"),
@@ -407,6 +409,11 @@ pub const SPECS: &[Spec] = &[
                 "--jobs",
                 Some("N"),
                 "with --all: how many tokens to check at once (default 8)",
+            ),
+            (
+                "--renew",
+                None,
+                "with --all: first renew each app token that has expired or expires within 15 minutes (as `token` does); one that expired and could not be renewed is reported with the renewal's outcome and the detail renewal_failed",
             ),
             (
                 "--output",
@@ -417,13 +424,16 @@ pub const SPECS: &[Spec] = &[
         positional: 0,
         build: |g| {
             let all = g.flag("--all");
-            if !all && g.flag("--jobs") {
-                return Err("--jobs goes with --all".into());
+            for only_all in ["--jobs", "--renew"] {
+                if !all && g.flag(only_all) {
+                    return Err(format!("{only_all} goes with --all"));
+                }
             }
             Ok(Command::Check(Check {
                 all,
                 jobs: g.positive("--jobs")?.unwrap_or(DEFAULT_JOBS),
                 output: g.value("--output").map(PathBuf::from),
+                renew: g.flag("--renew"),
             }))
         },
     },
@@ -878,7 +888,8 @@ mod tests {
             Command::Check(Check {
                 all: false,
                 jobs: DEFAULT_JOBS,
-                output: None
+                output: None,
+                renew: false,
             })
         );
         assert_eq!(g.server.as_deref(), Some("https://m.example"));
@@ -911,13 +922,15 @@ mod tests {
             "--format",
             "prometheus",
             "--allow-http",
+            "--renew",
         ]);
         assert_eq!(
             c,
             Command::Check(Check {
                 all: true,
                 jobs: 3,
-                output: Some(PathBuf::from("/tmp/m.prom"))
+                output: Some(PathBuf::from("/tmp/m.prom")),
+                renew: true,
             })
         );
         assert_eq!(g.account.as_deref(), Some("Bob@B.example"));
@@ -1088,6 +1101,7 @@ mod tests {
             (&["followers", "1", "--format", "prometheus"], "--format prometheus is only for check", Some("followers")),
             (&["help", "nope"], "no command \"nope\"", None),
             (&["check", "--jobs", "2"], "--jobs goes with --all", Some("check")),
+            (&["check", "--renew"], "--renew goes with --all", Some("check")),
         ];
         for (args, words, command) in cases {
             let e = run(args).expect_err(&format!("{args:?}"));

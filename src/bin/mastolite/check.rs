@@ -19,7 +19,7 @@ use crate::{Ctx, ENV_TOKEN, Failure, LOCAL};
 pub fn run(ctx: &Ctx, command: &Check) -> Result<(), Failure> {
     let output = command.output.as_deref();
     let result = if command.all {
-        check_all(ctx, command.jobs, output)
+        check_all(ctx, command, output)
     } else {
         check_one(ctx, output)
     };
@@ -192,10 +192,70 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
     Err(Failure::Quiet(report.status.exit_status()))
 }
 
+/// How long before its expiry `check --all --renew` renews an app token: a token that
+/// expires between two runs five minutes apart is renewed at the first.
+const RENEW_AHEAD_SECS: i64 = 15 * 60;
+
+/// `--renew`: a new app token for each server whose stored one has expired or expires within
+/// [`RENEW_AHEAD_SECS`], one server after the other, each stored as `token` stores it. Returns
+/// the servers whose renewal failed, with the failure. An expired token's report says why it
+/// was not renewed; for one still valid (checked as it is), a note on stderr does.
+fn renew_expiring(ctx: &Ctx, path: &Path, store: &Store) -> Vec<(String, Failure)> {
+    let now = mastolite::cli_support::unix_now();
+    let mut failed = Vec::new();
+    for entry in store.servers() {
+        let (Some(app), Some(expires_at)) =
+            (entry.app(), entry.app_token().and_then(|t| t.expires_at))
+        else {
+            continue;
+        };
+        if expires_at > now.saturating_add(RENEW_AHEAD_SECS) {
+            continue;
+        }
+        let renewed = ctx
+            .client(entry.origin())
+            .and_then(|client| crate::commands::renew_app_token(ctx, path, app, &client, None));
+        if let Err(f) = renewed {
+            if expires_at > now {
+                let (_, message) = f.parts();
+                eprintln!(
+                    "mastolite: note: {}: the app token expires {} and renewing it failed: {}",
+                    sanitize(entry.origin()),
+                    utc(expires_at),
+                    one_line(message.as_deref().unwrap_or("failed"), usize::MAX)
+                );
+            }
+            failed.push((entry.origin().to_owned(), f));
+        }
+    }
+    failed
+}
+
+/// The report of an app token that had expired and could not be renewed: the renewal's
+/// outcome (`unavailable` for a server that cannot be reached), detail `renewal_failed`.
+fn renewal_failed(r: &mut Report, f: &Failure) {
+    r.status = match f {
+        Failure::Lib(e) => Outcome::of(e),
+        _ => Outcome::Error,
+    };
+    r.detail = Some(Detail::RenewalFailed);
+    let (_, message) = f.parts();
+    r.error = Some(format!(
+        "the app token expired and renewing it failed: {}",
+        message.as_deref().unwrap_or("failed")
+    ));
+}
+
 /// Every stored token, `--jobs` at a time; one line (or object, or metric set) each.
-fn check_all(ctx: &Ctx, jobs: usize, output: Option<&Path>) -> Result<(), Failure> {
+fn check_all(ctx: &Ctx, command: &Check, output: Option<&Path>) -> Result<(), Failure> {
     let started = Instant::now();
-    let (path, store) = ctx.load()?;
+    let (path, mut store) = ctx.load()?;
+    let mut not_renewed = Vec::new();
+    if command.renew {
+        not_renewed = renew_expiring(ctx, &path, &store);
+        // The renewed tokens are in the file now.
+        store = ctx.load()?.1;
+    }
     let targets = check::targets_from_store(&store);
     if targets.is_empty() {
         return Err(Failure::Msg(
@@ -209,11 +269,19 @@ fn check_all(ctx: &Ctx, jobs: usize, output: Option<&Path>) -> Result<(), Failur
     // One attempt per request: a monitor reports the state now, and runs again later.
     let mut reports = Checker::new()
         .timeout(ctx.global.timeout)
-        .jobs(jobs)
+        .jobs(command.jobs)
         .retry(RetryPolicy::none())
         .allow_plain_http(ctx.global.allow_http)
         .check_all(&targets);
-    reports.iter_mut().for_each(explain_expiry);
+    for r in &mut reports {
+        let failure = not_renewed.iter().find(|(origin, _)| *origin == r.server);
+        match failure {
+            Some((_, f)) if r.kind == Kind::App && r.status == Outcome::Expired => {
+                renewal_failed(r, f);
+            }
+            _ => explain_expiry(r),
+        }
+    }
     let text = match ctx.global.format {
         Format::Text => reports.iter().map(text_line).collect(),
         Format::Json => mastolite::cli_support::to_json(&reports) + "\n",

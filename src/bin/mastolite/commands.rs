@@ -221,16 +221,7 @@ fn token_one(
         }
         return Ok(());
     }
-    let scopes = match &command.scopes {
-        Some(s) => parse_scopes(s)?,
-        None => app.registered_scopes(),
-    };
-    let token = oauth::client_credentials(&client, &app.credentials_for(&client)?, &scopes)?;
-    let stored = StoredToken::from_token(&client, &token, unix_now());
-    update(ctx, path, |s| {
-        s.set_app_token(stored);
-        Ok(())
-    })?;
+    let token = renew_app_token(ctx, path, app, &client, command.scopes.as_deref())?;
     let out = if ctx.global.json() {
         views::json(&output::TokenView::new(Kind::App, &token, None))
     } else {
@@ -246,6 +237,28 @@ fn token_one(
         ))
     };
     emitted(out)
+}
+
+/// A new app token from the client-credentials grant (with `scopes`, else the app's
+/// registered ones), stored as the server's app token: for `token`, and `check --all --renew`.
+pub fn renew_app_token(
+    ctx: &Ctx,
+    path: &Path,
+    app: &StoredApp,
+    client: &Client,
+    scopes: Option<&str>,
+) -> Result<mastolite::Token, Failure> {
+    let scopes = match scopes {
+        Some(s) => parse_scopes(s)?,
+        None => app.registered_scopes(),
+    };
+    let token = oauth::client_credentials(client, &app.credentials_for(client)?, &scopes)?;
+    let stored = StoredToken::from_token(client, &token, unix_now());
+    update(ctx, path, |s| {
+        s.set_app_token(stored);
+        Ok(())
+    })?;
+    Ok(token)
 }
 
 fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
