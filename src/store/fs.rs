@@ -226,10 +226,17 @@ impl Store {
         E: From<StoreError>,
     {
         let path = path.as_ref();
-        let (locked, mut store) = Locked::take_and_read(path, wait)?;
-        let out = change(&mut store)?;
-        locked.write(&store).map_err(|e| e.at(path))?;
-        Ok(out)
+        let mut txn = Txn::begin(path, wait)?;
+        match change(&mut txn.store) {
+            Ok(out) => {
+                txn.commit(path)?;
+                Ok(out)
+            }
+            Err(e) => {
+                txn.abandon();
+                Err(e)
+            }
+        }
     }
 }
 
@@ -381,18 +388,6 @@ impl Locked {
         })
     }
 
-    /// [`take`](Self::take), then reads the file under the lock (a missing file reads as an
-    /// empty store). Kept out of the generic [`Store::update_waiting`], which would otherwise
-    /// carry a copy for every change a program makes.
-    fn take_and_read(path: &Path, wait: Duration) -> Result<(Locked, Store), StoreError> {
-        let locked = Locked::take(path, wait).map_err(|e| e.at(path))?;
-        match read(path, true, locked.me) {
-            Ok(s) => Ok((locked, s)),
-            Err(e) if e.kind() == StoreErrorKind::NotFound => Ok((locked, Store::new())),
-            Err(e) => Err(e.at(path)),
-        }
-    }
-
     /// Writes `store` through an exclusive temporary file renamed over the target, after
     /// removing temporary files that killed runs left behind. What loading would refuse is
     /// refused first, and nothing is written then.
@@ -459,6 +454,38 @@ impl Locked {
             }
         }
     }
+}
+
+/// A read-modify-write in progress: the lock held and the file read. Its steps are functions
+/// of their own, out of the generic [`Store::update_waiting`], which would otherwise carry a
+/// copy of them (and of dropping a store) for every change a program makes.
+struct Txn {
+    locked: Locked,
+    store: Store,
+}
+
+impl Txn {
+    /// Takes the lock, then reads the file under it (a missing file reads as an empty store).
+    #[inline(never)]
+    fn begin(path: &Path, wait: Duration) -> Result<Txn, StoreError> {
+        let locked = Locked::take(path, wait).map_err(|e| e.at(path))?;
+        let store = match read(path, true, locked.me) {
+            Ok(s) => s,
+            Err(e) if e.kind() == StoreErrorKind::NotFound => Store::new(),
+            Err(e) => return Err(e.at(path)),
+        };
+        Ok(Txn { locked, store })
+    }
+
+    /// Writes the changed store and releases the lock.
+    #[inline(never)]
+    fn commit(self, path: &Path) -> Result<(), StoreError> {
+        self.locked.write(&self.store).map_err(|e| e.at(path))
+    }
+
+    /// Releases the lock without writing.
+    #[inline(never)]
+    fn abandon(self) {}
 }
 
 /// Takes the exclusive lock on `lock`, trying again after short and growing pauses until

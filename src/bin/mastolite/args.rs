@@ -127,6 +127,8 @@ pub struct Login {
     pub scopes: Option<String>,
     pub force_login: bool,
     pub lang: Option<String>,
+    /// Import a token made elsewhere, read from stdin, instead of logging in.
+    pub with_token: bool,
 }
 
 /// `check`.
@@ -363,8 +365,8 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "login",
-        args: "[--scopes SCOPES] [--force-login] [--lang L]",
-        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr.",
+        args: "[--scopes SCOPES] [--force-login] [--lang L] | --with-token",
+        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr. With --with-token, needs no app: reads one token (such as one from Development → Your applications) as a line from stdin, checks it as `check` checks MASTOLITE_TOKEN, and stores it under the account it belongs to (an app token as the server's app token); a token that is not ok is not stored, and the exit status is check's.",
         options: &[
             (
                 "--scopes",
@@ -381,14 +383,26 @@ pub const SPECS: &[Spec] = &[
                 Some("L"),
                 "the language of the login pages (en, de, pt-BR, …)",
             ),
+            (
+                "--with-token",
+                None,
+                "store a token read from stdin (never from the command line) instead of logging in",
+            ),
         ],
         positional: 0,
         build: |g| {
-            Ok(Command::Login(Login {
+            let login = Login {
                 scopes: g.value("--scopes"),
                 force_login: g.flag("--force-login"),
                 lang: g.value("--lang"),
-            }))
+                with_token: g.flag("--with-token"),
+            };
+            if login.with_token
+                && (login.scopes.is_some() || login.force_login || login.lang.is_some())
+            {
+                return Err("--with-token takes none of --scopes, --force-login and --lang".into());
+            }
+            Ok(Command::Login(login))
         },
     },
     Spec {
@@ -1035,7 +1049,8 @@ mod tests {
             Command::Login(Login {
                 scopes: None,
                 force_login: true,
-                lang: Some("de".into())
+                lang: Some("de".into()),
+                with_token: false,
             })
         );
     }
@@ -1102,6 +1117,7 @@ mod tests {
             (&["help", "nope"], "no command \"nope\"", None),
             (&["check", "--jobs", "2"], "--jobs goes with --all", Some("check")),
             (&["check", "--renew"], "--renew goes with --all", Some("check")),
+            (&["login", "--with-token", "--lang", "de"], "--with-token takes none of", Some("login")),
         ];
         for (args, words, command) in cases {
             let e = run(args).expect_err(&format!("{args:?}"));

@@ -183,12 +183,7 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
     if report.status == Outcome::Ok {
         return Ok(());
     }
-    let detail = report.detail.map(|d| format!(" ({d})")).unwrap_or_default();
-    eprintln!(
-        "mastolite: {}{detail}: {}",
-        report.status,
-        one_line(report.error.as_deref().unwrap_or("failed"), usize::MAX)
-    );
+    eprintln!("mastolite: {}", one_line(&verdict(&report), usize::MAX));
     Err(Failure::Quiet(report.status.exit_status()))
 }
 
@@ -314,6 +309,16 @@ fn check_all(ctx: &Ctx, command: &Check, output: Option<&Path>) -> Result<(), Fa
     Err(Failure::Quiet(check::exit_status(
         reports.iter().map(|r| r.status),
     )))
+}
+
+/// What a check that failed found, for a message: `rejected (detail): error`.
+pub fn verdict(r: &Report) -> String {
+    let mut text = r.status.to_string();
+    if let Some(d) = r.detail {
+        let _ = write!(text, " ({d})");
+    }
+    let _ = write!(text, ": {}", r.error.as_deref().unwrap_or("failed"));
+    text
 }
 
 /// An expired token's error says when it expired.

@@ -261,7 +261,117 @@ pub fn renew_app_token(
     Ok(token)
 }
 
+/// Stores a user token under the account `accounts/verify_credentials` names, or unnamed (with
+/// a note) when the account cannot be read; returns the account's name as stored.
+fn store_user(
+    ctx: &Ctx,
+    path: &Path,
+    client: &Client,
+    token: &AccessToken,
+    stored: StoredToken,
+) -> Result<Option<String>, Failure> {
+    match accounts::verify_credentials(client, token) {
+        Ok(me) => Ok(Some(update(ctx, path, |s| {
+            Ok(s.set_user_token(&me.username, stored)?)
+        })?)),
+        Err(e) => {
+            eprintln!(
+                "mastolite: note: the token works, but its account could not be read, so it is stored unnamed: {}",
+                one_line(&e.to_string(), usize::MAX)
+            );
+            update(ctx, path, |s| {
+                s.set_unnamed_user(stored);
+                Ok(())
+            })?;
+            Ok(None)
+        }
+    }
+}
+
+/// The longest line `login` reads from stdin (a code, a redirect URL, a token): the longest
+/// secret the credentials file stores.
+const MAX_LINE: usize = mastolite::store::MAX_SECRET_LEN;
+
+/// One line from stdin, trimmed: `what` (`code`, `token`) names it in the errors.
+fn read_stdin_line(what: &str) -> Result<String, Failure> {
+    let mut input = String::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_LINE as u64 + 2)
+        .read_line(&mut input)
+        .map_err(|e| local(format!("cannot read the {what} from stdin: {e}")))?;
+    let line = input.trim();
+    if line.is_empty() {
+        return Err(local(format!("no {what} was read from stdin")));
+    }
+    if line.len() > MAX_LINE {
+        return Err(local(format!(
+            "the {what} read from stdin is longer than {MAX_LINE} bytes"
+        )));
+    }
+    Ok(line.to_owned())
+}
+
+/// `login --with-token`: a token made elsewhere (Mastodon's Development → Your applications),
+/// read from stdin, checked as `check` checks `MASTOLITE_TOKEN` (a token of unknown kind), and
+/// stored under the account it belongs to, or as the server's app token; no app is needed.
+/// The server must be named: a token pasted for one server is never sent to another.
+fn import_token(ctx: &Ctx) -> Result<(), Failure> {
+    let Some(server) = ctx.explicit_server() else {
+        return Err(local(
+            "login --with-token needs --server URL (or MASTOLITE_SERVER): the token goes only to the server named",
+        ));
+    };
+    let client = ctx.client(&server)?;
+    let path = ctx.store_path()?;
+    // An unreadable, too open or corrupt file is reported before the token is read.
+    ctx.load_optional()?;
+    let token = AccessToken::new(read_stdin_line("token")?);
+    let limit = ctx.global.timeout;
+    let report = mastolite::check::Checker::new()
+        .timeout(limit)
+        .budget(limit)
+        .allow_plain_http(ctx.global.allow_http)
+        .check(&mastolite::check::Target::new(
+            client.origin(),
+            Kind::Unknown,
+            token.clone(),
+        ));
+    if report.status != mastolite::check::Outcome::Ok {
+        return Err(Failure::Msg(
+            report.status.exit_status(),
+            format!(
+                "the token was not stored: {}",
+                crate::check::verdict(&report)
+            ),
+        ));
+    }
+    let stored =
+        StoredToken::from_token(&client, &mastolite::Token::new(token.clone()), unix_now());
+    let stored_as = if report.kind == Kind::App {
+        update(ctx, &path, |s| {
+            s.set_app_token(stored);
+            Ok(())
+        })?;
+        "as the app token".to_owned()
+    } else {
+        match store_user(ctx, &path, &client, &token, stored)? {
+            Some(name) => format!("as {}", one_line(&name, 100)),
+            None => "unnamed".to_owned(),
+        }
+    };
+    eprintln!(
+        "mastolite: the token of {} is stored {stored_as} in {}",
+        client.origin(),
+        path.display()
+    );
+    Ok(())
+}
+
 fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
+    if command.with_token {
+        return import_token(ctx);
+    }
     let (path, store) = ctx.load()?;
     let client = ctx.client(&ctx.server(Some(&store))?)?;
     let app = stored_app(ctx, &store, &client)?;
@@ -293,16 +403,8 @@ fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
         emitted(views::line(&url))?;
     }
     eprintln!("Open the URL above in a browser, approve, and paste the code shown here:");
-    let mut input = String::new();
-    std::io::stdin()
-        .lock()
-        .take(4096)
-        .read_line(&mut input)
-        .map_err(|e| local(format!("cannot read the code from stdin: {e}")))?;
-    let input = input.trim();
-    if input.is_empty() {
-        return Err(local("no code was read from stdin"));
-    }
+    let input = read_stdin_line("code")?;
+    let input = input.as_str();
     // The code alone, or the whole redirect the browser landed on.
     let code = if input.contains("code=") || input.contains("error=") {
         request.parse_callback(input)?
@@ -314,22 +416,7 @@ fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
         eprintln!("mastolite: note: {missing}");
     }
     let stored = StoredToken::from_token(&client, &token, unix_now());
-    let name = match accounts::verify_credentials(&client, &token.access_token) {
-        Ok(me) => Some(update(ctx, &path, |s| {
-            Ok(s.set_user_token(&me.username, stored)?)
-        })?),
-        Err(e) => {
-            eprintln!(
-                "mastolite: note: the token works, but its account could not be read, so it is stored unnamed: {}",
-                one_line(&e.to_string(), usize::MAX)
-            );
-            update(ctx, &path, |s| {
-                s.set_unnamed_user(stored);
-                Ok(())
-            })?;
-            None
-        }
-    };
+    let name = store_user(ctx, &path, &client, &token.access_token, stored)?;
     eprintln!(
         "mastolite: logged in{}; the user token is stored in {}",
         name.as_deref()

@@ -211,7 +211,7 @@ impl Ctx {
     }
 
     /// `--server`, else `MASTOLITE_SERVER`.
-    fn explicit_server(&self) -> Option<String> {
+    pub fn explicit_server(&self) -> Option<String> {
         self.global
             .server
             .clone()
