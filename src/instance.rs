@@ -140,15 +140,31 @@ impl ContactAccount {
     }
 }
 
-// The wire shapes, v2 and v1, with only the fields read here. Every field is optional.
+// The wire shape, with only the fields read here: one struct for the v2 and the v1 answer,
+// each having some of its fields (every field is optional), so that one decoder serves both.
 crate::entities::entity! { wire
-    struct V2 {
+    struct Wire {
+        /// v2.
         domain: Option<String>,
         title: Option<String>,
         version: Option<String>,
+        /// v2.
         source_url: Option<String>,
+        /// v2.
         contact: Option<V2Contact>,
         configuration: Option<Configuration>,
+        /// v1: the domain (Mastodon) or the server's URL (Pleroma, Akkoma).
+        uri: Option<String>,
+        /// v1.
+        email: Option<String>,
+        /// v1.
+        contact_account: Option<ContactAccount>,
+        /// v1.
+        urls: Option<V1Urls>,
+        /// v1, Pleroma and Akkoma.
+        max_toot_chars: Option<i64>,
+        /// v1, Pleroma and Akkoma.
+        pleroma: Option<Pleroma>,
     }
     struct V2Contact {
         email: Option<String>,
@@ -174,17 +190,6 @@ crate::entities::entity! { wire
     }
     struct StatusLimits {
         max_characters: Option<i64>,
-    }
-    struct V1 {
-        uri: Option<String>,
-        title: Option<String>,
-        version: Option<String>,
-        email: Option<String>,
-        contact_account: Option<ContactAccount>,
-        urls: Option<V1Urls>,
-        configuration: Option<Configuration>,
-        max_toot_chars: Option<i64>,
-        pleroma: Option<Pleroma>,
     }
     struct V1Urls {
         streaming_api: Option<String>,
@@ -221,67 +226,61 @@ impl Configuration {
     }
 }
 
-impl From<V2> for Instance {
-    fn from(v: V2) -> Instance {
-        let (contact_email, contact_account) = match v.contact {
-            Some(c) => (text(c.email), c.account),
-            None => (None, None),
+impl Wire {
+    /// The instance the answer of `api_version` (2 or 1) describes.
+    fn into_instance(self, api_version: u8) -> Instance {
+        let config = self.configuration.as_ref();
+        let limits = config.and_then(Configuration::accounts);
+        let pleroma = self.pleroma.as_ref();
+        let (domain, source_url, contact_email, contact_account, streaming_url) =
+            if api_version == 2 {
+                let (email, account) = match self.contact {
+                    Some(c) => (c.email, c.account),
+                    None => (None, None),
+                };
+                let streaming = config.and_then(|c| c.urls.as_ref()?.streaming.clone());
+                (self.domain, self.source_url, email, account, streaming)
+            } else {
+                // Pleroma and Akkoma put the server's URL in `uri`, Mastodon its domain.
+                let domain = text(self.uri).map(|u| {
+                    let host = u.split_once("://").map_or(u.as_str(), |(_, h)| h);
+                    host.trim_end_matches('/').to_owned()
+                });
+                let streaming = self.urls.and_then(|u| u.streaming_api);
+                (domain, None, self.email, self.contact_account, streaming)
+            };
+        let vapid_public_key = if api_version == 2 {
+            config.and_then(|c| c.vapid.as_ref()?.public_key.clone())
+        } else {
+            pleroma.and_then(|p| p.vapid_public_key.clone())
         };
-        let config = v.configuration.as_ref();
-        let limits = config.and_then(Configuration::accounts);
-        Instance {
-            api_version: 2,
-            domain: text(v.domain),
-            title: text(v.title),
-            version: text(v.version),
-            source_url: text(v.source_url),
-            contact_email,
-            contact_account,
-            streaming_url: text(config.and_then(|c| c.urls.as_ref()?.streaming.clone())),
-            vapid_public_key: text(config.and_then(|c| c.vapid.as_ref()?.public_key.clone())),
-            max_characters: count(config.and_then(Configuration::max_characters)),
-            max_featured_tags: count(limits.and_then(|l| l.max_featured_tags)),
-            max_pinned_statuses: count(limits.and_then(|l| l.max_pinned_statuses)),
-            max_profile_fields: count(limits.and_then(|l| l.max_profile_fields)),
-        }
-    }
-}
-
-impl From<V1> for Instance {
-    fn from(v: V1) -> Instance {
-        let config = v.configuration.as_ref();
-        let limits = config.and_then(Configuration::accounts);
-        let pleroma = v.pleroma.as_ref();
-        // Pleroma and Akkoma put the server's URL in `uri`, Mastodon its domain.
-        let domain = text(v.uri).map(|u| {
-            let host = u.split_once("://").map_or(u.as_str(), |(_, h)| h);
-            host.trim_end_matches('/').to_owned()
-        });
-        Instance {
-            api_version: 1,
-            domain,
-            title: text(v.title),
-            version: text(v.version),
-            source_url: None,
-            contact_email: text(v.email),
-            contact_account: v.contact_account,
-            streaming_url: text(v.urls.and_then(|u| u.streaming_api)),
-            vapid_public_key: text(pleroma.and_then(|p| p.vapid_public_key.clone())),
-            max_characters: count(
-                config
-                    .and_then(Configuration::max_characters)
-                    .or(v.max_toot_chars),
-            ),
-            max_featured_tags: count(limits.and_then(|l| l.max_featured_tags)),
-            max_pinned_statuses: count(limits.and_then(|l| l.max_pinned_statuses)),
-            max_profile_fields: count(limits.and_then(|l| l.max_profile_fields).or_else(|| {
+        let mut max_characters = config.and_then(Configuration::max_characters);
+        let mut max_profile_fields = limits.and_then(|l| l.max_profile_fields);
+        if api_version == 1 {
+            max_characters = max_characters.or(self.max_toot_chars);
+            max_profile_fields = max_profile_fields.or_else(|| {
                 pleroma?
                     .metadata
                     .as_ref()?
                     .fields_limits
                     .as_ref()?
                     .max_fields
-            })),
+            });
+        }
+        Instance {
+            api_version,
+            domain: text(domain),
+            title: text(self.title),
+            version: text(self.version),
+            source_url: text(source_url),
+            contact_email: text(contact_email),
+            contact_account,
+            streaming_url: text(streaming_url),
+            vapid_public_key: text(vapid_public_key),
+            max_characters: count(max_characters),
+            max_featured_tags: count(limits.and_then(|l| l.max_featured_tags)),
+            max_pinned_statuses: count(limits.and_then(|l| l.max_pinned_statuses)),
+            max_profile_fields: count(max_profile_fields),
         }
     }
 }
@@ -309,10 +308,10 @@ impl From<V1> for Instance {
 /// every call.
 pub fn get(client: &Client, token: Option<&AccessToken>) -> Result<Instance, Error> {
     match client.send(&Request::get(V2_EP, "/api/v2/instance".to_owned(), token)) {
-        Ok(reply) => decode::<V2>(&reply, "Instance", false).map(Instance::from),
+        Ok(reply) => decode::<Wire>(&reply, "Instance", false).map(|w| w.into_instance(2)),
         Err(e) if e.status() == Some(404) => {
             let reply = client.send(&Request::get(V1_EP, "/api/v1/instance".to_owned(), token))?;
-            decode::<V1>(&reply, "V1::Instance", false).map(Instance::from)
+            decode::<Wire>(&reply, "V1::Instance", false).map(|w| w.into_instance(1))
         }
         Err(e) => Err(e),
     }
@@ -326,24 +325,27 @@ mod tests {
 
     #[test]
     fn v1_uri_with_a_scheme_becomes_a_domain() {
-        let v1 = |uri: &str| V1 {
-            uri: Some(uri.to_owned()),
+        let v1 = |uri: &str| Wire {
+            domain: None,
             title: None,
             version: None,
+            source_url: None,
+            contact: None,
+            configuration: None,
+            uri: Some(uri.to_owned()),
             email: Some(String::new()),
             contact_account: None,
             urls: None,
-            configuration: None,
             max_toot_chars: Some(-1),
             pleroma: None,
         };
-        let i = Instance::from(v1("https://pleroma.example/"));
+        let i = v1("https://pleroma.example/").into_instance(1);
         assert_eq!(i.domain.as_deref(), Some("pleroma.example"));
         assert_eq!(i.contact_email, None, "empty means not given");
         assert_eq!(i.max_characters, None, "negative means not given");
         assert_eq!(i.api_version, 1);
         assert_eq!(
-            Instance::from(v1("mastodon.example")).domain.as_deref(),
+            v1("mastodon.example").into_instance(1).domain.as_deref(),
             Some("mastodon.example")
         );
     }
