@@ -209,7 +209,7 @@ fn renew_expiring(ctx: &Ctx, path: &Path, store: &Store) -> Vec<(String, Failure
         }
         let renewed = ctx
             .client(entry.origin())
-            .and_then(|client| crate::commands::renew_app_token(ctx, path, app, &client, None));
+            .and_then(|client| crate::renew_app_token(ctx, path, app, &client, None));
         if let Err(f) = renewed {
             if expires_at > now {
                 let (_, message) = f.parts();

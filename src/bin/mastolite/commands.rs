@@ -9,11 +9,11 @@ use mastolite::cli_support::{output, unix_now};
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::store::{Store, StoredApp, StoredToken};
 use mastolite::terminal::sanitize;
-use mastolite::{AccessToken, AuthorizationCode, Client, OOB, Scopes, apps, instance};
+use mastolite::{AccessToken, AuthorizationCode, Client, OOB, apps, instance};
 
 use crate::args::{Command, List, Login, Logout, Register, Token, Which};
 use crate::views;
-use crate::{Ctx, Failure, LOCAL, REJECTED, local};
+use crate::{Ctx, Failure, LOCAL, REJECTED, local, parse_scopes, renew_app_token, update};
 use mastolite::terminal::one_line;
 
 /// Runs a parsed command.
@@ -39,14 +39,6 @@ fn emitted(ok: bool) -> Result<(), Failure> {
     if ok { Ok(()) } else { Err(Failure::Quiet(0)) }
 }
 
-fn parse_scopes(text: &str) -> Result<Scopes, Failure> {
-    let scopes: Scopes = text.parse()?;
-    if scopes.is_empty() {
-        return Err(local("--scopes needs at least one scope"));
-    }
-    Ok(scopes)
-}
-
 /// The app stored for `client`'s server, or a hint to register one.
 fn stored_app<'s>(ctx: &Ctx, store: &'s Store, client: &Client) -> Result<&'s StoredApp, Failure> {
     ctx.entry(store, client)?.app().ok_or_else(|| {
@@ -56,20 +48,6 @@ fn stored_app<'s>(ctx: &Ctx, store: &'s Store, client: &Client) -> Result<&'s St
             client.origin()
         ))
     })
-}
-
-/// [`Store::update_waiting`] (read-modify-write under the file's lock) with its error type
-/// fixed to [`Failure`]: a change may fail with the CLI's own message or with a store error, and
-/// a change that ends in a bare `Ok(())` would otherwise leave the type for the caller to name.
-/// A writer may hold the lock around one request (`register`), so waiters wait `--timeout`
-/// plus 5 s.
-fn update<T>(
-    ctx: &Ctx,
-    path: &Path,
-    change: impl FnOnce(&mut Store) -> Result<T, Failure>,
-) -> Result<T, Failure> {
-    let wait = ctx.global.timeout + std::time::Duration::from_secs(5);
-    Store::update_waiting(path, wait, change)
 }
 
 fn register(ctx: &Ctx, command: Register) -> Result<(), Failure> {
@@ -237,28 +215,6 @@ fn token_one(
         ))
     };
     emitted(out)
-}
-
-/// A new app token from the client-credentials grant (with `scopes`, else the app's
-/// registered ones), stored as the server's app token: for `token`, and `check --all --renew`.
-pub fn renew_app_token(
-    ctx: &Ctx,
-    path: &Path,
-    app: &StoredApp,
-    client: &Client,
-    scopes: Option<&str>,
-) -> Result<mastolite::Token, Failure> {
-    let scopes = match scopes {
-        Some(s) => parse_scopes(s)?,
-        None => app.registered_scopes(),
-    };
-    let token = oauth::client_credentials(client, &app.credentials_for(client)?, &scopes)?;
-    let stored = StoredToken::from_token(client, &token, unix_now());
-    update(ctx, path, |s| {
-        s.set_app_token(stored);
-        Ok(())
-    })?;
-    Ok(token)
 }
 
 /// Stores a user token under the account `accounts/verify_credentials` names, or unnamed (with

@@ -12,14 +12,16 @@ mod check;
 mod commands;
 mod views;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use mastolite::check::Outcome;
 use mastolite::cli_support::unix_now;
-use mastolite::store::{self, ServerEntry, Store, StoreError, StoreErrorKind, StoredToken};
+use mastolite::store::{
+    self, ServerEntry, Store, StoreError, StoreErrorKind, StoredApp, StoredToken,
+};
 use mastolite::terminal::one_line;
-use mastolite::{AccessToken, Client, Error};
+use mastolite::{AccessToken, Client, Error, Scopes, oauth};
 
 use args::{Global, Parsed, UsageError, Which};
 
@@ -439,4 +441,49 @@ impl Ctx {
             expires_at: stored.expires_at,
         })
     }
+}
+
+/// `--scopes`: at least one valid scope.
+pub fn parse_scopes(text: &str) -> Result<Scopes, Failure> {
+    let scopes: Scopes = text.parse()?;
+    if scopes.is_empty() {
+        return Err(local("--scopes needs at least one scope"));
+    }
+    Ok(scopes)
+}
+
+/// [`Store::update_waiting`] (read-modify-write under the file's lock) with its error type
+/// fixed to [`Failure`]: a change may fail with the CLI's own message or with a store error, and
+/// a change that ends in a bare `Ok(())` would otherwise leave the type for the caller to name.
+/// A writer may hold the lock around one request (`register`), so waiters wait `--timeout`
+/// plus 5 s.
+pub fn update<T>(
+    ctx: &Ctx,
+    path: &Path,
+    change: impl FnOnce(&mut Store) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let wait = ctx.global.timeout + std::time::Duration::from_secs(5);
+    Store::update_waiting(path, wait, change)
+}
+
+/// A new app token from the client-credentials grant (with `scopes`, else the app's
+/// registered ones), stored as the server's app token: for `token`, and `check --all --renew`.
+pub fn renew_app_token(
+    ctx: &Ctx,
+    path: &Path,
+    app: &StoredApp,
+    client: &Client,
+    scopes: Option<&str>,
+) -> Result<mastolite::Token, Failure> {
+    let scopes = match scopes {
+        Some(s) => parse_scopes(s)?,
+        None => app.registered_scopes(),
+    };
+    let token = oauth::client_credentials(client, &app.credentials_for(client)?, &scopes)?;
+    let stored = StoredToken::from_token(client, &token, unix_now());
+    update(ctx, path, |s| {
+        s.set_app_token(stored);
+        Ok(())
+    })?;
+    Ok(token)
 }
