@@ -632,6 +632,7 @@ pub struct Report {
 pub struct Checker {
     timeout: Duration,
     budget: Option<Duration>,
+    deadline: Option<Instant>,
     jobs: usize,
     retry: RetryPolicy,
     allow_plain_http: bool,
@@ -642,12 +643,16 @@ impl Default for Checker {
         Checker {
             timeout: DEFAULT_TIMEOUT,
             budget: None,
+            deadline: None,
             jobs: DEFAULT_JOBS,
             retry: RetryPolicy::default(),
             allow_plain_http: false,
         }
     }
 }
+
+/// The error of a check that a [`Checker::deadline`] kept from starting.
+pub const NOT_CHECKED: &str = "not checked: the deadline had passed";
 
 /// The last answer of a check: its status and rate limit, and the result.
 struct Attempt {
@@ -657,8 +662,9 @@ struct Attempt {
 }
 
 impl Checker {
-    /// The defaults: 30 s per request, no bound on a whole check besides that, the default
-    /// [`RetryPolicy`], [`DEFAULT_JOBS`] threads, https only (plain http on loopback).
+    /// The defaults: 30 s per request, no bound on a whole check besides that and no
+    /// deadline, the default [`RetryPolicy`], [`DEFAULT_JOBS`] threads, https only (plain
+    /// http on loopback).
     pub fn new() -> Self {
         Self::default()
     }
@@ -673,6 +679,25 @@ impl Checker {
     /// none besides the timeout of each request).
     pub fn budget(mut self, budget: Duration) -> Self {
         self.budget = Some(budget);
+        self
+    }
+
+    /// Ends every check by `deadline`, for a monitor that is stopped after a fixed time
+    /// (default: none). A check under way gets only the time left, and one not started by
+    /// then is not started: its report is [`Outcome::Unavailable`] with the error
+    /// [`NOT_CHECKED`], no HTTP status and no latency. A token known to have expired is still
+    /// reported [`Outcome::Expired`].
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use mastolite::check::{Checker, Kind, NOT_CHECKED, Outcome, Target};
+    /// let target = Target::new("https://m.example", Kind::App, mastolite::AccessToken::new("…"));
+    /// let report = Checker::new().deadline(Instant::now()).check(&target);
+    /// assert_eq!(report.status, Outcome::Unavailable);
+    /// assert_eq!(report.error.as_deref(), Some(NOT_CHECKED));
+    /// ```
+    pub fn deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -817,12 +842,25 @@ impl Checker {
                 return report;
             }
         };
+        // This check's time: the budget, and no more than what is left before the deadline.
+        let until_deadline = self.deadline.map(|d| d.saturating_duration_since(started));
+        if until_deadline.is_some_and(|d| d.is_zero()) {
+            report.status = Outcome::Unavailable;
+            report.error = Some(NOT_CHECKED.to_owned());
+            return report;
+        }
+        let bound = match (self.budget, until_deadline) {
+            (Some(b), Some(d)) => Some(b.min(d)),
+            (b, d) => b.or(d),
+        };
         let probe = Probe::first_for(target.kind);
-        let first = self.ask(client, probe, &target.token, None);
+        // The shared client already keeps to the budget; a deadline needs a bound of its own.
+        let first = self.ask(client, probe, &target.token, until_deadline.and(bound));
         let mut verdict = classify(target.kind, probe, first.result.as_ref().map(|_| ()));
         let mut last = first;
         if let Some(next) = verdict.next {
-            let second = self.ask(client, next, &target.token, Some(started));
+            let left = bound.map(|b| b.saturating_sub(started.elapsed()));
+            let second = self.ask(client, next, &target.token, left);
             let then = classify(verdict.kind, next, second.result.as_ref().map(|_| ()));
             // The report's status code and error are those of the answer that decided.
             if verdict.yields_to(&then) {
@@ -845,21 +883,20 @@ impl Checker {
         report
     }
 
-    /// One request to `probe`'s endpoint; a second one (`then`) in the time left of the
-    /// budget, on the same connections.
+    /// One request to `probe`'s endpoint; with `left`, within that time, on the same
+    /// connections.
     fn ask(
         &self,
         client: &Client,
         probe: Probe,
         token: &AccessToken,
-        then: Option<Instant>,
+        left: Option<Duration>,
     ) -> Attempt {
         let ep = probe.endpoint();
         let path = ep.trim_start_matches("GET ").to_owned();
         let fresh;
-        let client = match (self.budget, then) {
-            (Some(budget), Some(started)) => {
-                let left = budget.saturating_sub(started.elapsed());
+        let client = match left {
+            Some(left) => {
                 match self.client(
                     client.origin(),
                     Some(client.agent()),

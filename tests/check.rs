@@ -248,7 +248,7 @@ fn gotosocial_fallback_to_the_account_endpoint() {
 }
 
 #[test]
-fn the_budget_bounds_both_requests() {
+fn the_budget_and_the_deadline_bound_both_requests() {
     let server = MockServer::start();
     let _user = server.mock(|when, then| {
         when.method(GET).path(USER_PATH);
@@ -260,18 +260,82 @@ fn the_budget_bounds_both_requests() {
         when.method(GET).path(APP_PATH);
         then.status(200).delay(Duration::from_secs(3)).body(APP);
     });
+    for by_deadline in [false, true] {
+        let started = Instant::now();
+        let second = Duration::from_secs(1);
+        let bounded = if by_deadline {
+            checker().deadline(started + second)
+        } else {
+            checker().budget(second)
+        };
+        let r = bounded.check(&target(&server, Kind::User));
+        assert_eq!((r.status, r.http_status), (Outcome::Unavailable, None));
+        // About 1 s; without the shared bound, 3.4 s (the fallback's 3 s answer arrives
+        // within the 5 s timeout of each request).
+        assert!(
+            started.elapsed() < Duration::from_millis(2500),
+            "deadline {by_deadline}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn a_deadline_ends_the_whole_run() {
+    use mastolite::check::NOT_CHECKED;
+    let slow = MockServer::start();
+    let app = slow.mock(|when, then| {
+        when.method(GET).path(APP_PATH);
+        then.status(200).delay(Duration::from_secs(3)).body(APP);
+    });
+    // One at a time: the first check runs into the deadline, the others never start; a token
+    // known to have expired is still reported so.
+    let mut targets: Vec<Target> = ["a@x", "b@x", "c@x"]
+        .iter()
+        .map(|a| target(&slow, Kind::App).account(*a))
+        .collect();
+    targets.push(target(&slow, Kind::User).expires_at(Some(1)));
     let started = Instant::now();
-    let r = checker()
-        .budget(Duration::from_secs(1))
-        .check(&target(&server, Kind::User));
-    assert_eq!((r.status, r.http_status), (Outcome::Unavailable, None));
-    // About 1 s; without the shared budget, 3.4 s (the fallback's 3 s answer arrives within
-    // the 5 s timeout of each request).
-    assert!(
-        started.elapsed() < Duration::from_millis(2500),
-        "{:?}",
-        started.elapsed()
+    let reports = checker()
+        .jobs(1)
+        .deadline(started + Duration::from_secs(1))
+        .check_all(&targets);
+    let elapsed = started.elapsed();
+    let got: Vec<_> = reports
+        .into_iter()
+        .map(checked)
+        .map(|r| (r.account, r.status, r.http_status, r.error))
+        .collect();
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_deref(), got[0].1),
+        (Some("a@x"), Outcome::Unavailable)
     );
+    assert!(got[0].3.as_deref().unwrap().contains("timeout"), "{got:?}");
+    for (r, account) in got[1..3].iter().zip(["b@x", "c@x"]) {
+        let not_checked = (Some(account), Outcome::Unavailable, None, Some(NOT_CHECKED));
+        assert_eq!((r.0.as_deref(), r.1, r.2, r.3.as_deref()), not_checked);
+    }
+    assert_eq!((got[3].1, got[3].3.as_deref()), (Outcome::Expired, None));
+    // About 1 s; without the deadline, 9 s (three 3 s answers within the 5 s timeout).
+    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+    assert_eq!(app.calls(), 1, "only the first check was sent");
+
+    // A deadline already passed sends nothing.
+    let server = MockServer::start();
+    let any = server.mock(|_, then| {
+        then.status(200).body(APP);
+    });
+    let r = checked(
+        checker()
+            .deadline(Instant::now())
+            .check(&target(&server, Kind::App)),
+    );
+    assert_eq!(
+        (r.status, r.http_status, r.latency_ms, r.error.as_deref()),
+        (Outcome::Unavailable, None, 0, Some(NOT_CHECKED))
+    );
+    assert_eq!(any.calls(), 0);
 }
 
 #[test]

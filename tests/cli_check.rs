@@ -871,3 +871,294 @@ fn renew_replaces_expired_app_tokens_and_a_dead_server_reads_unavailable() {
         "mastolite_token_status{{server=\"{dead}\",kind=\"app\",account=\"\",status=\"unavailable\"}} 1\n"
     )), "{}", out.stdout);
 }
+
+/// A server of a version 2 credentials file: its origin, its app token (no app) and its
+/// users (`name@host` and token).
+type V2Server<'a> = (&'a str, Option<&'a str>, &'a [(&'a str, &'a str)]);
+
+/// A version 2 credentials file of `servers`.
+fn write_v2(home: &Home, servers: &[V2Server]) {
+    let entries: Vec<String> = servers
+        .iter()
+        .map(|(origin, app_token, users)| {
+            let users: Vec<String> = users
+                .iter()
+                .map(|(name, token)| format!("{}:{}", quote(name), token_json(token, None)))
+                .collect();
+            format!(
+                r#""{origin}":{{"app":null,"app_token":{},"users":{{{}}},"unnamed_user":null}}"#,
+                app_token.map_or("null".to_owned(), |t| token_json(t, None)),
+                users.join(",")
+            )
+        })
+        .collect();
+    let file = format!(r#"{{"version":2,"servers":{{{}}}}}"#, entries.join(","));
+    Store::from_json(&file).unwrap().save(home.store()).unwrap();
+}
+
+/// `path` answering `token` with `status` and the JSON `body`, after `delay`.
+fn endpoint<'a>(
+    server: &'a MockServer,
+    path: &str,
+    token: &str,
+    status: u16,
+    body: &str,
+    delay: std::time::Duration,
+) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(GET)
+            .path(path)
+            .header("authorization", format!("Bearer {token}"));
+        then.status(status)
+            .header("content-type", "application/json; charset=utf-8")
+            .delay(delay)
+            .body(body);
+    })
+}
+
+const ACCOUNT_PATH: &str = "/api/v1/accounts/verify_credentials";
+
+#[test]
+fn check_all_gives_each_token_the_budget_of_a_single_check() {
+    use std::time::Duration;
+    let server = MockServer::start();
+    let wait = Duration::from_millis(800);
+    let first = endpoint(&server, ACCOUNT_PATH, USER_TOKEN, 404, "{}", wait);
+    let fallback = endpoint(&server, PATH, USER_TOKEN, 200, APP, wait);
+    let home = Home::new("budget");
+    let (base, h) = (server.base_url(), host(&server));
+    write_v2(
+        &home,
+        &[(&base, None, &[(&format!("alice@{h}"), USER_TOKEN)])],
+    );
+    let out = home.run(&["--timeout", "1", "check", "--all"]);
+    // The fallback has 0.2 s left of the token's 1 s, and its answer comes after 0.8 s:
+    // without the budget it would arrive, and the token read `ok` after 1.6 s.
+    assert_eq!(out.code, 2, "{out:?}");
+    first.assert_calls(1);
+    fallback.assert_calls(1);
+    let lines = without_latency(&out.stdout);
+    assert_eq!(lines.len(), 1, "{out:?}");
+    let expected = format!(
+        "{base} user alice@{h} unavailable Nms GET {base}/api/v1/apps/verify_credentials: "
+    );
+    assert!(lines[0].starts_with(&expected), "{out:?}");
+    assert!(lines[0].contains("timeout"), "{out:?}");
+    assert_eq!(
+        out.stderr,
+        format!("mastolite: 1 of 1 tokens failed: {base} user alice@{h} unavailable\n")
+    );
+    assert!(
+        out.elapsed < Duration::from_millis(1900),
+        "{:?}",
+        out.elapsed
+    );
+}
+
+#[test]
+fn nagios_ends_the_whole_run_within_the_timeout() {
+    use hostile_server::{Server, wait_for_hangup};
+    use std::time::Duration;
+    // A server that never answers, and four tokens checked one at a time.
+    let server = Server::start(|_, _, s| wait_for_hangup(s));
+    let base = server.url();
+    let h = base.trim_start_matches("http://").to_owned();
+    let home = Home::new("nagios-deadline");
+    let names: Vec<String> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|n| format!("{n}@{h}"))
+        .collect();
+    let users: Vec<(&str, &str)> = names
+        .iter()
+        .zip(["SECRET_a", "SECRET_b", "SECRET_c", "SECRET_d"])
+        .map(|(n, t)| (n.as_str(), t))
+        .collect();
+    write_v2(&home, &[(&base, None, &users)]);
+    let out = home.run(&[
+        "--timeout",
+        "1",
+        "check",
+        "--all",
+        "--jobs",
+        "1",
+        "--format",
+        "nagios",
+    ]);
+    // One budget, not four: without the run's deadline about 4 s.
+    assert!(
+        out.elapsed < Duration::from_millis(2500),
+        "{:?}",
+        out.elapsed
+    );
+    assert_eq!(out.code, 3, "{out:?}");
+    let mut lines = out.stdout.lines();
+    let (head, perf) = lines.next().unwrap().split_once(" | ").unwrap();
+    assert_eq!(
+        head,
+        "MASTOLITE UNKNOWN - 4 of 4 tokens could not be checked"
+    );
+    let (counts, time) = perf.rsplit_once(" time=").unwrap();
+    assert_eq!(
+        counts,
+        "ok=0;;;0 rejected=0;;;0 disabled=0;;;0 expired=0;;;0 unavailable=4;;;0 refused=0;;;0 error=0;;;0"
+    );
+    let time: f64 = time.strip_suffix("s;;;0").unwrap().parse().unwrap();
+    assert!((0.9..2.5).contains(&time), "{time}");
+    let rest = without_latency(&lines.collect::<Vec<_>>().join("\n"));
+    assert_eq!(rest.len(), 4, "{out:?}");
+    // The first check ran into the deadline; the others were never started.
+    let timed_out = format!("{base} user a@{h} unavailable Nms GET {base}{ACCOUNT_PATH}: ");
+    assert!(
+        rest[0].starts_with(&timed_out) && rest[0].contains("timeout"),
+        "{out:?}"
+    );
+    for (line, n) in rest[1..].iter().zip(["b", "c", "d"]) {
+        assert_eq!(
+            *line,
+            format!(
+                "{base} user {n}@{h} unavailable Nms {}",
+                mastolite::check::NOT_CHECKED
+            )
+        );
+    }
+    assert_eq!(server.hits(), 1);
+    assert_eq!(
+        out.stderr,
+        "mastolite: MASTOLITE UNKNOWN - 4 of 4 tokens could not be checked\n"
+    );
+}
+
+#[test]
+fn a_mixed_file_gives_each_token_its_outcome_exit_status_and_metrics() {
+    let zero = std::time::Duration::ZERO;
+    // A GoToSocial server, whose app token has no user…
+    let gts = MockServer::start();
+    let gts_app = endpoint(
+        &gts,
+        PATH,
+        APP_TOKEN,
+        401,
+        r#"{"error":"Unauthorized: user not supplied or not authorized"}"#,
+        zero,
+    );
+    // … and a Mastodon with a disabled account, a revoked token, a bot token without `read`
+    // (4.2: neither endpoint lets it in) and one with `read` but not `read:accounts` (4.3).
+    let masto = MockServer::start();
+    let scope = r#"{"error":"This action is outside the authorized scopes"}"#;
+    let mocks = [
+        endpoint(
+            &masto,
+            ACCOUNT_PATH,
+            "SECRET_dis",
+            403,
+            r#"{"error":"Your login is currently disabled"}"#,
+            zero,
+        ),
+        endpoint(
+            &masto,
+            ACCOUNT_PATH,
+            "SECRET_rev",
+            401,
+            r#"{"error":"The access token was revoked"}"#,
+            zero,
+        ),
+        endpoint(&masto, ACCOUNT_PATH, "SECRET_old", 403, scope, zero),
+        endpoint(&masto, PATH, "SECRET_old", 403, scope, zero),
+        endpoint(&masto, ACCOUNT_PATH, "SECRET_sco", 403, scope, zero),
+        endpoint(&masto, PATH, "SECRET_sco", 200, APP, zero),
+    ];
+    let (a, b, hb) = (gts.base_url(), masto.base_url(), host(&masto));
+    let home = Home::new("mixed");
+    let users = [
+        (format!("dis@{hb}"), "SECRET_dis"),
+        (format!("rev@{hb}"), "SECRET_rev"),
+        (format!("old@{hb}"), "SECRET_old"),
+        (format!("sco@{hb}"), "SECRET_sco"),
+    ];
+    let users: Vec<(&str, &str)> = users.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    write_v2(&home, &[(&a, Some(APP_TOKEN), &[]), (&b, None, &users)]);
+
+    // Text: one line each, sorted by server, kind and account.
+    let out = home.run(&["check", "--all"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let gts_lines = vec![format!("{a} app - ok Nms (app_token)")];
+    let masto_lines = vec![
+        format!(
+            "{b} user dis@{hb} disabled Nms (login_disabled) GET {b}{ACCOUNT_PATH}: status 403: Your login is currently disabled"
+        ),
+        format!("{b} user old@{hb} ok Nms (scope_limited)"),
+        format!(
+            "{b} user rev@{hb} rejected Nms GET {b}{ACCOUNT_PATH}: status 401: The access token was revoked"
+        ),
+        format!("{b} user sco@{hb} ok Nms"),
+    ];
+    let expected: Vec<String> = if a < b {
+        [gts_lines, masto_lines].concat()
+    } else {
+        [masto_lines, gts_lines].concat()
+    };
+    assert_eq!(without_latency(&out.stdout), expected, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "mastolite: 2 of 5 tokens failed: {b} user dis@{hb} disabled, {b} user rev@{hb} rejected\n"
+        )
+    );
+
+    // Prometheus: each token's state and `up`.
+    let out = home.run(&["check", "--all", "--format", "prometheus"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    cli_run::keep_metrics("mixed", &out.stdout);
+    let tokens = [
+        (&a, "app", String::new(), "ok"),
+        (&b, "user", format!("dis@{hb}"), "disabled"),
+        (&b, "user", format!("old@{hb}"), "ok"),
+        (&b, "user", format!("rev@{hb}"), "rejected"),
+        (&b, "user", format!("sco@{hb}"), "ok"),
+    ];
+    for (server, kind, account, status) in &tokens {
+        let labels = format!("server=\"{server}\",kind=\"{kind}\",account=\"{account}\"");
+        for o in OUTCOMES {
+            let sample = format!(
+                "mastolite_token_status{{{labels},status=\"{o}\"}} {}\n",
+                u8::from(o == *status)
+            );
+            assert!(out.stdout.contains(&sample), "{sample}{}", out.stdout);
+        }
+        let up = format!(
+            "mastolite_token_up{{{labels}}} {}\n",
+            u8::from(*status == "ok")
+        );
+        assert!(out.stdout.contains(&up), "{up}{}", out.stdout);
+    }
+    assert_eq!(out.stdout.matches("mastolite_token_up{").count(), 5);
+    assert!(out.stdout.contains("\nmastolite_run_success 1\n"));
+
+    // Nagios: CRITICAL, the counts, and the tokens that are not ok.
+    let out = home.run(&["check", "--all", "--format", "nagios"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let lines = without_latency(&out.stdout);
+    let (head, perf) = lines[0].split_once(" | ").unwrap();
+    assert_eq!(
+        head,
+        "MASTOLITE CRITICAL - 2 of 5 tokens rejected, disabled or expired"
+    );
+    assert!(perf.starts_with(
+        "ok=3;;;0 rejected=1;;;0 disabled=1;;;0 expired=0;;;0 unavailable=0;;;0 refused=0;;;0 error=0;;;0 time="
+    ), "{perf}");
+    let not_ok: Vec<&String> = expected
+        .iter()
+        .filter(|l| l.contains(" disabled ") || l.contains(" rejected "))
+        .collect();
+    assert_eq!(lines[1..].iter().collect::<Vec<_>>(), not_ok);
+    assert_eq!(
+        out.stderr,
+        "mastolite: MASTOLITE CRITICAL - 2 of 5 tokens rejected, disabled or expired\n"
+    );
+
+    gts_app.assert_calls(3);
+    for (i, m) in mocks.iter().enumerate() {
+        // Each endpoint once a run; the disabled and the revoked tokens need no fallback.
+        assert_eq!(m.calls(), 3, "mock {i}");
+    }
+}

@@ -261,13 +261,21 @@ fn check_all(ctx: &Ctx, command: &Check, output: Option<&Path>) -> Result<(), Fa
             ),
         ));
     }
-    // One attempt per request: a monitor reports the state now, and runs again later.
-    let mut reports = Checker::new()
-        .timeout(ctx.global.timeout)
+    // One attempt per request: a monitor reports the state now, and runs again later. Each
+    // token has the budget of a single check, fallback included.
+    let limit = ctx.global.timeout;
+    let mut checker = Checker::new()
+        .timeout(limit)
+        .budget(limit)
         .jobs(command.jobs)
         .retry(RetryPolicy::none())
-        .allow_plain_http(ctx.global.allow_http)
-        .check_all(&targets);
+        .allow_plain_http(ctx.global.allow_http);
+    // A monitoring plugin is killed after a fixed time: --timeout bounds the whole run, and a
+    // token not checked by then is `unavailable` (UNKNOWN).
+    if ctx.global.format == Format::Nagios {
+        checker = checker.deadline(started + limit);
+    }
+    let mut reports = checker.check_all(&targets);
     for r in &mut reports {
         let failure = not_renewed.iter().find(|(origin, _)| *origin == r.server);
         match failure {
