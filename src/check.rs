@@ -24,7 +24,7 @@
 //! | 401 `This method requires an authenticated user` to an app token (Mastodon in limited federation mode) | nothing about the token | `refused` (`server_requires_user`) |
 //! | 401 `identity_token_required` (Takahē) to an app token | nothing about the token | `refused` (`server_requires_user`) |
 //! | 400 `Invalid Bearer token` (Takahē, `text/html`) | an invalid token | `rejected` |
-//! | 403 for scope: `This action is outside the authorized scopes`, GoToSocial's `token has insufficient scope permission`, or `WWW-Authenticate: … error="insufficient_scope"` | it authenticated; this endpoint wants another scope | the other endpoint; if it cannot say more, `ok` (`scope_limited`) |
+//! | 403 for scope: `This action is outside the authorized scopes`, GoToSocial's `token has insufficient scope permission`, or `WWW-Authenticate: … error="insufficient_scope"` | it authenticated; this endpoint wants another scope | the other endpoint; if it cannot say more, `ok` (`scope_limited`); a user token the app endpoint accepts is `ok` (`scope_limited`) too, its account unseen |
 //! | 403 `Your login is currently disabled` / `…missing a confirmed e-mail address` / `…currently pending approval` / `Your account requires two-factor authentication` | a valid token whose account cannot act | `disabled` (`login_disabled`, `email_unconfirmed`, `pending_approval`, `two_factor_required`) |
 //! | any other 403 | | `rejected` (`forbidden`) |
 //! | 422 `This method requires an authenticated user` | a valid app token | `ok` (`app_token`) |
@@ -225,8 +225,8 @@ pub fn exit_status(outcomes: impl IntoIterator<Item = Outcome>) -> u8 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Detail {
-    /// `ok`: the token authenticated, but its scopes let neither endpoint show more (the
-    /// account could not be checked).
+    /// `ok`: the token authenticated, but its scopes kept its account from being checked
+    /// (neither endpoint could say more, or only the app endpoint accepted a user token).
     ScopeLimited,
     /// `ok`: a valid app token, which has no account.
     AppToken,
@@ -864,7 +864,16 @@ impl Checker {
             let then = classify(verdict.kind, next, second.result.as_ref().map(|_| ()));
             // The report's status code and error are those of the answer that decided.
             if verdict.yields_to(&then) {
+                // The app endpoint's 200 proves a user token works, not that its account can
+                // act: that stays unchecked, as the scope 403 said.
+                let unseen = verdict.detail == Some(Detail::ScopeLimited)
+                    && next == Probe::App
+                    && then.outcome == Outcome::Ok
+                    && then.detail.is_none();
                 (verdict, last) = (then, second);
+                if unseen {
+                    verdict.detail = Some(Detail::ScopeLimited);
+                }
             }
             verdict.next = None;
         }

@@ -648,7 +648,7 @@ fn what_each_answer_proves() {
         (User, GTS_NOT_FOUND, GTS_NO_APP, Disabled, Some(AccountUnusable), User, (0, 1)),
         // A scope 403 proves the token; the other endpoint may say more.
         (User, SCOPE, SCOPE, Ok, Some(ScopeLimited), User, (1, 1)),
-        (User, OK_APP, SCOPE, Ok, None, User, (1, 1)),
+        (User, OK_APP, SCOPE, Ok, Some(ScopeLimited), User, (1, 1)),
         (App, SCOPE, NEEDS_USER_422, Ok, Some(AppToken), App, (1, 1)),
         (App, SCOPE, GTS_NOT_FOUND, Ok, Some(ScopeLimited), App, (1, 1)),
         (User, GTS_NOT_FOUND, GTS_SCOPE, Ok, Some(ScopeLimited), User, (1, 1)),

@@ -1090,7 +1090,7 @@ fn a_mixed_file_gives_each_token_its_outcome_exit_status_and_metrics() {
         format!(
             "{b} user rev@{hb} rejected Nms GET {b}{ACCOUNT_PATH}: status 401: The access token was revoked"
         ),
-        format!("{b} user sco@{hb} ok Nms"),
+        format!("{b} user sco@{hb} ok Nms (scope_limited)"),
     ];
     let expected: Vec<String> = if a < b {
         [gts_lines, masto_lines].concat()
