@@ -456,7 +456,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "accounts",
         args: "",
-        about: "Lists every stored token, one line each: server, kind (app or user), account, scopes, when obtained, and expiry when known. Never prints a secret.",
+        about: "Lists every stored token, one line each: server, kind (app or user), account, scopes, when obtained, and expiry when known; an app without an app token as `SERVER app - (no token)` (--json: \"token\":false). Never prints a secret. Nothing stored (no file, or an empty one): exit status 3.",
         options: &[],
         positional: 0,
         build: |_| Ok(Command::Accounts),

@@ -466,39 +466,50 @@ fn logout(ctx: &Ctx, command: &Logout) -> Result<(), Failure> {
     emitted(out)
 }
 
-/// `accounts`: every stored token, never a secret.
+/// `accounts`: every stored token, and each app that has none, never a secret. Nothing stored
+/// (no file, or an empty one) is a local error, so a script does not read silence as success.
 fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
-    let (_, store) = ctx.load()?;
-    let rows = store.list();
-    if ctx.global.json() {
-        return emitted(views::json(&rows));
+    let path = ctx.store_path()?;
+    let rows = ctx.load_optional()?.map(|s| s.list()).unwrap_or_default();
+    if rows.is_empty() {
+        return Err(local(format!(
+            "no credentials stored in {}",
+            path.display()
+        )));
     }
+    let mut out = views::List::new(ctx.global.format);
     for r in rows {
-        let expiry = match r.expires_at {
-            Some(at) if at <= unix_now() => format!("expired {}", views::utc(at)),
-            Some(at) => format!("expires {}", views::utc(at)),
-            None => "no expiry known".to_owned(),
-        };
-        let scopes = if r.scopes.is_empty() {
-            "(scopes not given)".to_owned()
-        } else {
-            r.scopes.join(" ")
-        };
-        emitted(views::line(&format!(
-            "{} {} {} scopes: {}; obtained {}; {expiry}",
-            r.server,
-            r.kind,
-            r.account.as_deref().unwrap_or(if r.kind == Kind::App {
+        emitted(out.item(&r, |r| {
+            let mut line = format!("{} {} ", r.server, r.kind);
+            line += r.account.as_deref().unwrap_or(if r.kind == Kind::App {
                 "-"
             } else {
                 mastolite::store::UNNAMED
-            }),
-            one_line(&scopes, 300),
-            r.obtained_at
-                .map_or("at an unknown time".to_owned(), views::utc),
-        )))?;
+            });
+            if !r.token {
+                line += " (no token)";
+                return line;
+            }
+            let expiry = match r.expires_at {
+                Some(at) if at <= unix_now() => format!("expired {}", views::utc(at)),
+                Some(at) => format!("expires {}", views::utc(at)),
+                None => "no expiry known".to_owned(),
+            };
+            let scopes = if r.scopes.is_empty() {
+                "(scopes not given)".to_owned()
+            } else {
+                r.scopes.join(" ")
+            };
+            line += &format!(
+                " scopes: {}; obtained {}; {expiry}",
+                one_line(&scopes, 300),
+                r.obtained_at
+                    .map_or("at an unknown time".to_owned(), views::utc),
+            );
+            line
+        }))?;
     }
-    Ok(())
+    emitted(out.finish())
 }
 
 /// The client and optional token for public reads. A stored token goes only to the server it
