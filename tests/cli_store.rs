@@ -553,6 +553,7 @@ fn revoke_mock<'a>(
     server.mock(|when, then| {
         when.method(POST)
             .path("/oauth/revoke")
+            .header("authorization", format!("Bearer {token}"))
             .form_urlencoded_tuple("client_id", cid)
             .form_urlencoded_tuple("client_secret", secret)
             .form_urlencoded_tuple("token", token);
@@ -564,13 +565,17 @@ fn revoke_mock<'a>(
     })
 }
 
+/// The URL of a server that is gone: nothing listens on its port.
+fn closed_port_url() -> String {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port())
+}
+
 #[test]
 fn logout_revokes_then_forgets_and_a_refusal_changes_nothing() {
     let a = MockServer::start();
     // The second server is gone: nothing listens on its port.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let gone_url = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());
-    drop(closed);
+    let gone_url = closed_port_url();
     let home = Home::new("logout");
     home.write(&two_servers_at(&a.base_url(), &gone_url, None));
     let (ha, hb) = (host(&a), gone_url["http://".len()..].to_owned());
@@ -633,6 +638,157 @@ fn logout_revokes_then_forgets_and_a_refusal_changes_nothing() {
             .all(|c| c.account.as_deref() != Some(gone.as_str()))
     );
     assert_eq!(s.list().iter().filter(|c| c.token).count(), 1);
+}
+
+#[test]
+fn logout_all_revokes_every_token_then_forgets_the_server() {
+    let (a, b) = (MockServer::start(), MockServer::start());
+    let home = Home::new("forget");
+    let file = two_servers(&a, &b, None);
+    home.write(&file);
+    // One request per token, each with the app's credentials and the token as bearer.
+    let revokes = [APP_A, ALICE, BOB].map(|t| revoke_mock(&a, "cid_a", SECRET_A, t, 200));
+    let out = home.run(&["--server", &a.base_url(), "logout", "--all"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (
+            0,
+            format!(
+                "revoked and forgot {}: 3 token(s) and its app\n",
+                a.base_url()
+            )
+            .as_str(),
+            ""
+        ),
+        "{out:?}"
+    );
+    for r in &revokes {
+        r.assert_calls(1);
+    }
+    // The other server is untouched.
+    let mut want = Store::from_json(&file).unwrap();
+    want.remove_server(&a.base_url());
+    assert_eq!(home.load(), want);
+    assert_eq!(home.load().servers().count(), 1);
+
+    // One server left: commands need no --server again.
+    let mut carol = me(&b, CAROL, "carol");
+    let out = home.run(&["verify"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "@carol\n"), "{out:?}");
+    carol.assert();
+    carol.delete();
+
+    // --local asks the server nothing; the only server needs no --server either.
+    let stray = catch_all(&b);
+    let out = home.run(&["--json", "logout", "--all", "--local"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "{\"revoked\":\"server\",\"acct\":null}\n"),
+        "{out:?}"
+    );
+    stray.assert_calls(0);
+    assert!(home.load().is_empty());
+    let out = home.run(&["accounts"]);
+    assert_eq!(
+        (out.code, out.stderr),
+        (
+            3,
+            format!(
+                "mastolite: no credentials stored in {}\n",
+                home.store().display()
+            )
+        )
+    );
+    for r in &revokes {
+        r.assert_calls(1);
+    }
+}
+
+#[test]
+fn logout_all_removes_nothing_when_a_revocation_fails() {
+    let a = MockServer::start();
+    let gone = closed_port_url();
+    let home = Home::new("forget-fails");
+    let file = two_servers_at(&a.base_url(), &gone, None);
+    home.write(&file);
+    let before = home.bytes();
+    let kept = "; nothing was removed (--local forgets the server without asking it)\n";
+
+    // The server is down.
+    let out = home.run(&["--timeout", "2", "--server", &gone, "logout", "--all"]);
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with(&format!("mastolite: POST {gone}/oauth/revoke: ")),
+        "{out:?}"
+    );
+    assert!(out.stderr.ends_with(kept), "{out:?}");
+    assert_eq!(home.bytes(), before);
+
+    // The server refuses the second token: the first was revoked, the third is not asked
+    // about, and the file keeps them all.
+    let app = revoke_mock(&a, "cid_a", SECRET_A, APP_A, 200);
+    let alice = revoke_mock(&a, "cid_a", SECRET_A, ALICE, 403);
+    let bob = revoke_mock(&a, "cid_a", SECRET_A, BOB, 200);
+    let out = home.run(&["--server", &a.base_url(), "logout", "--all"]);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{out:?}");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "mastolite: POST {}/oauth/revoke: status 403: unauthorized_client",
+            a.base_url()
+        )),
+        "{out:?}"
+    );
+    assert!(out.stderr.ends_with(kept), "{out:?}");
+    app.assert_calls(1);
+    alice.assert_calls(1);
+    bob.assert_calls(0);
+    assert_eq!(home.bytes(), before);
+
+    // --local forgets the server that is gone, and only it.
+    let out = home.run(&["--server", &gone, "logout", "--all", "--local"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (
+            0,
+            format!("forgot {gone}: 1 token(s) and its app\n").as_str()
+        ),
+        "{out:?}"
+    );
+    let mut want = Store::from_json(&file).unwrap();
+    want.remove_server(&gone);
+    assert_eq!(home.load(), want);
+
+    // Tokens without an app cannot be revoked: nothing is removed unless --local.
+    let ha = host(&a);
+    let no_app = format!(
+        r#"{{"version":2,"servers":{{"{}":{{"app":null,"app_token":null,"users":{{"alice@{ha}":{}}}}}}}}}"#,
+        a.base_url(),
+        token_json(ALICE, 1_700_000_100, None),
+    );
+    home.write(&no_app);
+    let before = home.bytes();
+    let out = home.run(&["logout", "--all"]);
+    assert_eq!(
+        (out.code, out.stderr),
+        (
+            3,
+            format!(
+                "mastolite: no app is stored for {}, so its tokens cannot be revoked{kept}",
+                a.base_url()
+            )
+        )
+    );
+    assert_eq!(home.bytes(), before);
+    let out = home.run(&["logout", "--all", "--local"]);
+    assert_eq!(
+        (out.code, out.stdout),
+        (0, format!("forgot {}: 1 token(s)\n", a.base_url()))
+    );
+    assert!(home.load().is_empty());
+    app.assert_calls(1);
+    alice.assert_calls(1);
+    bob.assert_calls(0);
 }
 
 #[test]
