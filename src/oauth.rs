@@ -689,7 +689,12 @@ impl From<MissingScopes> for Error {
 }
 
 /// Revokes a token: `POST /oauth/revoke` with the app's `client_id` and `client_secret` and
-/// the `token`, as a form.
+/// the `token`, as a form, and the token itself as `Authorization: Bearer`.
+///
+/// The header is what Mitra asks for: it answers 401 to client credentials alone (RFC 7009's
+/// form) and 200 when the request also carries the token being revoked. Mastodon and the
+/// servers that follow RFC 7009 read the form and ignore the header. The token goes only to
+/// the client's server, which issued it.
 ///
 /// The server answers 200 `{}` also for a token it does not know (already revoked, or never
 /// issued), so revoking twice is safe and `Ok` does not prove the token existed. Revoking a
@@ -711,12 +716,13 @@ impl From<MissingScopes> for Error {
 /// # Errors
 /// [`Error::Api`] with 403 `unauthorized_client` when the client id or secret is wrong, or
 /// the token belongs to another app (not 401: [`Error::is_unauthorized`] is true and the
-/// message says so); [`Error::InvalidInput`] for an empty token.
+/// message says so); [`Error::InvalidInput`] for an empty token, or one with characters that
+/// cannot be sent in a header.
 pub fn revoke(client: &Client, app: &AppCredentials, token: &AccessToken) -> Result<(), Error> {
     if token.secret().trim().is_empty() {
         return Err(Error::invalid("the token to revoke is empty"));
     }
-    client.send(&Request::post(
+    let mut request = Request::post(
         REVOKE_EP,
         "/oauth/revoke".to_owned(),
         vec![
@@ -724,7 +730,9 @@ pub fn revoke(client: &Client, app: &AppCredentials, token: &AccessToken) -> Res
             ("client_secret", app.client_secret.secret()),
             ("token", token.secret()),
         ],
-    ))?;
+    );
+    request.token = Some(token);
+    client.send(&request)?;
     Ok(())
 }
 

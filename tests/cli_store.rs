@@ -348,25 +348,25 @@ fn accounts_lists_every_token_without_a_secret() {
     assert_eq!(out.code, 0, "{out:?}");
     let rows: Vec<String> = vec![
         format!(
-            r#"{{"server":"{}","kind":"app","account":null,"scopes":["read","write"],"obtained_at":1700000000,"expires_at":null}}"#,
+            r#"{{"server":"{}","kind":"app","account":null,"scopes":["read","write"],"obtained_at":1700000000,"expires_at":null,"token":true}}"#,
             a.base_url()
         ),
         format!(
-            r#"{{"server":"{}","kind":"user","account":"alice@{ha}","scopes":["read","write"],"obtained_at":1700000100,"expires_at":null}}"#,
+            r#"{{"server":"{}","kind":"user","account":"alice@{ha}","scopes":["read","write"],"obtained_at":1700000100,"expires_at":null,"token":true}}"#,
             a.base_url()
         ),
         format!(
-            r#"{{"server":"{}","kind":"user","account":"bob@{ha}","scopes":["read","write"],"obtained_at":1700000200,"expires_at":4000000000}}"#,
+            r#"{{"server":"{}","kind":"user","account":"bob@{ha}","scopes":["read","write"],"obtained_at":1700000200,"expires_at":4000000000,"token":true}}"#,
             a.base_url()
         ),
     ];
     let rows_b: Vec<String> = vec![
         format!(
-            r#"{{"server":"{}","kind":"app","account":null,"scopes":["read","write"],"obtained_at":1700000000,"expires_at":1000000000}}"#,
+            r#"{{"server":"{}","kind":"app","account":null,"scopes":["read","write"],"obtained_at":1700000000,"expires_at":1000000000,"token":true}}"#,
             b.base_url()
         ),
         format!(
-            r#"{{"server":"{}","kind":"user","account":"carol@{hb}","scopes":["read","write"],"obtained_at":1700000300,"expires_at":null}}"#,
+            r#"{{"server":"{}","kind":"user","account":"carol@{hb}","scopes":["read","write"],"obtained_at":1700000300,"expires_at":null,"token":true}}"#,
             b.base_url()
         ),
     ];
@@ -376,17 +376,123 @@ fn accounts_lists_every_token_without_a_secret() {
         [rows, rows_b].concat()
     };
     assert_eq!(out.stdout, format!("[{}]\n", all.join(",")));
+    // --jsonl: the same objects, one per line.
+    let out = home.run(&["accounts", "--jsonl"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, format!("{}\n", all.join("\n")).as_str()),
+        "{out:?}"
+    );
     stray.0.assert_calls(0);
     stray.1.assert_calls(0);
+}
 
-    // Without a file, there is nothing to list: a local error.
-    let out = home.run(&[
-        "--store",
-        home.dir.join("none.json").to_str().unwrap(),
-        "accounts",
-    ]);
-    assert_eq!(out.code, 3, "{out:?}");
-    assert!(out.stderr.contains("does not exist"), "{out:?}");
+#[test]
+fn accounts_lists_apps_without_a_token_and_is_never_silent() {
+    let (a, b, c) = (
+        MockServer::start(),
+        MockServer::start(),
+        MockServer::start(),
+    );
+    let stray = [catch_all(&a), catch_all(&b), catch_all(&c)];
+    let home = Home::new("accounts-apps");
+    let hb = host(&b);
+    // A: an app alone. B: an app without an app token, and carol. C: an empty entry.
+    home.write(&format!(
+        r#"{{"version":2,"servers":{{
+          "{a}":{{"app":{app_a},"app_token":null,"users":{{}},"unnamed_user":null}},
+          "{b}":{{"app":{app_b},"app_token":null,"users":{{"carol@{hb}":{carol}}},"unnamed_user":null}},
+          "{c}":{{"app":null,"app_token":null,"users":{{}},"unnamed_user":null}}}}}}"#,
+        a = a.base_url(),
+        b = b.base_url(),
+        c = c.base_url(),
+        app_a = app_json("cid_a", SECRET_A),
+        app_b = app_json("cid_b", SECRET_B),
+        carol = token_json(CAROL, 1_700_000_300, None),
+    ));
+    let mut text = vec![
+        (
+            a.base_url(),
+            vec![format!("{} app - (no token)", a.base_url())],
+        ),
+        (
+            b.base_url(),
+            vec![
+                format!("{} app - (no token)", b.base_url()),
+                format!(
+                    "{} user carol@{hb} scopes: read write; obtained 2023-11-14 22:18:20 UTC; no expiry known",
+                    b.base_url()
+                ),
+            ],
+        ),
+    ];
+    text.sort();
+    let text: Vec<String> = text.into_iter().flat_map(|(_, l)| l).collect();
+    let out = home.run(&["accounts"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (0, format!("{}\n", text.join("\n")).as_str(), ""),
+        "{out:?}"
+    );
+    let app_row = |server: &MockServer| {
+        format!(
+            r#"{{"server":"{}","kind":"app","account":null,"scopes":[],"obtained_at":null,"expires_at":null,"token":false}}"#,
+            server.base_url()
+        )
+    };
+    let mut rows = vec![
+        (a.base_url(), vec![app_row(&a)]),
+        (
+            b.base_url(),
+            vec![
+                app_row(&b),
+                format!(
+                    r#"{{"server":"{}","kind":"user","account":"carol@{hb}","scopes":["read","write"],"obtained_at":1700000300,"expires_at":null,"token":true}}"#,
+                    b.base_url()
+                ),
+            ],
+        ),
+    ];
+    rows.sort();
+    let rows: Vec<String> = rows.into_iter().flat_map(|(_, r)| r).collect();
+    let out = home.run(&["--json", "accounts"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, format!("[{}]\n", rows.join(",")).as_str()),
+        "{out:?}"
+    );
+
+    // Nothing stored: a missing file, a file without servers, a file of empty entries.
+    let missing = home.dir.join("none.json");
+    let empty = home.dir.join("empty.json");
+    Store::new().save(&empty).unwrap();
+    let hollow = home.dir.join("hollow.json");
+    Store::from_json(&format!(
+        r#"{{"version":2,"servers":{{"{}":{{}}}}}}"#,
+        c.base_url()
+    ))
+    .unwrap()
+    .save(&hollow)
+    .unwrap();
+    for path in [&missing, &empty, &hollow] {
+        let path = path.to_str().unwrap();
+        for format in ["--format=text", "--json", "--jsonl"] {
+            let out = home.run(&["--store", path, format, "accounts"]);
+            assert_eq!(
+                (out.code, out.stdout.as_str(), out.stderr.as_str()),
+                (
+                    3,
+                    "",
+                    format!("mastolite: no credentials stored in {path}\n").as_str()
+                ),
+                "{path} {format}"
+            );
+        }
+    }
+    assert!(!missing.exists());
+    for s in stray {
+        s.assert_calls(0);
+    }
 }
 
 #[test]
@@ -447,6 +553,7 @@ fn revoke_mock<'a>(
     server.mock(|when, then| {
         when.method(POST)
             .path("/oauth/revoke")
+            .header("authorization", format!("Bearer {token}"))
             .form_urlencoded_tuple("client_id", cid)
             .form_urlencoded_tuple("client_secret", secret)
             .form_urlencoded_tuple("token", token);
@@ -458,13 +565,17 @@ fn revoke_mock<'a>(
     })
 }
 
+/// The URL of a server that is gone: nothing listens on its port.
+fn closed_port_url() -> String {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port())
+}
+
 #[test]
 fn logout_revokes_then_forgets_and_a_refusal_changes_nothing() {
     let a = MockServer::start();
     // The second server is gone: nothing listens on its port.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let gone_url = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());
-    drop(closed);
+    let gone_url = closed_port_url();
     let home = Home::new("logout");
     home.write(&two_servers_at(&a.base_url(), &gone_url, None));
     let (ha, hb) = (host(&a), gone_url["http://".len()..].to_owned());
@@ -482,7 +593,7 @@ fn logout_revokes_then_forgets_and_a_refusal_changes_nothing() {
     let client_a = Client::new(&a.base_url()).unwrap();
     let s = home.load();
     assert_eq!(s.user_token_for(&client_a, None).unwrap().1.secret(), ALICE);
-    assert_eq!(s.list().len(), 3);
+    assert_eq!(s.list().iter().filter(|c| c.token).count(), 3);
 
     // The server refuses: the file stays as it was, and the status says why.
     let refused = revoke_mock(&a, "cid_a", SECRET_A, ALICE, 403);
@@ -526,7 +637,158 @@ fn logout_revokes_then_forgets_and_a_refusal_changes_nothing() {
             .iter()
             .all(|c| c.account.as_deref() != Some(gone.as_str()))
     );
-    assert_eq!(s.list().len(), 1);
+    assert_eq!(s.list().iter().filter(|c| c.token).count(), 1);
+}
+
+#[test]
+fn logout_all_revokes_every_token_then_forgets_the_server() {
+    let (a, b) = (MockServer::start(), MockServer::start());
+    let home = Home::new("forget");
+    let file = two_servers(&a, &b, None);
+    home.write(&file);
+    // One request per token, each with the app's credentials and the token as bearer.
+    let revokes = [APP_A, ALICE, BOB].map(|t| revoke_mock(&a, "cid_a", SECRET_A, t, 200));
+    let out = home.run(&["--server", &a.base_url(), "logout", "--all"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (
+            0,
+            format!(
+                "revoked and forgot {}: 3 token(s) and its app\n",
+                a.base_url()
+            )
+            .as_str(),
+            ""
+        ),
+        "{out:?}"
+    );
+    for r in &revokes {
+        r.assert_calls(1);
+    }
+    // The other server is untouched.
+    let mut want = Store::from_json(&file).unwrap();
+    want.remove_server(&a.base_url());
+    assert_eq!(home.load(), want);
+    assert_eq!(home.load().servers().count(), 1);
+
+    // One server left: commands need no --server again.
+    let mut carol = me(&b, CAROL, "carol");
+    let out = home.run(&["verify"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "@carol\n"), "{out:?}");
+    carol.assert();
+    carol.delete();
+
+    // --local asks the server nothing; the only server needs no --server either.
+    let stray = catch_all(&b);
+    let out = home.run(&["--json", "logout", "--all", "--local"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "{\"revoked\":\"server\",\"acct\":null}\n"),
+        "{out:?}"
+    );
+    stray.assert_calls(0);
+    assert!(home.load().is_empty());
+    let out = home.run(&["accounts"]);
+    assert_eq!(
+        (out.code, out.stderr),
+        (
+            3,
+            format!(
+                "mastolite: no credentials stored in {}\n",
+                home.store().display()
+            )
+        )
+    );
+    for r in &revokes {
+        r.assert_calls(1);
+    }
+}
+
+#[test]
+fn logout_all_removes_nothing_when_a_revocation_fails() {
+    let a = MockServer::start();
+    let gone = closed_port_url();
+    let home = Home::new("forget-fails");
+    let file = two_servers_at(&a.base_url(), &gone, None);
+    home.write(&file);
+    let before = home.bytes();
+    let kept = "; nothing was removed (--local forgets the server without asking it)\n";
+
+    // The server is down.
+    let out = home.run(&["--timeout", "2", "--server", &gone, "logout", "--all"]);
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with(&format!("mastolite: POST {gone}/oauth/revoke: ")),
+        "{out:?}"
+    );
+    assert!(out.stderr.ends_with(kept), "{out:?}");
+    assert_eq!(home.bytes(), before);
+
+    // The server refuses the second token: the first was revoked, the third is not asked
+    // about, and the file keeps them all.
+    let app = revoke_mock(&a, "cid_a", SECRET_A, APP_A, 200);
+    let alice = revoke_mock(&a, "cid_a", SECRET_A, ALICE, 403);
+    let bob = revoke_mock(&a, "cid_a", SECRET_A, BOB, 200);
+    let out = home.run(&["--server", &a.base_url(), "logout", "--all"]);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{out:?}");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "mastolite: POST {}/oauth/revoke: status 403: unauthorized_client",
+            a.base_url()
+        )),
+        "{out:?}"
+    );
+    assert!(out.stderr.ends_with(kept), "{out:?}");
+    app.assert_calls(1);
+    alice.assert_calls(1);
+    bob.assert_calls(0);
+    assert_eq!(home.bytes(), before);
+
+    // --local forgets the server that is gone, and only it.
+    let out = home.run(&["--server", &gone, "logout", "--all", "--local"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (
+            0,
+            format!("forgot {gone}: 1 token(s) and its app\n").as_str()
+        ),
+        "{out:?}"
+    );
+    let mut want = Store::from_json(&file).unwrap();
+    want.remove_server(&gone);
+    assert_eq!(home.load(), want);
+
+    // Tokens without an app cannot be revoked: nothing is removed unless --local.
+    let ha = host(&a);
+    let no_app = format!(
+        r#"{{"version":2,"servers":{{"{}":{{"app":null,"app_token":null,"users":{{"alice@{ha}":{}}}}}}}}}"#,
+        a.base_url(),
+        token_json(ALICE, 1_700_000_100, None),
+    );
+    home.write(&no_app);
+    let before = home.bytes();
+    let out = home.run(&["logout", "--all"]);
+    assert_eq!(
+        (out.code, out.stderr),
+        (
+            3,
+            format!(
+                "mastolite: no app is stored for {}, so its tokens cannot be revoked{kept}",
+                a.base_url()
+            )
+        )
+    );
+    assert_eq!(home.bytes(), before);
+    let out = home.run(&["logout", "--all", "--local"]);
+    assert_eq!(
+        (out.code, out.stdout),
+        (0, format!("forgot {}: 1 token(s)\n", a.base_url()))
+    );
+    assert!(home.load().is_empty());
+    app.assert_calls(1);
+    alice.assert_calls(1);
+    bob.assert_calls(0);
 }
 
 #[test]
@@ -841,7 +1103,7 @@ fn an_unnamed_version_1_user_token_is_named_by_its_first_successful_use() {
     assert_eq!(
         out.stdout,
         format!(
-            "{} user (unnamed) scopes: read; obtained 2023-11-14 22:15:00 UTC; no expiry known\n",
+            "{0} app - (no token)\n{0} user (unnamed) scopes: read; obtained 2023-11-14 22:15:00 UTC; no expiry known\n",
             a.base_url()
         )
     );
@@ -853,7 +1115,7 @@ fn an_unnamed_version_1_user_token_is_named_by_its_first_successful_use() {
     let (name, t) = s.user_token_for(&client, None).unwrap();
     assert_eq!(name, Some(format!("alice@{}", host(&a)).as_str()));
     assert_eq!(t.secret(), ALICE);
-    assert_eq!(s.list().len(), 1);
+    assert_eq!(s.list().iter().filter(|c| c.token).count(), 1);
 }
 
 #[test]
@@ -876,10 +1138,18 @@ fn a_missing_explicit_store_is_an_error_only_for_commands_that_need_credentials(
         "{out:?}"
     );
     instance.assert();
-    for command in ["verify", "token", "login", "logout", "accounts"] {
+    for command in ["verify", "token", "login", "logout"] {
         let out = home.run(&["--store", missing, "--server", &a.base_url(), command]);
         assert_eq!(out.code, 3, "{command}: {out:?}");
         assert!(out.stderr.contains("does not exist"), "{command}: {out:?}");
     }
+    let out = home.run(&["--store", missing, "--server", &a.base_url(), "accounts"]);
+    assert_eq!(
+        (out.code, out.stderr),
+        (
+            3,
+            format!("mastolite: no credentials stored in {missing}\n")
+        )
+    );
     assert!(!home.dir.join("none.json").exists());
 }

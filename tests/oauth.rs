@@ -424,13 +424,26 @@ fn token_mock<'a>(
     post_mock(server, "/oauth/token", body, status, answer)
 }
 
+/// `POST /oauth/revoke` with exactly this form body and `Authorization: Bearer TOKEN`, the
+/// token being revoked (the last field of the body), answered with `status` and `answer`.
 fn revoke_mock<'a>(
     server: &'a MockServer,
     body: &str,
     status: u16,
     answer: &str,
 ) -> httpmock::Mock<'a> {
-    post_mock(server, "/oauth/revoke", body, status, answer)
+    let token = form_decode(body.rsplit_once("token=").unwrap().1);
+    let (body, answer) = (body.to_owned(), answer.to_owned());
+    server.mock(move |when, then| {
+        when.method(POST)
+            .path("/oauth/revoke")
+            .header("content-type", FORM)
+            .header("authorization", format!("Bearer {token}"))
+            .body(body);
+        then.status(status)
+            .header("content-type", "application/json; charset=utf-8")
+            .body(answer);
+    })
 }
 
 #[test]
@@ -858,6 +871,52 @@ fn revoke_posts_client_credentials_and_token() {
     )
     .unwrap();
     mock.assert();
+}
+
+#[test]
+fn revoke_sends_the_token_as_bearer_too_as_mitra_requires() {
+    let server = MockServer::start();
+    // Mitra 5.9: client credentials alone get 401 with an empty body; with the token being
+    // revoked as the bearer, 200.
+    let without = server.mock(|when, then| {
+        when.method(POST)
+            .path("/oauth/revoke")
+            .header_missing("authorization");
+        then.status(401).header("www-authenticate", "Bearer");
+    });
+    let with = server.mock(|when, then| {
+        when.method(POST)
+            .path("/oauth/revoke")
+            .header("authorization", "Bearer t0ken-t0-g0")
+            .form_urlencoded_tuple("client_id", CLIENT_ID)
+            .form_urlencoded_tuple("client_secret", CLIENT_SECRET)
+            .form_urlencoded_tuple("token", "t0ken-t0-g0");
+        then.status(200).body("{}");
+    });
+    let other = server.mock(|when, then| {
+        when.method(POST)
+            .path("/oauth/revoke")
+            .header("authorization", "Bearer 0ther-t0ken");
+        then.status(401).header("www-authenticate", "Bearer");
+    });
+    let client = client(&server);
+    oauth::revoke(&client, &app(OOB), &AccessToken::new("t0ken-t0-g0")).unwrap();
+    with.assert();
+    without.assert_calls(0);
+    // A refusal (401, as Mitra answers a bearer that is not the revoked token's user) shows
+    // neither the token nor the client secret.
+    let e = oauth::revoke(&client, &app(OOB), &AccessToken::new("0ther-t0ken")).unwrap_err();
+    assert_eq!(e.status(), Some(401));
+    assert!(e.is_unauthorized());
+    with.assert_calls(1);
+    other.assert();
+    assert_no_secrets(&e, &[CLIENT_SECRET, "0ther-t0ken", "t0ken-t0-g0"]);
+    // A token that cannot be a header value is refused before any request.
+    assert!(matches!(
+        oauth::revoke(&client, &app(OOB), &AccessToken::new("t0ken\nX-Evil: 1")),
+        Err(Error::InvalidInput(_))
+    ));
+    with.assert_calls(1);
 }
 
 #[test]

@@ -665,39 +665,46 @@ impl Store {
             .replace(token)
     }
 
-    /// Every stored token, without its secret: by server, the app token first, then the user
-    /// tokens by account name.
+    /// Every stored credential, without its secret: by server, the app token first (or, for
+    /// an app that has no app token, a row with `token` false), then the user tokens by
+    /// account name.
     ///
     /// ```
     /// let store = mastolite::store::Store::from_json(r#"{"version":2,"servers":{"https://m.example":
     ///   {"app_token":{"access_token":"t","scope":"read","created_at":5},
-    ///    "users":{"alice@m.example":{"access_token":"u","scope":"read write","created_at":6,"expires_at":99}}}}}"#)?;
+    ///    "users":{"alice@m.example":{"access_token":"u","scope":"read write","created_at":6,"expires_at":99}}},
+    ///   "https://n.example":{"app":{"name":"bot","client_id":"c","client_secret":"s",
+    ///     "redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"scopes":["read"]}}}}"#)?;
     /// let listed = store.list();
     /// assert_eq!(mastolite::cli_support::to_json(&listed), concat!(
-    ///     r#"[{"server":"https://m.example","kind":"app","account":null,"scopes":["read"],"obtained_at":5,"expires_at":null},"#,
-    ///     r#"{"server":"https://m.example","kind":"user","account":"alice@m.example","scopes":["read","write"],"obtained_at":6,"expires_at":99}]"#));
+    ///     r#"[{"server":"https://m.example","kind":"app","account":null,"scopes":["read"],"obtained_at":5,"expires_at":null,"token":true},"#,
+    ///     r#"{"server":"https://m.example","kind":"user","account":"alice@m.example","scopes":["read","write"],"obtained_at":6,"expires_at":99,"token":true},"#,
+    ///     r#"{"server":"https://n.example","kind":"app","account":null,"scopes":[],"obtained_at":null,"expires_at":null,"token":false}]"#));
     /// # Ok::<(), mastolite::store::StoreError>(())
     /// ```
     pub fn list(&self) -> Vec<Credential> {
-        let row =
-            |e: &ServerEntry, kind: Kind, account: Option<&str>, t: &StoredToken| Credential {
+        let row = |e: &ServerEntry, kind: Kind, account: Option<&str>, t: Option<&StoredToken>| {
+            Credential {
                 server: e.origin.clone(),
                 kind,
                 account: account.map(str::to_owned),
                 scopes: t
-                    .scope
-                    .as_deref()
+                    .and_then(|t| t.scope.as_deref())
                     .unwrap_or_default()
                     .split_ascii_whitespace()
                     .map(str::to_owned)
                     .collect(),
-                obtained_at: t.created_at,
-                expires_at: t.expires_at,
-            };
+                obtained_at: t.and_then(|t| t.created_at),
+                expires_at: t.and_then(|t| t.expires_at),
+                token: t.is_some(),
+            }
+        };
         let mut out = Vec::new();
         for e in self.servers.values() {
-            out.extend(e.app_token.iter().map(|t| row(e, Kind::App, None, t)));
-            out.extend(e.users().map(|(name, t)| row(e, Kind::User, name, t)));
+            if e.app.is_some() || e.app_token.is_some() {
+                out.push(row(e, Kind::App, None, e.app_token.as_ref()));
+            }
+            out.extend(e.users().map(|(name, t)| row(e, Kind::User, name, Some(t))));
         }
         out
     }
@@ -759,8 +766,8 @@ impl Store {
     }
 }
 
-/// One stored token, described without its secret: what [`Store::list`] returns, and what
-/// `mastolite accounts --json` prints.
+/// One stored token, or an app that has no app token, described without its secret: what
+/// [`Store::list`] returns, and what `mastolite accounts --json` prints.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
@@ -778,6 +785,9 @@ pub struct Credential {
     pub obtained_at: Option<i64>,
     /// Unix seconds: when the token expires, when known.
     pub expires_at: Option<i64>,
+    /// False for an app that has no app token (its client credentials alone): then `kind` is
+    /// `App`, `scopes` is empty and the times are `None`.
+    pub token: bool,
 }
 
 /// The name of an account: `username@host[:port]` of `origin`, in lower case.

@@ -147,6 +147,8 @@ pub struct Logout {
     pub which: Which,
     /// Only forget the token, without asking the server to revoke it.
     pub local: bool,
+    /// Forget the server's whole entry (its app and every token), revoking its tokens first.
+    pub all: bool,
 }
 
 /// A command and its own arguments, built by its [`Spec`].
@@ -289,14 +291,19 @@ const LOGOUT_OPTIONS: &[Opt] = &[
         "a user token (the --account one, or the server's only one)",
     ),
     (
+        "--all",
+        None,
+        "forget the server: revoke every token it holds (app and users), then remove its app and tokens from the file",
+    ),
+    (
         "--local",
         None,
-        "only remove it from the file, without asking the server (for a server that is gone)",
+        "only remove from the file, without asking the server (for a server that is gone)",
     ),
 ];
 
-const LOGOUT_ARGS: &str = "[--account NAME | --app [--server URL]] [--local]";
-const LOGOUT_ABOUT: &str = "Revokes a stored token at its server (POST /oauth/revoke with the app's credentials) and removes it from the credentials file; if the server refuses, the file is unchanged. Default: the --account user token, else the server's only user token, else its app token.";
+const LOGOUT_ARGS: &str = "[--account NAME | --app | --user | --all] [--server URL] [--local]";
+const LOGOUT_ABOUT: &str = "Revokes a stored token at its server (POST /oauth/revoke with the app's credentials and the token as bearer) and removes it from the credentials file; if the server refuses, the file is unchanged. Default: the --account user token, else the server's only user token, else its app token. --all forgets the server (--server URL, or the file's only one): every token is revoked, one request each, then the server's entry, app included, is removed; if a revocation fails, nothing is removed.";
 
 pub const SPECS: &[Spec] = &[
     Spec {
@@ -470,7 +477,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "accounts",
         args: "",
-        about: "Lists every stored token, one line each: server, kind (app or user), account, scopes, when obtained, and expiry when known. Never prints a secret.",
+        about: "Lists every stored token, one line each: server, kind (app or user), account, scopes, when obtained, and expiry when known; an app without an app token as `SERVER app - (no token)` (--json: \"token\":false). Never prints a secret. Nothing stored (no file, or an empty one): exit status 3.",
         options: &[],
         positional: 0,
         build: |_| Ok(Command::Accounts),
@@ -716,6 +723,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
             Some(spec),
             "--output does not go with --format nagios, which prints a plugin's status line".into(),
         )),
+        Ok(Command::Logout(l)) if l.all && global.account.is_some() => Err(err(
+            Some(spec),
+            "--all forgets a whole server and does not go with --account; name it with --server URL".into(),
+        )),
         Ok(c) => Ok(Parsed::Run(global, c)),
         Err(m) => Err(err(Some(spec), m)),
     }
@@ -865,9 +876,17 @@ impl Given {
 
 /// `logout` and `revoke`.
 fn logout(g: Given) -> Result<Command, String> {
+    let which = g.which()?;
+    let all = g.flag("--all");
+    if all && which != Which::Default {
+        return Err(
+            "--all forgets every token of the server and does not go with --app or --user".into(),
+        );
+    }
     Ok(Command::Logout(Logout {
-        which: g.which()?,
+        which,
         local: g.flag("--local"),
+        all,
     }))
 }
 
@@ -1020,12 +1039,27 @@ mod tests {
             })
         );
         assert_eq!(command(&["verify", "--app"]).1, Command::Verify(Which::App));
-        let logout = |which, local| Command::Logout(Logout { which, local });
-        assert_eq!(command(&["revoke"]).1, logout(Which::Default, false));
-        assert_eq!(command(&["logout", "--app"]).1, logout(Which::App, false));
+        let logout = |which, local, all| Command::Logout(Logout { which, local, all });
+        assert_eq!(command(&["revoke"]).1, logout(Which::Default, false, false));
+        assert_eq!(
+            command(&["logout", "--app"]).1,
+            logout(Which::App, false, false)
+        );
         assert_eq!(
             command(&["revoke", "--local", "--user"]).1,
-            logout(Which::User, true)
+            logout(Which::User, true, false)
+        );
+        let (g, c) = command(&["--server", "https://a.example", "logout", "--all"]);
+        assert_eq!(
+            (g.server.as_deref(), c),
+            (
+                Some("https://a.example"),
+                logout(Which::Default, false, true)
+            )
+        );
+        assert_eq!(
+            command(&["logout", "--local", "--all"]).1,
+            logout(Which::Default, true, true)
         );
         assert_eq!(command(&["accounts"]).1, Command::Accounts);
         assert_eq!(command(&["metadata"]).1, Command::Metadata);
@@ -1112,6 +1146,11 @@ mod tests {
             (&["accounts", "--format", "xml"], "--format takes text, json, jsonl, prometheus or nagios", Some("accounts")),
             (&["check", "--all", "--jobs", "0"], "--jobs takes a whole number", Some("check")),
             (&["logout", "--app", "--user"], "exclude each other", Some("logout")),
+            (&["logout", "--all", "--app"], "--all forgets every token of the server and does not go with --app or --user", Some("logout")),
+            (&["revoke", "--user", "--all", "--local"], "does not go with --app or --user", Some("revoke")),
+            (&["--account", "bob@a.example", "logout", "--all"], "--all forgets a whole server and does not go with --account", Some("logout")),
+            (&["logout", "--all", "--account=bob@a.example", "--server", "https://a.example"], "does not go with --account", Some("logout")),
+            (&["logout", "--all", "--all"], "--all is given twice", Some("logout")),
             (&["check", "--format", "yaml"], "--format takes text, json, jsonl, prometheus or nagios, not \"yaml\"", Some("check")),
             (&["followers", "1", "--format", "prometheus"], "--format prometheus is only for check", Some("followers")),
             (&["help", "nope"], "no command \"nope\"", None),

@@ -88,7 +88,7 @@ fn register(ctx: &Ctx, command: Register) -> Result<(), Failure> {
                 client.origin()
             )));
         }
-        revoke_all(&client, entry)?;
+        revoke_all(&client, entry, false)?;
         let origin = client.origin().to_owned();
         update(ctx, &path, |s| {
             s.remove_server(&origin);
@@ -120,9 +120,14 @@ fn register(ctx: &Ctx, command: Register) -> Result<(), Failure> {
     emitted(out)
 }
 
-/// Revokes every token of a server's old app, where the server answers: a server that is
-/// gone or refuses does not stop a re-registration.
-fn revoke_all(client: &Client, entry: &mastolite::store::ServerEntry) -> Result<(), Failure> {
+/// Revokes every token of a server's app (its app token, then its user tokens) with the app's
+/// credentials, one request each. `strict` (`logout --all`) stops at the first failure and
+/// returns it; otherwise (a re-registration) a server that is gone or refuses only gets a note.
+fn revoke_all(
+    client: &Client,
+    entry: &mastolite::store::ServerEntry,
+    strict: bool,
+) -> Result<(), Failure> {
     let Some(app) = entry.app() else {
         return Ok(());
     };
@@ -133,6 +138,9 @@ fn revoke_all(client: &Client, entry: &mastolite::store::ServerEntry) -> Result<
         .chain(entry.users().map(|(_, t)| t));
     for t in tokens {
         if let Err(e) = oauth::revoke(client, &creds, t.access_token_for(client)?) {
+            if strict {
+                return Err(e.into());
+            }
             eprintln!(
                 "mastolite: note: a token of the old app was not revoked: {}",
                 one_line(&e.to_string(), usize::MAX)
@@ -447,8 +455,16 @@ fn logout(ctx: &Ctx, command: &Logout) -> Result<(), Failure> {
     if ctx.env_token().is_some() {
         eprintln!("mastolite: note: MASTOLITE_TOKEN is ignored: logout works on stored tokens");
     }
+    if command.all && ctx.account().is_some() {
+        return Err(local(
+            "logout --all forgets a whole server: unset MASTOLITE_ACCOUNT and name the server with --server URL",
+        ));
+    }
     let client = ctx.client(&ctx.server(Some(&store))?)?;
     let entry = ctx.entry(&store, &client)?;
+    if command.all {
+        return forget_server(ctx, &path, &client, entry, local_only);
+    }
     let account = ctx.account();
     let which = command
         .which
@@ -509,39 +525,103 @@ fn logout(ctx: &Ctx, command: &Logout) -> Result<(), Failure> {
     emitted(out)
 }
 
-/// `accounts`: every stored token, never a secret.
-fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
-    let (_, store) = ctx.load()?;
-    let rows = store.list();
-    if ctx.global.json() {
-        return emitted(views::json(&rows));
+/// `logout --all`: revokes every token of the server with its app's credentials, then removes
+/// the server's whole entry, app included. A failed revocation, or an entry that another
+/// program changed meanwhile, removes nothing; `local_only` asks the server nothing.
+fn forget_server(
+    ctx: &Ctx,
+    path: &Path,
+    client: &Client,
+    entry: &mastolite::store::ServerEntry,
+    local_only: bool,
+) -> Result<(), Failure> {
+    let origin = client.origin();
+    let tokens = usize::from(entry.app_token().is_some()) + entry.user_count();
+    let kept = "nothing was removed (--local forgets the server without asking it)";
+    if !local_only {
+        if tokens > 0 && entry.app().is_none() {
+            return Err(local(format!(
+                "no app is stored for {origin}, so its tokens cannot be revoked; {kept}"
+            )));
+        }
+        revoke_all(client, entry, true).map_err(|f| {
+            let (code, msg) = f.parts();
+            Failure::Msg(code, format!("{}; {kept}", msg.unwrap_or_default()))
+        })?;
     }
-    for r in rows {
-        let expiry = match r.expires_at {
-            Some(at) if at <= unix_now() => format!("expired {}", views::utc(at)),
-            Some(at) => format!("expires {}", views::utc(at)),
-            None => "no expiry known".to_owned(),
-        };
-        let scopes = if r.scopes.is_empty() {
-            "(scopes not given)".to_owned()
+    update(ctx, path, |s| {
+        if s.server(origin) != Some(entry) {
+            return Err(local(format!(
+                "another program changed what is stored for {origin} meanwhile; nothing was removed"
+            )));
+        }
+        s.remove_server(origin);
+        Ok(())
+    })?;
+    if ctx.global.json() {
+        return emitted(views::json(&output::Revoked {
+            revoked: "server".into(),
+            acct: None,
+        }));
+    }
+    let mut line = format!(
+        "{} {origin}: {tokens} token(s)",
+        if local_only {
+            "forgot"
         } else {
-            r.scopes.join(" ")
-        };
-        emitted(views::line(&format!(
-            "{} {} {} scopes: {}; obtained {}; {expiry}",
-            r.server,
-            r.kind,
-            r.account.as_deref().unwrap_or(if r.kind == Kind::App {
+            "revoked and forgot"
+        }
+    );
+    if entry.app().is_some() {
+        line += " and its app";
+    }
+    emitted(views::line(&line))
+}
+
+/// `accounts`: every stored token, and each app that has none, never a secret. Nothing stored
+/// (no file, or an empty one) is a local error, so a script does not read silence as success.
+fn list_accounts(ctx: &Ctx) -> Result<(), Failure> {
+    let path = ctx.store_path()?;
+    let rows = ctx.load_optional()?.map(|s| s.list()).unwrap_or_default();
+    if rows.is_empty() {
+        return Err(local(format!(
+            "no credentials stored in {}",
+            path.display()
+        )));
+    }
+    let mut out = views::List::new(ctx.global.format);
+    for r in rows {
+        emitted(out.item(&r, |r| {
+            let mut line = format!("{} {} ", r.server, r.kind);
+            line += r.account.as_deref().unwrap_or(if r.kind == Kind::App {
                 "-"
             } else {
                 mastolite::store::UNNAMED
-            }),
-            one_line(&scopes, 300),
-            r.obtained_at
-                .map_or("at an unknown time".to_owned(), views::utc),
-        )))?;
+            });
+            if !r.token {
+                line += " (no token)";
+                return line;
+            }
+            let expiry = match r.expires_at {
+                Some(at) if at <= unix_now() => format!("expired {}", views::utc(at)),
+                Some(at) => format!("expires {}", views::utc(at)),
+                None => "no expiry known".to_owned(),
+            };
+            let scopes = if r.scopes.is_empty() {
+                "(scopes not given)".to_owned()
+            } else {
+                r.scopes.join(" ")
+            };
+            line += &format!(
+                " scopes: {}; obtained {}; {expiry}",
+                one_line(&scopes, 300),
+                r.obtained_at
+                    .map_or("at an unknown time".to_owned(), views::utc),
+            );
+            line
+        }))?;
     }
-    Ok(())
+    emitted(out.finish())
 }
 
 /// The client and optional token for public reads. A stored token goes only to the server it
