@@ -36,17 +36,67 @@ struct TokenV1 {
     acct: Option<String>,
 }
 
-/// A token as version 2 holds it: the account is the key it is stored under.
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "miniserde",
-    derive(miniserde::Serialize, miniserde::Deserialize)
-)]
+/// A token as version 2 holds it: the account is the key it is stored under. `imported` is
+/// written only when set, so written by hand under both backends.
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 struct TokenV2 {
     access_token: AccessToken,
     scope: Option<String>,
     created_at: Option<i64>,
     expires_at: Option<i64>,
+    imported: Option<bool>,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for TokenV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let fields = 4 + usize::from(self.imported.is_some());
+        let mut m = s.serialize_struct("TokenV2", fields)?;
+        m.serialize_field("access_token", &self.access_token)?;
+        m.serialize_field("scope", &self.scope)?;
+        m.serialize_field("created_at", &self.created_at)?;
+        m.serialize_field("expires_at", &self.expires_at)?;
+        if let Some(imported) = &self.imported {
+            m.serialize_field("imported", imported)?;
+        }
+        m.end()
+    }
+}
+
+#[cfg(feature = "miniserde")]
+impl miniserde::Serialize for TokenV2 {
+    fn begin(&self) -> miniserde::ser::Fragment<'_> {
+        miniserde::ser::Fragment::Map(Box::new(TokenFields {
+            token: self,
+            next: 0,
+        }))
+    }
+}
+
+/// The fields of a [`TokenV2`], in order, `imported` only when it is set.
+#[cfg(feature = "miniserde")]
+struct TokenFields<'a> {
+    token: &'a TokenV2,
+    next: u8,
+}
+
+#[cfg(feature = "miniserde")]
+impl miniserde::ser::Map for TokenFields<'_> {
+    fn next(&mut self) -> Option<(std::borrow::Cow<'_, str>, &dyn miniserde::Serialize)> {
+        let t = self.token;
+        self.next += 1;
+        let field: (&'static str, &dyn miniserde::Serialize) = match self.next {
+            1 => ("access_token", &t.access_token),
+            2 => ("scope", &t.scope),
+            3 => ("created_at", &t.created_at),
+            4 => ("expires_at", &t.expires_at),
+            5 if t.imported.is_some() => ("imported", &t.imported),
+            _ => return None,
+        };
+        Some((std::borrow::Cow::Borrowed(field.0), field.1))
+    }
 }
 
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
@@ -130,6 +180,7 @@ impl TokenV1 {
             scope: self.scope,
             created_at: self.created_at,
             expires_at: self.expires_at,
+            imported: None,
         };
         (token, self.acct)
     }
@@ -145,6 +196,7 @@ fn token_in(origin: &str, t: TokenV2) -> Result<StoredToken, StoreError> {
         scope: t.scope,
         created_at: t.created_at,
         expires_at: t.expires_at,
+        imported: t.imported == Some(true),
     })
 }
 
@@ -154,6 +206,7 @@ fn token_out(t: &StoredToken) -> TokenV2 {
         scope: t.scope.clone(),
         created_at: t.created_at,
         expires_at: t.expires_at,
+        imported: t.imported.then_some(true),
     }
 }
 

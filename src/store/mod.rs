@@ -220,6 +220,9 @@ pub struct StoredToken {
     /// `expires_in` (counted from when the response arrived, as RFC 6749 says). Mastodon's
     /// tokens do not expire.
     pub expires_at: Option<i64>,
+    /// Made elsewhere and imported (`mastolite login --with-token`): its app is not the
+    /// stored one, so it is never revoked with the stored app's credentials.
+    pub imported: bool,
 }
 
 impl StoredToken {
@@ -241,6 +244,7 @@ impl StoredToken {
             scope: token.scope.as_ref().map(ToString::to_string),
             created_at: Some(token.created_at.unwrap_or(received_at)),
             expires_at: token.expires_at(received_at),
+            imported: false,
         }
     }
 

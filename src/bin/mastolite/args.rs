@@ -129,6 +129,8 @@ pub struct Login {
     pub lang: Option<String>,
     /// Import a token made elsewhere, read from stdin, instead of logging in.
     pub with_token: bool,
+    /// With `with_token`: replace a stored token of the same account (or the app token).
+    pub force: bool,
 }
 
 /// `check`.
@@ -372,8 +374,8 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "login",
-        args: "[--scopes SCOPES] [--force-login] [--lang L] | --with-token",
-        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr. With --with-token, needs no app: reads one token (such as one from Development → Your applications) as a line from stdin, checks it as `check` checks MASTOLITE_TOKEN, and stores it under the account it belongs to (an app token as the server's app token); a token that is not ok is not stored, and the exit status is check's.",
+        args: "[--scopes SCOPES] [--force-login] [--lang L] | --with-token [--force]",
+        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr. With --with-token, needs no app: reads one token (such as one from Development → Your applications) as a line from stdin, checks it as `check` checks MASTOLITE_TOKEN, and stores it under the account it belongs to (an app token as the server's app token; --account NAME when its account cannot be read), never revoked with the stored app's credentials; a stored token of the same account is replaced only with --force; a token that is not ok is not stored, and the exit status is check's.",
         options: &[
             (
                 "--scopes",
@@ -395,6 +397,11 @@ pub const SPECS: &[Spec] = &[
                 None,
                 "store a token read from stdin (never from the command line) instead of logging in",
             ),
+            (
+                "--force",
+                None,
+                "with --with-token: replace the stored token of the same account",
+            ),
         ],
         positional: 0,
         build: |g| {
@@ -403,7 +410,11 @@ pub const SPECS: &[Spec] = &[
                 force_login: g.flag("--force-login"),
                 lang: g.value("--lang"),
                 with_token: g.flag("--with-token"),
+                force: g.flag("--force"),
             };
+            if login.force && !login.with_token {
+                return Err("--force goes with --with-token".into());
+            }
             if login.with_token
                 && (login.scopes.is_some() || login.force_login || login.lang.is_some())
             {
@@ -1085,6 +1096,7 @@ mod tests {
                 force_login: true,
                 lang: Some("de".into()),
                 with_token: false,
+                force: false,
             })
         );
     }

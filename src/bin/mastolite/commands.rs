@@ -132,10 +132,12 @@ fn revoke_all(
         return Ok(());
     };
     let creds = app.credentials_for(client)?;
+    // An imported token's app is not this one: it is forgotten, never revoked with it.
     let tokens = entry
         .app_token()
         .into_iter()
-        .chain(entry.users().map(|(_, t)| t));
+        .chain(entry.users().map(|(_, t)| t))
+        .filter(|t| !t.imported);
     for t in tokens {
         if let Err(e) = oauth::revoke(client, &creds, t.access_token_for(client)?) {
             if strict {
@@ -280,7 +282,7 @@ fn read_stdin_line(what: &str) -> Result<String, Failure> {
 /// read from stdin, checked as `check` checks `MASTOLITE_TOKEN` (a token of unknown kind), and
 /// stored under the account it belongs to, or as the server's app token; no app is needed.
 /// The server must be named: a token pasted for one server is never sent to another.
-fn import_token(ctx: &Ctx) -> Result<(), Failure> {
+fn import_token(ctx: &Ctx, force: bool) -> Result<(), Failure> {
     let Some(server) = ctx.explicit_server() else {
         return Err(local(
             "login --with-token needs --server URL (or MASTOLITE_SERVER): the token goes only to the server named",
@@ -310,23 +312,53 @@ fn import_token(ctx: &Ctx) -> Result<(), Failure> {
             ),
         ));
     }
-    let stored =
+    let mut stored =
         StoredToken::from_token(&client, &mastolite::Token::new(token.clone()), unix_now());
-    let stored_as = if report.kind == Kind::App {
-        update(ctx, &path, |s| {
-            s.set_app_token(stored);
-            Ok(())
-        })?;
-        "as the app token".to_owned()
-    } else {
-        match store_user(ctx, &path, &client, &token, stored)? {
-            Some(name) => format!("as {}", one_line(&name, 100)),
-            None => "unnamed".to_owned(),
-        }
+    stored.imported = true;
+    let origin = client.origin();
+    // The account it is stored under: the one it reads, else the one --account names.
+    let account = match report.kind {
+        Kind::App => None,
+        _ => Some(match accounts::verify_credentials(&client, &token) {
+            Ok(me) => mastolite::store::account_name(&me.username, origin)?,
+            Err(e) => match ctx.account() {
+                Some(name) => name,
+                None => {
+                    return Err(local(format!(
+                        "the token works, but its account could not be read, so give --account NAME to store it under: {}",
+                        one_line(&e.to_string(), usize::MAX)
+                    )));
+                }
+            },
+        }),
     };
+    let stored_as = update(ctx, &path, |s| {
+        let entry = s.server(origin);
+        let held = match &account {
+            None => entry.and_then(|e| e.app_token()).is_some(),
+            Some(name) => entry.and_then(|e| e.user(name)).is_some(),
+        };
+        let what = match &account {
+            None => "the app token".to_owned(),
+            Some(name) => one_line(name, 100),
+        };
+        if held && !force {
+            return Err(local(format!(
+                "the credentials file already holds a token for {what}; give --force to replace it"
+            )));
+        }
+        match &account {
+            None => {
+                s.set_app_token(stored);
+            }
+            Some(name) => {
+                s.set_user_token(name, stored)?;
+            }
+        }
+        Ok(what)
+    })?;
     eprintln!(
-        "mastolite: the token of {} is stored {stored_as} in {}",
-        client.origin(),
+        "mastolite: the token of {origin} is stored for {stored_as} in {}",
         path.display()
     );
     Ok(())
@@ -334,7 +366,7 @@ fn import_token(ctx: &Ctx) -> Result<(), Failure> {
 
 fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
     if command.with_token {
-        return import_token(ctx);
+        return import_token(ctx, command.force);
     }
     let (path, store) = ctx.load()?;
     let client = ctx.client(&ctx.server(Some(&store))?)?;
@@ -484,6 +516,11 @@ fn logout(ctx: &Ctx, command: &Logout) -> Result<(), Failure> {
         _ => format!("the app token for {}", client.origin()),
     };
     if !local_only {
+        if stored.imported {
+            return Err(local(format!(
+                "{what} was imported: only the owner of the app that made it can revoke it (in the server's settings); --local forgets it"
+            )));
+        }
         let creds = stored_app(ctx, &store, &client)?.credentials_for(&client)?;
         oauth::revoke(&client, &creds, stored.access_token_for(&client)?)?;
     }
