@@ -714,8 +714,24 @@ fn forget_keeps_what_it_could_not_revoke() {
     let before = home.bytes();
     let local = " (--local forgets the server without asking it)\n";
 
-    // The server is down: nothing was revoked, so nothing is removed.
-    let out = home.run(&["--timeout", "2", "--server", &gone, "forget"]);
+    // An account does not pick the server to forget, even from the environment.
+    let ha = host(&a);
+    let out = home.run_env(&["forget"], &[("MASTOLITE_ACCOUNT", &format!("bob@{ha}"))]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            3,
+            "mastolite: forget takes a whole server: unset MASTOLITE_ACCOUNT and name the server with --server URL\n"
+        ),
+        "{out:?}"
+    );
+    assert_eq!(home.bytes(), before);
+
+    // The server is down (named by MASTOLITE_SERVER): nothing was revoked, nothing is removed.
+    let out = home.run_env(
+        &["--timeout", "2", "forget"],
+        &[("MASTOLITE_SERVER", &gone)],
+    );
     assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{out:?}");
     assert!(
         out.stderr
@@ -773,7 +789,6 @@ fn forget_keeps_what_it_could_not_revoke() {
     assert_eq!(home.load(), want);
 
     // Tokens without an app cannot be revoked: nothing is removed unless --local.
-    let ha = host(&a);
     let no_app = format!(
         r#"{{"version":2,"servers":{{"{}":{{"app":null,"app_token":null,"users":{{"alice@{ha}":{}}}}}}}}}"#,
         a.base_url(),
