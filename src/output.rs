@@ -144,7 +144,7 @@ pub struct CheckReport {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
 pub struct Revoked {
-    /// `app`, `user`, or `server` (`logout --all`).
+    /// `app`, `user`, or `server` (`forget`).
     pub revoked: String,
     /// The account of a user token, when it was known.
     pub acct: Option<String>,

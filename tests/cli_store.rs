@@ -641,14 +641,14 @@ fn logout_revokes_then_forgets_and_a_refusal_changes_nothing() {
 }
 
 #[test]
-fn logout_all_revokes_every_token_then_forgets_the_server() {
+fn forget_revokes_every_token_then_forgets_the_server() {
     let (a, b) = (MockServer::start(), MockServer::start());
     let home = Home::new("forget");
     let file = two_servers(&a, &b, None);
     home.write(&file);
     // One request per token, each with the app's credentials and the token as bearer.
     let revokes = [APP_A, ALICE, BOB].map(|t| revoke_mock(&a, "cid_a", SECRET_A, t, 200));
-    let out = home.run(&["--server", &a.base_url(), "logout", "--all"]);
+    let out = home.run(&["--server", &a.base_url(), "forget"]);
     assert_eq!(
         (out.code, out.stdout.as_str(), out.stderr.as_str()),
         (
@@ -680,7 +680,7 @@ fn logout_all_revokes_every_token_then_forgets_the_server() {
 
     // --local asks the server nothing; the only server needs no --server either.
     let stray = catch_all(&b);
-    let out = home.run(&["--json", "logout", "--all", "--local"]);
+    let out = home.run(&["--json", "forget", "--local"]);
     assert_eq!(
         (out.code, out.stdout.as_str()),
         (0, "{\"revoked\":\"server\",\"acct\":null}\n"),
@@ -705,32 +705,53 @@ fn logout_all_revokes_every_token_then_forgets_the_server() {
 }
 
 #[test]
-fn logout_all_removes_nothing_when_a_revocation_fails() {
+fn forget_keeps_what_it_could_not_revoke() {
     let a = MockServer::start();
     let gone = closed_port_url();
     let home = Home::new("forget-fails");
     let file = two_servers_at(&a.base_url(), &gone, None);
     home.write(&file);
     let before = home.bytes();
-    let kept = "; nothing was removed (--local forgets the server without asking it)\n";
+    let local = " (--local forgets the server without asking it)\n";
 
-    // The server is down.
-    let out = home.run(&["--timeout", "2", "--server", &gone, "logout", "--all"]);
+    // An account does not pick the server to forget, even from the environment.
+    let ha = host(&a);
+    let out = home.run_env(&["forget"], &[("MASTOLITE_ACCOUNT", &format!("bob@{ha}"))]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            3,
+            "mastolite: forget takes a whole server: unset MASTOLITE_ACCOUNT and name the server with --server URL\n"
+        ),
+        "{out:?}"
+    );
+    assert_eq!(home.bytes(), before);
+
+    // The server is down (named by MASTOLITE_SERVER): nothing was revoked, nothing is removed.
+    let out = home.run_env(
+        &["--timeout", "2", "forget"],
+        &[("MASTOLITE_SERVER", &gone)],
+    );
     assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{out:?}");
     assert!(
         out.stderr
             .starts_with(&format!("mastolite: POST {gone}/oauth/revoke: ")),
         "{out:?}"
     );
-    assert!(out.stderr.ends_with(kept), "{out:?}");
+    assert!(
+        out.stderr.ends_with(&format!(
+            "; revoked and forgot 0 token(s), kept the other 1 and the app{local}"
+        )),
+        "{out:?}"
+    );
     assert_eq!(home.bytes(), before);
 
-    // The server refuses the second token: the first was revoked, the third is not asked
-    // about, and the file keeps them all.
+    // The server refuses the second token: the first was revoked and is removed; the second
+    // and the third (which is not asked about) and the app stay.
     let app = revoke_mock(&a, "cid_a", SECRET_A, APP_A, 200);
     let alice = revoke_mock(&a, "cid_a", SECRET_A, ALICE, 403);
     let bob = revoke_mock(&a, "cid_a", SECRET_A, BOB, 200);
-    let out = home.run(&["--server", &a.base_url(), "logout", "--all"]);
+    let out = home.run(&["--server", &a.base_url(), "forget"]);
     assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{out:?}");
     assert!(
         out.stderr.starts_with(&format!(
@@ -739,14 +760,23 @@ fn logout_all_removes_nothing_when_a_revocation_fails() {
         )),
         "{out:?}"
     );
-    assert!(out.stderr.ends_with(kept), "{out:?}");
+    assert!(
+        out.stderr.ends_with(&format!(
+            "; revoked and forgot 1 token(s), kept the other 2 and the app{local}"
+        )),
+        "{out:?}"
+    );
     app.assert_calls(1);
     alice.assert_calls(1);
     bob.assert_calls(0);
-    assert_eq!(home.bytes(), before);
+    let mut want = Store::from_json(&file).unwrap();
+    want.remove_app_token(&a.base_url());
+    assert_eq!(home.load(), want);
+    assert!(home.load().server(&a.base_url()).unwrap().app().is_some());
+    assert_eq!(home.load().server(&a.base_url()).unwrap().user_count(), 2);
 
     // --local forgets the server that is gone, and only it.
-    let out = home.run(&["--server", &gone, "logout", "--all", "--local"]);
+    let out = home.run(&["--server", &gone, "forget", "--local"]);
     assert_eq!(
         (out.code, out.stdout.as_str()),
         (
@@ -755,12 +785,10 @@ fn logout_all_removes_nothing_when_a_revocation_fails() {
         ),
         "{out:?}"
     );
-    let mut want = Store::from_json(&file).unwrap();
     want.remove_server(&gone);
     assert_eq!(home.load(), want);
 
     // Tokens without an app cannot be revoked: nothing is removed unless --local.
-    let ha = host(&a);
     let no_app = format!(
         r#"{{"version":2,"servers":{{"{}":{{"app":null,"app_token":null,"users":{{"alice@{ha}":{}}}}}}}}}"#,
         a.base_url(),
@@ -768,19 +796,19 @@ fn logout_all_removes_nothing_when_a_revocation_fails() {
     );
     home.write(&no_app);
     let before = home.bytes();
-    let out = home.run(&["logout", "--all"]);
+    let out = home.run(&["forget"]);
     assert_eq!(
         (out.code, out.stderr),
         (
             3,
             format!(
-                "mastolite: no app is stored for {}, so its tokens cannot be revoked{kept}",
+                "mastolite: no app is stored for {}, so its tokens cannot be revoked; nothing was removed{local}",
                 a.base_url()
             )
         )
     );
     assert_eq!(home.bytes(), before);
-    let out = home.run(&["logout", "--all", "--local"]);
+    let out = home.run(&["forget", "--local"]);
     assert_eq!(
         (out.code, out.stdout),
         (0, format!("forgot {}: 1 token(s)\n", a.base_url()))

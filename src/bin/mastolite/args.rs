@@ -149,8 +149,6 @@ pub struct Logout {
     pub which: Which,
     /// Only forget the token, without asking the server to revoke it.
     pub local: bool,
-    /// Forget the server's whole entry (its app and every token), revoking its tokens first.
-    pub all: bool,
 }
 
 /// A command and its own arguments, built by its [`Spec`].
@@ -162,6 +160,8 @@ pub enum Command {
     Verify(Which),
     Check(Check),
     Logout(Logout),
+    /// `forget [--local]`: the server's whole entry; `true` asks the server nothing.
+    Forget(bool),
     Accounts,
     Followers(List),
     Following(List),
@@ -292,20 +292,17 @@ const LOGOUT_OPTIONS: &[Opt] = &[
         None,
         "a user token (the --account one, or the server's only one)",
     ),
-    (
-        "--all",
-        None,
-        "forget the server: revoke every token it holds (app and users), then remove its app and tokens from the file",
-    ),
-    (
-        "--local",
-        None,
-        "only remove from the file, without asking the server (for a server that is gone)",
-    ),
+    LOCAL_OPTION,
 ];
 
-const LOGOUT_ARGS: &str = "[--account NAME | --app | --user | --all] [--server URL] [--local]";
-const LOGOUT_ABOUT: &str = "Revokes a stored token at its server (POST /oauth/revoke with the app's credentials and the token as bearer) and removes it from the credentials file; if the server refuses, the file is unchanged. Default: the --account user token, else the server's only user token, else its app token. --all forgets the server (--server URL, or the file's only one): every token is revoked, one request each, then the server's entry, app included, is removed; if a revocation fails, nothing is removed.";
+const LOCAL_OPTION: Opt = (
+    "--local",
+    None,
+    "only remove it from the file, without asking the server (for a server that is gone)",
+);
+
+const LOGOUT_ARGS: &str = "[--account NAME | --app | --user] [--server URL] [--local]";
+const LOGOUT_ABOUT: &str = "Revokes a stored token at its server (POST /oauth/revoke with the app's credentials and the token as bearer) and removes it from the credentials file; if the server refuses, the file is unchanged. Default: the --account user token, else the server's only user token, else its app token. To forget a whole server, see forget.";
 
 pub const SPECS: &[Spec] = &[
     Spec {
@@ -484,6 +481,14 @@ pub const SPECS: &[Spec] = &[
         options: LOGOUT_OPTIONS,
         positional: 0,
         build: logout,
+    },
+    Spec {
+        name: "forget",
+        args: "[--local]",
+        about: "Forgets a server (--server URL, or the file's only one): revokes each token it holds, the app token then the user tokens, one request each with the app's credentials (as logout does), then removes the server's whole entry, app included. If a revocation fails, the tokens revoked before it are removed, the rest and the app are kept, and the exit status says why.",
+        options: &[LOCAL_OPTION],
+        positional: 0,
+        build: |g| Ok(Command::Forget(g.flag("--local"))),
     },
     Spec {
         name: "accounts",
@@ -734,9 +739,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
             Some(spec),
             "--output does not go with --format nagios, which prints a plugin's status line".into(),
         )),
-        Ok(Command::Logout(l)) if l.all && global.account.is_some() => Err(err(
+        Ok(Command::Forget(_)) if global.account.is_some() => Err(err(
             Some(spec),
-            "--all forgets a whole server and does not go with --account; name it with --server URL".into(),
+            "forget takes a whole server, not --account; name it with --server URL".into(),
         )),
         Ok(c) => Ok(Parsed::Run(global, c)),
         Err(m) => Err(err(Some(spec), m)),
@@ -887,17 +892,9 @@ impl Given {
 
 /// `logout` and `revoke`.
 fn logout(g: Given) -> Result<Command, String> {
-    let which = g.which()?;
-    let all = g.flag("--all");
-    if all && which != Which::Default {
-        return Err(
-            "--all forgets every token of the server and does not go with --app or --user".into(),
-        );
-    }
     Ok(Command::Logout(Logout {
-        which,
+        which: g.which()?,
         local: g.flag("--local"),
-        all,
     }))
 }
 
@@ -1050,28 +1047,19 @@ mod tests {
             })
         );
         assert_eq!(command(&["verify", "--app"]).1, Command::Verify(Which::App));
-        let logout = |which, local, all| Command::Logout(Logout { which, local, all });
-        assert_eq!(command(&["revoke"]).1, logout(Which::Default, false, false));
-        assert_eq!(
-            command(&["logout", "--app"]).1,
-            logout(Which::App, false, false)
-        );
+        let logout = |which, local| Command::Logout(Logout { which, local });
+        assert_eq!(command(&["revoke"]).1, logout(Which::Default, false));
+        assert_eq!(command(&["logout", "--app"]).1, logout(Which::App, false));
         assert_eq!(
             command(&["revoke", "--local", "--user"]).1,
-            logout(Which::User, true, false)
+            logout(Which::User, true)
         );
-        let (g, c) = command(&["--server", "https://a.example", "logout", "--all"]);
+        let (g, c) = command(&["forget", "--server", "https://a.example"]);
         assert_eq!(
             (g.server.as_deref(), c),
-            (
-                Some("https://a.example"),
-                logout(Which::Default, false, true)
-            )
+            (Some("https://a.example"), Command::Forget(false))
         );
-        assert_eq!(
-            command(&["logout", "--local", "--all"]).1,
-            logout(Which::Default, true, true)
-        );
+        assert_eq!(command(&["forget", "--local"]).1, Command::Forget(true));
         assert_eq!(command(&["accounts"]).1, Command::Accounts);
         assert_eq!(command(&["metadata"]).1, Command::Metadata);
         assert_eq!(command(&["instance"]).1, Command::Instance);
@@ -1158,11 +1146,13 @@ mod tests {
             (&["accounts", "--format", "xml"], "--format takes text, json, jsonl, prometheus or nagios", Some("accounts")),
             (&["check", "--all", "--jobs", "0"], "--jobs takes a whole number", Some("check")),
             (&["logout", "--app", "--user"], "exclude each other", Some("logout")),
-            (&["logout", "--all", "--app"], "--all forgets every token of the server and does not go with --app or --user", Some("logout")),
-            (&["revoke", "--user", "--all", "--local"], "does not go with --app or --user", Some("revoke")),
-            (&["--account", "bob@a.example", "logout", "--all"], "--all forgets a whole server and does not go with --account", Some("logout")),
-            (&["logout", "--all", "--account=bob@a.example", "--server", "https://a.example"], "does not go with --account", Some("logout")),
-            (&["logout", "--all", "--all"], "--all is given twice", Some("logout")),
+            (&["logout", "--all"], "unknown option --all for logout", Some("logout")),
+            (&["forget", "--app"], "unknown option --app for forget", Some("forget")),
+            (&["forget", "--user", "--local"], "unknown option --user for forget", Some("forget")),
+            (&["--account", "bob@a.example", "forget"], "forget takes a whole server, not --account; name it with --server URL", Some("forget")),
+            (&["forget", "--account=bob@a.example", "--server", "https://a.example"], "not --account", Some("forget")),
+            (&["forget", "--local", "--local"], "--local is given twice", Some("forget")),
+            (&["forget", "a.example"], "forget takes 0 argument(s), and more were given", Some("forget")),
             (&["check", "--format", "yaml"], "--format takes text, json, jsonl, prometheus or nagios, not \"yaml\"", Some("check")),
             (&["followers", "1", "--format", "prometheus"], "--format prometheus is only for check", Some("followers")),
             (&["help", "nope"], "no command \"nope\"", None),

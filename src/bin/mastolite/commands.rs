@@ -25,6 +25,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<(), Failure> {
         Command::Verify(which) => verify(ctx, which),
         Command::Check(c) => crate::check::run(ctx, &c),
         Command::Logout(c) => logout(ctx, &c),
+        Command::Forget(local_only) => forget(ctx, local_only),
         Command::Accounts => list_accounts(ctx),
         Command::Followers(list) => accounts_list(ctx, &list, true),
         Command::Following(list) => accounts_list(ctx, &list, false),
@@ -88,7 +89,7 @@ fn register(ctx: &Ctx, command: Register) -> Result<(), Failure> {
                 client.origin()
             )));
         }
-        revoke_all(&client, entry, false)?;
+        revoke_all(&client, entry, false, &mut 0)?;
         let origin = client.origin().to_owned();
         update(ctx, &path, |s| {
             s.remove_server(&origin);
@@ -121,12 +122,14 @@ fn register(ctx: &Ctx, command: Register) -> Result<(), Failure> {
 }
 
 /// Revokes every token of a server's app (its app token, then its user tokens) with the app's
-/// credentials, one request each. `strict` (`logout --all`) stops at the first failure and
-/// returns it; otherwise (a re-registration) a server that is gone or refuses only gets a note.
+/// credentials, one request each, counting in `revoked` those the server accepted. `strict`
+/// (`forget`) stops at the first failure and returns it; otherwise (a re-registration) a
+/// server that is gone or refuses only gets a note.
 fn revoke_all(
     client: &Client,
     entry: &mastolite::store::ServerEntry,
     strict: bool,
+    revoked: &mut usize,
 ) -> Result<(), Failure> {
     let Some(app) = entry.app() else {
         return Ok(());
@@ -139,14 +142,13 @@ fn revoke_all(
         .chain(entry.users().map(|(_, t)| t))
         .filter(|t| !t.imported);
     for t in tokens {
-        if let Err(e) = oauth::revoke(client, &creds, t.access_token_for(client)?) {
-            if strict {
-                return Err(e.into());
-            }
-            eprintln!(
+        match oauth::revoke(client, &creds, t.access_token_for(client)?) {
+            Ok(()) => *revoked += 1,
+            Err(e) if strict => return Err(e.into()),
+            Err(e) => eprintln!(
                 "mastolite: note: a token of the old app was not revoked: {}",
                 one_line(&e.to_string(), usize::MAX)
-            );
+            ),
         }
     }
     Ok(())
@@ -487,16 +489,8 @@ fn logout(ctx: &Ctx, command: &Logout) -> Result<(), Failure> {
     if ctx.env_token().is_some() {
         eprintln!("mastolite: note: MASTOLITE_TOKEN is ignored: logout works on stored tokens");
     }
-    if command.all && ctx.account().is_some() {
-        return Err(local(
-            "logout --all forgets a whole server: unset MASTOLITE_ACCOUNT and name the server with --server URL",
-        ));
-    }
     let client = ctx.client(&ctx.server(Some(&store))?)?;
     let entry = ctx.entry(&store, &client)?;
-    if command.all {
-        return forget_server(ctx, &path, &client, entry, local_only);
-    }
     let account = ctx.account();
     let which = command
         .which
@@ -562,39 +556,65 @@ fn logout(ctx: &Ctx, command: &Logout) -> Result<(), Failure> {
     emitted(out)
 }
 
-/// `logout --all`: revokes every token of the server with its app's credentials, then removes
-/// the server's whole entry, app included. A failed revocation, or an entry that another
-/// program changed meanwhile, removes nothing; `local_only` asks the server nothing.
-fn forget_server(
-    ctx: &Ctx,
-    path: &Path,
-    client: &Client,
-    entry: &mastolite::store::ServerEntry,
-    local_only: bool,
-) -> Result<(), Failure> {
+/// `forget`: revokes every token of the server with its app's credentials, then removes the
+/// server's whole entry, app included. A failed revocation removes only the tokens revoked
+/// before it; an entry that another program changed meanwhile removes nothing; `local_only`
+/// asks the server nothing.
+fn forget(ctx: &Ctx, local_only: bool) -> Result<(), Failure> {
+    let (path, store) = ctx.load()?;
+    if ctx.account().is_some() {
+        return Err(local(
+            "forget takes a whole server: unset MASTOLITE_ACCOUNT and name the server with --server URL",
+        ));
+    }
+    let client = ctx.client(&ctx.server(Some(&store))?)?;
+    let entry = ctx.entry(&store, &client)?;
     let origin = client.origin();
-    let tokens = usize::from(entry.app_token().is_some()) + entry.user_count();
-    let kept = "nothing was removed (--local forgets the server without asking it)";
+    let has_app_token = entry.app_token().is_some();
+    let tokens = usize::from(has_app_token) + entry.user_count();
+    let mut revoked = 0;
+    let mut failed = None;
     if !local_only {
         if tokens > 0 && entry.app().is_none() {
             return Err(local(format!(
-                "no app is stored for {origin}, so its tokens cannot be revoked; {kept}"
+                "no app is stored for {origin}, so its tokens cannot be revoked; nothing was removed (--local forgets the server without asking it)"
             )));
         }
-        revoke_all(client, entry, true).map_err(|f| {
-            let (code, msg) = f.parts();
-            Failure::Msg(code, format!("{}; {kept}", msg.unwrap_or_default()))
+        failed = revoke_all(&client, entry, true, &mut revoked).err();
+    }
+    if failed.is_none() || revoked > 0 {
+        update(ctx, &path, |s| {
+            if s.server(origin) != Some(entry) {
+                return Err(local(format!(
+                    "another program changed what is stored for {origin} meanwhile; nothing was removed"
+                )));
+            }
+            if failed.is_none() {
+                s.remove_server(origin);
+                return Ok(());
+            }
+            // The app token goes first, then the users in their order: as revoke_all asks.
+            let users = revoked - usize::from(has_app_token);
+            if has_app_token {
+                s.remove_app_token(origin);
+            }
+            for (name, _) in entry.users().take(users) {
+                s.remove_user(origin, name);
+            }
+            Ok(())
         })?;
     }
-    update(ctx, path, |s| {
-        if s.server(origin) != Some(entry) {
-            return Err(local(format!(
-                "another program changed what is stored for {origin} meanwhile; nothing was removed"
-            )));
-        }
-        s.remove_server(origin);
-        Ok(())
-    })?;
+    if let Some(f) = failed {
+        let (code, msg) = f.parts();
+        return Err(Failure::Msg(
+            code,
+            format!(
+                "{}; revoked and forgot {revoked} token(s), kept the other {} and the app (--local forgets the server without asking it)",
+                msg.unwrap_or_default(),
+                tokens - revoked
+            ),
+        ));
+    }
     if ctx.global.json() {
         return emitted(views::json(&output::Revoked {
             revoked: "server".into(),
