@@ -24,7 +24,8 @@ pub(crate) fn path_segment(what: &str, s: &str) -> Result<String, Error> {
 
 /// `application/x-www-form-urlencoded`, for a query string or a POST body: `a=1&b=x+y`.
 pub(crate) fn query(pairs: &[(&str, &str)]) -> String {
-    let mut out = String::new();
+    // At least this long: one allocation for most forms.
+    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
@@ -44,9 +45,10 @@ pub(crate) fn form_decode(s: &str) -> String {
 }
 
 fn push_form(out: &mut String, s: &str) {
+    // The encoder gives runs of bytes kept as they are, and each encoded byte as its own
+    // `%XX`: the form encoding writes a space as '+'.
     for part in utf8_percent_encode(s, UNRESERVED) {
-        // The form encoding writes a space as '+'.
-        out.push_str(&part.replace("%20", "+"));
+        out.push_str(if part == "%20" { "+" } else { part });
     }
 }
 

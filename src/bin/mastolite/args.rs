@@ -372,7 +372,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "login",
         args: "[--scopes SCOPES] [--force-login] [--lang L] | --with-token [--force]",
-        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr. With --with-token, needs no app: reads one token (such as one from Development → Your applications) as a line from stdin, checks it as `check` checks MASTOLITE_TOKEN, and stores it under the account it belongs to (an app token as the server's app token; --account NAME when its account cannot be read), never revoked with the stored app's credentials; a stored token of the same account is replaced only with --force; a token that is not ok is not stored, and the exit status is check's.",
+        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr. With --with-token, needs no app: reads a token (such as one from Development → Your applications) as a line from stdin, checks it as `check` checks MASTOLITE_TOKEN, and stores it under its account (--account NAME if it cannot read it); it replaces a stored one only with --force and is never revoked with the stored app's credentials.",
         options: &[
             (
                 "--scopes",
@@ -431,7 +431,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "check",
         args: "[--all [--jobs N] [--renew]] [--output FILE]",
-        about: "For cron: checks the token (the selected user token, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. A user token is asked about at GET /api/v1/accounts/verify_credentials (which sees its account), an app token at GET /api/v1/apps/verify_credentials; a 404 or a 403 for scope sends the check to the other one. Never runs longer than --timeout plus one second. With --all, checks every stored token, several at once, and prints one line each: server, kind, account, result (ok, rejected, disabled, expired, unavailable, refused, error), latency, and a detail word where the answer says more; exit status 1 if any is rejected, disabled or expired, else 3 if any could not be checked, else 4 if any was refused, else 2 if any server was unavailable. --format json, jsonl or prometheus (node_exporter textfile collector) for machines; --format nagios for monitoring plugins (Nagios, Icinga, Sensu, Checkmk): one status line with perfdata on stdout, and the plugin exit codes 0 OK, 1 WARNING (refused), 2 CRITICAL (rejected, disabled or expired), 3 UNKNOWN (unavailable, error, or a failure here).",
+        about: "For cron: checks the token (the selected user token, else the app token, or $MASTOLITE_TOKEN) and reports by exit status. Prints `ok`, or one line with the reason on stderr. A user token is asked about at GET /api/v1/accounts/verify_credentials (which sees its account), an app token at GET /api/v1/apps/verify_credentials; a 404 or a 403 for scope asks the other. Bounded by --timeout plus one second. With --all, checks every stored token, several at once, and prints one line each: server, kind, account, result (ok, rejected, disabled, expired, unavailable, refused, error), latency, and a detail word where the answer says more; exit status 1 if any is rejected, disabled or expired, else 3 if any could not be checked, else 4 if any was refused, else 2 if any server was unavailable. --format json, jsonl or prometheus (node_exporter textfile collector) for machines; --format nagios for monitoring plugins: a status line with perfdata, and exit 0 OK, 1 WARNING (refused), 2 CRITICAL (rejected, disabled, expired), 3 UNKNOWN (unavailable, error, a failure here), the whole run bounded by --timeout.",
         options: &[
             ("--all", None, "check every stored token"),
             (
@@ -442,7 +442,7 @@ pub const SPECS: &[Spec] = &[
             (
                 "--renew",
                 None,
-                "with --all: first renew each app token that has expired or expires within 15 minutes (as `token` does); one that expired and could not be renewed is reported with the renewal's outcome and the detail renewal_failed",
+                "with --all: first renew each app token that has expired or expires within 15 minutes, as `token` does (one that could not be: renewal_failed)",
             ),
             (
                 "--output",

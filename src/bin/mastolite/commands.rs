@@ -135,13 +135,16 @@ fn revoke_all(
         return Ok(());
     };
     let creds = app.credentials_for(client)?;
-    // An imported token's app is not this one: it is forgotten, never revoked with it.
     let tokens = entry
         .app_token()
         .into_iter()
-        .chain(entry.users().map(|(_, t)| t))
-        .filter(|t| !t.imported);
+        .chain(entry.users().map(|(_, t)| t));
     for t in tokens {
+        // An imported token's app is not this one: it is forgotten, never revoked with it.
+        if t.imported {
+            *revoked += 1;
+            continue;
+        }
         match oauth::revoke(client, &creds, t.access_token_for(client)?) {
             Ok(()) => *revoked += 1,
             Err(e) if strict => return Err(e.into()),
