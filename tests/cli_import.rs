@@ -306,3 +306,37 @@ fn the_server_must_be_named_and_the_token_must_be_given() {
         "{out:?}"
     );
 }
+
+#[test]
+fn forget_revokes_the_apps_own_tokens_and_only_forgets_an_imported_one() {
+    let server = MockServer::start();
+    let url = server.base_url();
+    let host = &url["http://".len()..];
+    let home = Home::new("forget");
+    let file = format!(
+        r#"{{"version":2,"servers":{{"{url}":{{
+          "app":{{"name":"bot","client_id":"cid","client_secret":"SECRET_cs","redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"scopes":["read"],"website":null}},
+          "app_token":{{"access_token":"SECRET_own_app","scope":"read","created_at":1,"expires_at":null}},
+          "users":{{"alice@{host}":{{"access_token":"{TOKEN}","scope":null,"created_at":1,"expires_at":null,"imported":true}}}},
+          "unnamed_user":null}}}}}}"#
+    );
+    Store::from_json(&file).unwrap().save(home.store()).unwrap();
+    let revoke = |token: &str| {
+        let token = token.to_owned();
+        server.mock(move |when, then| {
+            when.method(POST)
+                .path("/oauth/revoke")
+                .form_urlencoded_tuple("client_id", "cid")
+                .form_urlencoded_tuple("client_secret", "SECRET_cs")
+                .form_urlencoded_tuple("token", token.as_str());
+            then.status(200).body("{}");
+        })
+    };
+    let own = revoke("SECRET_own_app");
+    let imported = revoke(TOKEN);
+    let out = home.run(&["forget"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    own.assert_calls(1);
+    imported.assert_calls(0);
+    assert!(Store::load(home.store()).unwrap().list().is_empty());
+}
