@@ -9,7 +9,7 @@ mod tmpdir;
 
 use std::path::PathBuf;
 
-use cli_run::Out;
+use cli_run::{Out, app_json, token_json};
 use hostile_server::closed_port_url;
 use httpmock::prelude::*;
 use mastolite::store::Store;
@@ -760,20 +760,6 @@ fn nagios_status_line_perfdata_and_plugin_exit_codes() {
         assert_eq!(out.code, 3, "{out:?}");
         assert!(out.stdout.starts_with("MASTOLITE UNKNOWN - "), "{out:?}");
     }
-}
-
-/// The text of a version 2 app entry, and of a token.
-fn app_json(client_id: &str, secret: &str) -> String {
-    format!(
-        r#"{{"name":"bot","client_id":"{client_id}","client_secret":"{secret}","redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"scopes":["read"],"website":null}}"#
-    )
-}
-
-fn token_json(token: &str, expires_at: Option<i64>) -> String {
-    format!(
-        r#"{{"access_token":"{token}","scope":"read","created_at":1700000000,"expires_at":{}}}"#,
-        expires_at.map_or("null".to_owned(), |e| e.to_string())
-    )
 }
 
 #[test]

@@ -47,6 +47,13 @@ impl Home {
         assert!(out.stderr.lines().count() <= 1, "{args:?}: {out:?}");
         out
     }
+
+    /// `mastolite --server URL login --with-token EXTRA`, the token on stdin.
+    fn import(&self, url: &str, extra: &[&str]) -> cli_run::Out {
+        let mut args = vec!["--server", url, "login", "--with-token"];
+        args.extend_from_slice(extra);
+        self.run(&args, &format!("{TOKEN}\n"))
+    }
 }
 
 /// `path` answers `status` and `body` to the imported token.
@@ -127,10 +134,7 @@ fn a_user_token_is_stored_under_its_account_with_no_app() {
         )
     );
     // A second import of the same account replaces it only with --force.
-    let out = home.run(
-        &["--server", &url, "login", "--with-token"],
-        &format!("{TOKEN}\n"),
-    );
+    let out = home.import(&url, &[]);
     assert_eq!(out.code, 3, "{out:?}");
     assert_eq!(
         out.stderr,
@@ -138,10 +142,7 @@ fn a_user_token_is_stored_under_its_account_with_no_app() {
             "mastolite: the credentials file already holds a token for alice@{host}; give --force to replace it\n"
         )
     );
-    let out = home.run(
-        &["--server", &url, "login", "--with-token", "--force"],
-        &format!("{TOKEN}\n"),
-    );
+    let out = home.import(&url, &["--force"]);
     assert_eq!(out.code, 0, "{out:?}");
     let out = home.run(&["logout", "--local"], "");
     assert_eq!(out.code, 0, "{out:?}");
@@ -157,10 +158,7 @@ fn a_token_whose_account_cannot_be_read_needs_account() {
     let home = Home::new("account");
     let url = server.base_url();
     let host = &url["http://".len()..];
-    let out = home.run(
-        &["--server", &url, "login", "--with-token"],
-        &format!("{TOKEN}\n"),
-    );
+    let out = home.import(&url, &[]);
     assert_eq!(out.code, 3, "{out:?}");
     assert_eq!(
         out.stderr,
@@ -170,17 +168,7 @@ fn a_token_whose_account_cannot_be_read_needs_account() {
     );
     assert!(!home.store().exists());
     let name = format!("bot@{host}");
-    let out = home.run(
-        &[
-            "--server",
-            &url,
-            "--account",
-            &name,
-            "login",
-            "--with-token",
-        ],
-        &format!("{TOKEN}\n"),
-    );
+    let out = home.import(&url, &["--account", &name]);
     assert_eq!(out.code, 0, "{out:?}");
     // Asked twice by the check (accounts, then apps), then once for the account's name.
     user.assert_calls(4);
@@ -204,10 +192,7 @@ fn an_app_token_is_stored_as_the_servers_app_token() {
     let app = answer(&server, APP, 200, APP_BODY);
     let home = Home::new("app");
     let url = server.base_url();
-    let out = home.run(
-        &["--server", &url, "login", "--with-token"],
-        &format!("{TOKEN}\n"),
-    );
+    let out = home.import(&url, &[]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stderr,
@@ -247,10 +232,7 @@ fn a_token_that_is_not_ok_is_not_stored_and_exits_as_check_does() {
         let me = answer(&server, USER, *status, body);
         let home = Home::new("refused");
         let url = server.base_url();
-        let out = home.run(
-            &["--server", &url, "login", "--with-token"],
-            &format!("{TOKEN}\n"),
-        );
+        let out = home.import(&url, &[]);
         assert_eq!(out.code, *code, "{out:?}");
         assert_eq!(
             out.stderr,

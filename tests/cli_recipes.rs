@@ -13,6 +13,7 @@ mod tmpdir;
 
 use std::path::{Path, PathBuf};
 
+use cli_run::{app_json, token_json};
 use hostile_server::closed_port_url;
 use httpmock::prelude::*;
 use mastolite::store::Store;
@@ -92,27 +93,17 @@ fn answer(live: &MockServer) -> [httpmock::Mock<'_>; 3] {
 /// A credentials file at `path` with both servers' apps, their expired app tokens, alice on
 /// the live server and carol on the dead one.
 fn write_store(path: &Path, live: &str, dead: &str) {
-    let app = |id: &str, secret: &str| {
-        format!(
-            r#"{{"name":"bot","client_id":"{id}","client_secret":"{secret}","redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"scopes":["read"],"website":null}}"#
-        )
-    };
-    let token = |t: &str, expires_at: &str| {
-        format!(
-            r#"{{"access_token":"{t}","scope":"read","created_at":1700000000,"expires_at":{expires_at}}}"#
-        )
-    };
     let (hl, hd) = (&live["http://".len()..], &dead["http://".len()..]);
     let text = format!(
         r#"{{"version":2,"servers":{{
           "{live}":{{"app":{},"app_token":{},"users":{{"alice@{hl}":{}}},"unnamed_user":null}},
           "{dead}":{{"app":{},"app_token":{},"users":{{"carol@{hd}":{}}},"unnamed_user":null}}}}}}"#,
-        app("cid_a", "SECRET_cs_a"),
-        token("SECRET_old_a", "1000000000"),
-        token("SECRET_alice", "null"),
-        app("cid_b", "SECRET_cs_b"),
-        token("SECRET_old_b", "1000000000"),
-        token("SECRET_carol", "null"),
+        app_json("cid_a", "SECRET_cs_a"),
+        token_json("SECRET_old_a", Some(1_000_000_000)),
+        token_json("SECRET_alice", None),
+        app_json("cid_b", "SECRET_cs_b"),
+        token_json("SECRET_old_b", Some(1_000_000_000)),
+        token_json("SECRET_carol", None),
     );
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     Store::from_json(&text).unwrap().save(path).unwrap();

@@ -4,6 +4,7 @@
 #![cfg(feature = "cli")]
 
 mod cli_run;
+mod hostile_server;
 mod tmpdir;
 
 use std::io::{BufRead, BufReader, Write};
@@ -12,6 +13,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use cli_run::Out;
+use hostile_server::closed_port_url;
 use httpmock::prelude::*;
 use mastolite::Client;
 use mastolite::store::Store;
@@ -563,12 +565,6 @@ fn revoke_mock<'a>(
             r#"{"error":"unauthorized_client","error_description":"You are not authorized to revoke this token"}"#
         });
     })
-}
-
-/// The URL of a server that is gone: nothing listens on its port.
-fn closed_port_url() -> String {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port())
 }
 
 #[test]

@@ -70,3 +70,18 @@ pub fn keep_metrics(name: &str, text: &str) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.prom")), text).unwrap();
 }
+
+/// The text of a version 2 app entry with the scope `read`, for a credentials file.
+pub fn app_json(client_id: &str, secret: &str) -> String {
+    format!(
+        r#"{{"name":"bot","client_id":"{client_id}","client_secret":"{secret}","redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"scopes":["read"],"website":null}}"#
+    )
+}
+
+/// The text of a version 2 token with the scope `read`.
+pub fn token_json(token: &str, expires_at: Option<i64>) -> String {
+    format!(
+        r#"{{"access_token":"{token}","scope":"read","created_at":1700000000,"expires_at":{}}}"#,
+        expires_at.map_or("null".to_owned(), |e| e.to_string())
+    )
+}
