@@ -17,48 +17,39 @@ use crate::secret::AccessToken;
 
 /// Which part of a list to fetch. Mastodon reads `limit` (1 to 80, default 40), `max_id` and
 /// `since_id` for followers and following; `min_id` is sent when given, for servers that read it.
-///
-/// ```
-/// let r = mastolite::Range::new().limit(80);
-/// assert_eq!(r.limit, Some(80));
-/// ```
+/// [`accounts::followers`](crate::accounts::followers) shows one in use.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Range {
-    /// Page size, 1 to 80.
-    pub limit: Option<u32>,
-    /// Entries older than this cursor.
-    pub max_id: Option<String>,
-    /// The newest entries after this cursor.
-    pub since_id: Option<String>,
-    /// Entries right after this cursor (ignored by Mastodon for followers and following).
-    pub min_id: Option<String>,
+    limit: Option<u32>,
+    max_id: Option<String>,
+    since_id: Option<String>,
+    min_id: Option<String>,
 }
 
 impl Range {
-    /// The server's defaults.
+    /// The server's defaults: no parameter is sent.
     pub fn new() -> Self {
         Self::default()
     }
-    /// Page size; Mastodon accepts 1 to 80.
+    /// Page size; Mastodon accepts 1 to 80. Defaults to the server's (40 on Mastodon).
     #[must_use]
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
-    /// Entries older than `cursor`.
+    /// Entries older than `cursor`. Defaults to none.
     #[must_use]
     pub fn max_id(mut self, cursor: impl Into<String>) -> Self {
         self.max_id = Some(cursor.into());
         self
     }
-    /// The newest entries after `cursor`.
+    /// The newest entries after `cursor`. Defaults to none.
     #[must_use]
     pub fn since_id(mut self, cursor: impl Into<String>) -> Self {
         self.since_id = Some(cursor.into());
         self
     }
-    /// Entries right after `cursor`.
+    /// Entries right after `cursor`. Defaults to none.
     #[must_use]
     pub fn min_id(mut self, cursor: impl Into<String>) -> Self {
         self.min_id = Some(cursor.into());
