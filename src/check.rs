@@ -860,7 +860,11 @@ impl Checker {
         let mut last = first;
         if let Some(next) = verdict.next {
             let left = bound.map(|b| b.saturating_sub(started.elapsed()));
-            let second = self.ask(client, next, &target.token, left);
+            let mut second = self.ask(client, next, &target.token, left);
+            // A timeout here ran out of the check's time, not of what the first ask left.
+            if let (Some(b), Err(Error::Transport(t))) = (bound, &mut second.result) {
+                t.limit = b;
+            }
             let then = classify(verdict.kind, next, second.result.as_ref().map(|_| ()));
             // The report's status code and error are those of the answer that decided.
             if verdict.yields_to(&then) {

@@ -440,13 +440,16 @@ pub enum TransportKind {
 
 /// A request that did not complete.
 ///
-/// Its `Display` includes the text of the underlying [`ureq::Error`] (with the request's
-/// secrets redacted), which [`ureq_error`](Self::ureq_error) returns for code that wants to
-/// inspect it.
+/// Its `Display` says what failed in plain words (`cannot resolve mastodon.example`,
+/// `timed out after 30 s`) and, for the other kinds, adds the text of the underlying
+/// [`ureq::Error`] with the request's secrets redacted. [`ureq_error`](Self::ureq_error)
+/// returns that error for code that wants to inspect it.
 pub struct TransportError {
     pub(crate) site: Site,
     pub(crate) kind: TransportKind,
     pub(crate) hint: Option<&'static str>,
+    /// The time limit that ran out, for a timeout.
+    pub(crate) limit: Duration,
     /// The cause's text, redacted.
     text: String,
     cause: ureq::Error,
@@ -467,8 +470,14 @@ impl fmt::Debug for TransportError {
 const PLAIN_HTTP_HINT: &str = "the server may speak plain http on this port";
 
 impl TransportError {
-    /// Classifies `cause`, from a request to `site` that carried `secrets`.
-    pub(crate) fn new(site: Site, cause: ureq::Error, secrets: &Secrets<'_>) -> Self {
+    /// Classifies `cause`, from a request to `site` that carried `secrets` and had `limit` to
+    /// complete.
+    pub(crate) fn new(
+        site: Site,
+        cause: ureq::Error,
+        secrets: &Secrets<'_>,
+        limit: Duration,
+    ) -> Self {
         let https = site.origin.starts_with("https://");
         let shown = secrets.redact(&cause.to_string());
         let text = shown.to_ascii_lowercase();
@@ -529,6 +538,7 @@ impl TransportError {
             site,
             kind,
             hint,
+            limit,
             text: shown,
             cause,
         }
@@ -545,8 +555,8 @@ impl TransportError {
         self.hint
     }
 
-    /// ureq's error. Its text is already part of this error's `Display`, where any secret of
-    /// the request is redacted; printed on its own, it is not.
+    /// ureq's error. Where its text is part of this error's `Display`, any secret of the
+    /// request is redacted there; printed on its own, it is not.
     pub fn ureq_error(&self) -> &ureq::Error {
         &self.cause
     }
@@ -554,15 +564,34 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.site)?;
+        // A failed lookup and a timeout say all there is in our words; ureq's text for them
+        // ("io: failed to lookup address information: ...", "timeout: global") is left to
+        // `ureq_error`.
         let what = match self.kind {
-            TransportKind::Dns => "cannot resolve the server's host name",
+            TransportKind::Dns => {
+                let host = self.site.origin.split_once("://").map_or("", |(_, h)| h);
+                let host = match host.rsplit_once(':') {
+                    Some((h, port)) if !port.ends_with(']') => h,
+                    _ => host,
+                };
+                return write!(f, "cannot resolve {}", Clean(host));
+            }
+            TransportKind::Timeout => {
+                // In tenths of a second: a deadline's 0.999 s reads as the 1 s it was.
+                let tenths =
+                    self.limit.as_secs() * 10 + u64::from(self.limit.subsec_millis() + 50) / 100;
+                return match tenths % 10 {
+                    0 => write!(f, "timed out after {} s", tenths / 10),
+                    d => write!(f, "timed out after {}.{d} s", tenths / 10),
+                };
+            }
             TransportKind::Connect => "cannot connect to the server",
             TransportKind::Tls => "tls failure",
-            TransportKind::Timeout => "timed out",
             TransportKind::BodyTooLarge => "response body exceeds the size limit",
             TransportKind::Protocol => "broken response",
         };
-        write!(f, "{}: {what}", self.site)?;
+        f.write_str(what)?;
         if let Some(hint) = self.hint {
             write!(f, " ({hint})")?;
         }
@@ -734,6 +763,7 @@ mod tests {
                 Site::new(&Endpoint::Borrowed("GET /x"), "https://m.example"),
                 ureq::Error::Io(e),
                 &none,
+                Duration::from_secs(30),
             )
             .kind()
         };
@@ -768,9 +798,44 @@ mod tests {
                 "failed to lookup address information: Name or service not known",
             )),
             &none,
+            Duration::from_secs(30),
         );
-        assert!(dns.to_string().starts_with(
-            "POST https://m.example/api/v1/apps: cannot resolve the server's host name"
-        ));
+        assert_eq!(
+            dns.to_string(),
+            "POST https://m.example/api/v1/apps: cannot resolve m.example"
+        );
+        let at = |origin: &str, cause, limit| {
+            let site = Site::new(&Endpoint::Borrowed("GET /x"), origin);
+            TransportError::new(site, cause, &none, limit).to_string()
+        };
+        assert_eq!(
+            at(
+                "http://[::1]:8080",
+                ureq::Error::HostNotFound,
+                Duration::ZERO
+            ),
+            "GET http://[::1]:8080/x: cannot resolve [::1]"
+        );
+        assert_eq!(
+            at(
+                "https://m.example:8443",
+                ureq::Error::HostNotFound,
+                Duration::ZERO
+            ),
+            "GET https://m.example:8443/x: cannot resolve m.example"
+        );
+        let timeout = || ureq::Error::Timeout(ureq::Timeout::Global);
+        assert_eq!(
+            at("https://m.example", timeout(), Duration::from_secs(30)),
+            "GET https://m.example/x: timed out after 30 s"
+        );
+        assert_eq!(
+            at("https://m.example", timeout(), Duration::from_millis(2500)),
+            "GET https://m.example/x: timed out after 2.5 s"
+        );
+        assert_eq!(
+            at("https://m.example", timeout(), Duration::from_millis(999)),
+            "GET https://m.example/x: timed out after 1 s"
+        );
     }
 }

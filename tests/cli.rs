@@ -1000,7 +1000,7 @@ fn check_never_runs_longer_than_its_timeout_plus_a_second() {
     home.write_store(&server.base_url(), true, None);
     let out = home.run(&["--store", &home.store_arg(), "--timeout", "1", "check"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("timed out"), "{out:?}");
+    assert!(out.stderr.contains("timed out after 1 s"), "{out:?}");
     assert!(out.elapsed < Duration::from_secs(2), "{:?}", out.elapsed);
 
     // The fallback request shares the same budget.

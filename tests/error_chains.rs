@@ -100,7 +100,7 @@ fn a_timeout_and_a_body_over_the_cap() {
         .unwrap();
     let e = apps::verify_credentials(&c, &token()).unwrap_err();
     assert!(matches!(&e, Error::Transport(t) if t.kind() == TransportKind::Timeout));
-    assert_both("timeout", &e, "timed out");
+    assert_both("timeout", &e, "timed out after 0.3 s");
 
     let server = Server::fixed(200, &[], &[b'x'; 4096]);
     let c = Client::builder(&server.url())

@@ -81,7 +81,7 @@ fn a_server_that_never_answers_ends_at_the_timeout() {
         e.to_string().split(": ").take(2).collect::<Vec<_>>(),
         [
             format!("GET {}/api/v1/accounts/verify_credentials", server.url()),
-            "timed out".to_owned()
+            "timed out after 1.2 s".to_owned()
         ]
     );
     assert_verify_request(&server);

@@ -136,7 +136,7 @@ impl Client {
         let start = Instant::now();
         let mut attempt = 0;
         loop {
-            let timeout = match self.total_timeout {
+            let (timeout, limit) = match self.total_timeout {
                 Some(total) => {
                     let left = total.saturating_sub(start.elapsed());
                     if left.is_zero() {
@@ -144,13 +144,19 @@ impl Client {
                             Site::new(&req.endpoint, &self.origin),
                             ureq::Error::Timeout(ureq::Timeout::Global),
                             &secrets,
+                            total,
                         ))));
                     }
-                    left.min(self.timeout)
+                    // The limit a timeout reports: the whole call's when it cut this one short.
+                    if left < self.timeout {
+                        (left, total)
+                    } else {
+                        (self.timeout, self.timeout)
+                    }
                 }
-                None => self.timeout,
+                None => (self.timeout, self.timeout),
             };
-            let err = match self.attempt(req, &secrets, timeout) {
+            let err = match self.attempt(req, &secrets, timeout, limit) {
                 Ok(reply) => return Ok(reply),
                 Err(e) => e,
             };
@@ -213,12 +219,14 @@ impl Client {
         req: &Request<'a>,
         secrets: &Secrets<'a>,
         timeout: Duration,
+        limit: Duration,
     ) -> Result<Reply<'a>, Error> {
         let (url, host) = self.connect_url(req)?;
         let auth = req.token.map(|t| format!("Bearer {}", t.secret()));
         // Where this request went, for the one error an attempt can end in.
         let site = || Site::new(&req.endpoint, &self.origin);
-        let transport = |e| Error::Transport(Box::new(TransportError::new(site(), e, secrets)));
+        let transport =
+            |e| Error::Transport(Box::new(TransportError::new(site(), e, secrets, limit)));
         let auth = auth.as_deref();
         let result = match req.method {
             Method::Get => self
