@@ -6,22 +6,20 @@
 mod cli_run;
 mod tmpdir;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use cli_run::Out;
+use cli_run::{Home, catch_all};
 use httpmock::prelude::*;
 use mastolite::store::Store;
 use mastolite::{Account, Application, CredentialAccount, OOB, ServerMetadata};
-use tmpdir::{SAMPLE_SECRETS, TempDir, decode, store_fixture};
+use tmpdir::{decode, store_fixture};
 
 const CLIENT_SECRET: &str = "SECRET_cs_1";
 const APP_TOKEN: &str = "SECRET_app_tok";
 const USER_TOKEN: &str = "SECRET_user_tok";
 const ENV_TOKEN: &str = "SECRET_env_tok";
 const CODE: &str = "SECRET_code_9";
-/// No output of any run may contain these.
-const SECRETS: [&str; 5] = [CLIENT_SECRET, APP_TOKEN, USER_TOKEN, ENV_TOKEN, CODE];
 
 const APP_CREATED: &str = r#"{"id":"5","name":"bot","website":"https://bot.example","scopes":["read","write"],"redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"redirect_uri":"urn:ietf:wg:oauth:2.0:oob","vapid_key":"BCk","client_id":"cid_1","client_secret":"SECRET_cs_1","client_secret_expires_at":0}"#;
 const APP_VERIFIED: &str = r#"{"id":"5","name":"bot","website":"https://bot.example","scopes":["read","write"],"redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"redirect_uri":"urn:ietf:wg:oauth:2.0:oob","vapid_key":"BCk"}"#;
@@ -34,59 +32,9 @@ fn account_json(id: &str, acct: &str) -> String {
     )
 }
 
-/// The test's own home: HOME points here and no MASTOLITE_* or XDG variable leaks in.
-struct Home {
-    dir: TempDir,
-}
-
-impl Home {
-    fn new(label: &str) -> Home {
-        Home {
-            dir: TempDir::new(&format!("cli-{label}")),
-        }
-    }
-
-    /// `<home>/credentials.json`, the file most tests pass with `--store`.
-    fn store(&self) -> PathBuf {
-        self.dir.join("credentials.json")
-    }
-
-    fn store_arg(&self) -> String {
-        self.store().to_str().unwrap().to_owned()
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        self.run_full(args, &[], "")
-    }
-
-    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
-        self.run_full(args, env, "")
-    }
-
-    fn run_full(&self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Out {
-        let mut cmd = cli_run::command(self.dir.path());
-        cmd.args(args).envs(env.iter().copied());
-        let out = cli_run::run(cmd, stdin);
-        for secret in SECRETS.iter().chain(&SAMPLE_SECRETS) {
-            assert!(!out.stdout.contains(secret), "{args:?} stdout: {out:?}");
-            assert!(!out.stderr.contains(secret), "{args:?} stderr: {out:?}");
-        }
-        // `login` prompts on stderr before it can fail.
-        if out.code != 0 && !args.contains(&"login") {
-            assert_eq!(
-                out.stderr.lines().count(),
-                1,
-                "{args:?}: one line on failure: {out:?}"
-            );
-            assert!(out.stderr.starts_with("mastolite: "), "{out:?}");
-        }
-        out
-    }
-
-    /// Writes a credentials file for `server` with the app, and the tokens asked for.
-    fn write_store(&self, server: &str, app_token: bool, user: Option<&str>) {
-        write_store_at(&self.store(), server, app_token, user, None);
-    }
+/// Writes `<home>/credentials.json` for `server` with the app, and the tokens asked for.
+fn write_store(home: &Home, server: &str, app_token: bool, user: Option<&str>) {
+    write_store_at(&home.store(), server, app_token, user, None);
 }
 
 fn write_store_at(
@@ -116,13 +64,6 @@ fn write_store_at(
     Store::from_json(&text).unwrap().save(path).unwrap();
 }
 
-/// A mock that answers anything, to prove that no request was made.
-fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
-    server.mock(|_, then| {
-        then.status(599);
-    })
-}
-
 /// A mock that answers `method path` (any query, headers and body) with `status` and `body`.
 fn answer<'a>(
     server: &'a MockServer,
@@ -146,7 +87,7 @@ fn bearer(token: &str) -> String {
 
 #[test]
 fn help_for_the_command_and_for_every_subcommand() {
-    let home = Home::new("help");
+    let home = Home::bare("help");
     let out = home.run(&["--help"]);
     assert_eq!(out.code, 0);
     assert!(out.stdout.starts_with("mastolite: "), "{}", out.stdout);
@@ -187,8 +128,8 @@ fn help_for_the_command_and_for_every_subcommand() {
 fn usage_errors_exit_3_with_a_usage_line_and_send_nothing() {
     let server = MockServer::start();
     let any = catch_all(&server);
-    let home = Home::new("usage");
-    home.write_store(&server.base_url(), true, Some("alice"));
+    let home = Home::bare("usage");
+    write_store(&home, &server.base_url(), true, Some("alice"));
     let base = server.base_url();
     let store = home.store_arg();
     let with = |args: &[&str]| {
@@ -268,7 +209,7 @@ fn register_creates_a_private_store_and_prints_name_and_client_id() {
             .header("content-type", "application/json")
             .body(APP_CREATED);
     });
-    let home = Home::new("register");
+    let home = Home::bare("register");
     let path = home.dir.join("new/sub/credentials.json");
     let out = home.run(&[
         "--server",
@@ -338,7 +279,7 @@ fn register_json_and_the_default_locations() {
             .form_urlencoded_tuple("scopes", "read");
         then.status(200).body(APP_CREATED);
     });
-    let home = Home::new("register-default");
+    let home = Home::bare("register-default");
     // ~/.config/mastolite/credentials.json
     let out = home.run(&["--json", "register", "--server", &server.base_url()]);
     assert_eq!(out.code, 0, "{out:?}");
@@ -393,7 +334,7 @@ fn register_failures_map_to_exit_statuses_and_write_nothing() {
         then.status(422)
             .body(r#"{"error":"Validation failed: Application name can't be blank"}"#);
     });
-    let home = Home::new("register-fail");
+    let home = Home::bare("register-fail");
     let args = [
         "--server",
         &server.base_url(),
@@ -465,8 +406,8 @@ fn token_stores_an_app_token() {
             r#"{{"access_token":"{APP_TOKEN}","token_type":"Bearer","scope":"read write","created_at":1700000000}}"#
         ));
     });
-    let home = Home::new("token");
-    home.write_store(&server.base_url(), false, None);
+    let home = Home::bare("token");
+    write_store(&home, &server.base_url(), false, None);
     let out = home.run(&["--store", &home.store_arg(), "token"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "app token stored (scopes: read write)\n");
@@ -503,8 +444,8 @@ fn token_rejected_client_and_missing_store_or_app() {
             r#"{"error":"invalid_client","error_description":"Client authentication failed due to unknown client."}"#,
         );
     });
-    let home = Home::new("token-fail");
-    home.write_store(&server.base_url(), false, None);
+    let home = Home::bare("token-fail");
+    write_store(&home, &server.base_url(), false, None);
     let out = home.run(&["--store", &home.store_arg(), "token", "--scopes", "read"]);
     assert_eq!(out.code, 1);
     assert_eq!(
@@ -565,8 +506,8 @@ fn login_prints_the_url_alone_reads_the_code_and_stores_the_user_token() {
             .header("authorization", bearer(USER_TOKEN));
         then.status(200).body(account_json("1", "alice"));
     });
-    let home = Home::new("login");
-    home.write_store(&base, true, None);
+    let home = Home::bare("login");
+    write_store(&home, &base, true, None);
     let out = home.run_full(
         &[
             "--store",
@@ -660,8 +601,8 @@ fn login_json_and_its_failures() {
         200,
         account_json("1", "alice"),
     );
-    let home = Home::new("login-json");
-    home.write_store(&base, false, None);
+    let home = Home::bare("login-json");
+    write_store(&home, &base, false, None);
     let store = home.store_arg();
 
     let out = home.run_full(
@@ -733,8 +674,8 @@ fn verify_app_and_user_with_stored_and_environment_tokens() {
             .header("authorization", bearer(ENV_TOKEN));
         then.status(200).body(APP_VERIFIED);
     });
-    let home = Home::new("verify");
-    home.write_store(&server.base_url(), true, None);
+    let home = Home::bare("verify");
+    write_store(&home, &server.base_url(), true, None);
     let s = home.store_arg();
 
     // Only an app token: --app by default.
@@ -756,7 +697,7 @@ fn verify_app_and_user_with_stored_and_environment_tokens() {
     );
 
     // With a user token, --user is the default.
-    home.write_store(&server.base_url(), true, Some("alice"));
+    write_store(&home, &server.base_url(), true, Some("alice"));
     let out = home.run(&["--store", &s, "verify"]);
     assert_eq!((out.code, out.stdout.as_str()), (0, "@alice\n"), "{out:?}");
     let out = home.run(&["--store", &s, "--json", "verify"]);
@@ -790,8 +731,8 @@ fn verify_rejected_and_refused() {
         then.status(422)
             .body(r#"{"error":"This method requires an authenticated user"}"#);
     });
-    let home = Home::new("verify-fail");
-    home.write_store(&server.base_url(), true, Some("alice"));
+    let home = Home::bare("verify-fail");
+    write_store(&home, &server.base_url(), true, Some("alice"));
     let out = home.run(&["--store", &home.store_arg(), "verify", "--app"]);
     assert_eq!(out.code, 1);
     assert_eq!(
@@ -820,8 +761,8 @@ fn check_ok_prints_ok_and_nothing_else() {
             .header("authorization", bearer(APP_TOKEN));
         then.status(200).body(APP_VERIFIED);
     });
-    let home = Home::new("check-ok");
-    home.write_store(&server.base_url(), true, None);
+    let home = Home::bare("check-ok");
+    write_store(&home, &server.base_url(), true, None);
     let out = home.run(&["--store", &home.store_arg(), "check"]);
     assert_eq!(
         (out.code, out.stdout.as_str(), out.stderr.as_str()),
@@ -845,8 +786,8 @@ fn check_reports_rejected_transient_and_refused_by_exit_status() {
         then.status(401)
             .body(r#"{"error":"The access token was revoked"}"#);
     });
-    let home = Home::new("check-fail");
-    home.write_store(&server.base_url(), true, None);
+    let home = Home::bare("check-fail");
+    write_store(&home, &server.base_url(), true, None);
     let s = home.store_arg();
     let out = home.run(&["--store", &s, "check"]);
     assert_eq!(out.code, 1);
@@ -931,8 +872,8 @@ fn check_asks_about_a_user_token_where_its_account_is_seen() {
             .header("authorization", bearer(USER_TOKEN));
         then.status(200).body(account_json("01F8", "alice"));
     });
-    let home = Home::new("check-gts");
-    home.write_store(&server.base_url(), true, Some("alice"));
+    let home = Home::bare("check-gts");
+    write_store(&home, &server.base_url(), true, Some("alice"));
     let out = home.run(&["--store", &home.store_arg(), "check"]);
     assert_eq!((out.code, out.stdout.as_str()), (0, "ok\n"), "{out:?}");
     assert_eq!(app.calls(), 0);
@@ -943,7 +884,7 @@ fn check_asks_about_a_user_token_where_its_account_is_seen() {
 fn check_reports_an_expired_stored_token_without_asking() {
     let server = MockServer::start();
     let mut any = catch_all(&server);
-    let home = Home::new("check-expired");
+    let home = Home::bare("check-expired");
     write_store_at(
         &home.store(),
         &server.base_url(),
@@ -996,8 +937,8 @@ fn check_never_runs_longer_than_its_timeout_plus_a_second() {
             .delay(Duration::from_secs(5))
             .body(APP_VERIFIED);
     });
-    let home = Home::new("check-slow");
-    home.write_store(&server.base_url(), true, None);
+    let home = Home::bare("check-slow");
+    write_store(&home, &server.base_url(), true, None);
     let out = home.run(&["--store", &home.store_arg(), "--timeout", "1", "check"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("timed out after 1 s"), "{out:?}");
@@ -1017,7 +958,7 @@ fn check_never_runs_longer_than_its_timeout_plus_a_second() {
             .delay(Duration::from_secs(5))
             .body(account_json("1", "alice"));
     });
-    home.write_store(&server.base_url(), true, Some("alice"));
+    write_store(&home, &server.base_url(), true, Some("alice"));
     let out = home.run(&["--store", &home.store_arg(), "--timeout", "1", "check"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.elapsed < Duration::from_secs(2), "{:?}", out.elapsed);
@@ -1045,13 +986,13 @@ fn check_never_runs_longer_than_its_timeout_plus_a_second() {
 
 #[test]
 fn check_without_a_token_is_a_local_error() {
-    let home = Home::new("check-none");
+    let home = Home::bare("check-none");
     let out = home.run(&["--server", "http://127.0.0.1:9", "check"]);
     assert_eq!(out.code, 3);
     assert!(out.stderr.contains("does not exist"), "{out:?}");
     let out = home.run(&["--server", "http://127.0.0.1:9", "--json", "check"]);
     assert_eq!((out.code, out.stdout.as_str()), (3, ""));
-    home.write_store("http://127.0.0.1:9", false, None);
+    write_store(&home, "http://127.0.0.1:9", false, None);
     let out = home.run(&["--store", &home.store_arg(), "check"]);
     assert_eq!(out.code, 3);
     assert!(
@@ -1080,8 +1021,8 @@ fn revoke_removes_the_token_from_the_store() {
             .form_urlencoded_tuple("token", APP_TOKEN);
         then.status(200).body("{}");
     });
-    let home = Home::new("revoke");
-    home.write_store(&server.base_url(), true, Some("alice"));
+    let home = Home::bare("revoke");
+    write_store(&home, &server.base_url(), true, Some("alice"));
     let s = home.store_arg();
     let out = home.run(&["--store", &s, "revoke"]);
     assert_eq!(
@@ -1129,8 +1070,8 @@ fn revoke_refused_keeps_the_token() {
         403,
         r#"{"error":"unauthorized_client","error_description":"You are not authorized to revoke this token"}"#,
     );
-    let home = Home::new("revoke-fail");
-    home.write_store(&server.base_url(), true, None);
+    let home = Home::bare("revoke-fail");
+    write_store(&home, &server.base_url(), true, None);
     let before = std::fs::read_to_string(home.store()).unwrap();
     let out = home.run(&["--store", &home.store_arg(), "revoke"]);
     assert_eq!(out.code, 1);
@@ -1173,8 +1114,8 @@ fn followers_one_page_all_pages_and_max_items() {
         then.status(200)
             .body(format!("[{}]", account_json("3", "c")));
     });
-    let home = Home::new("followers");
-    home.write_store(&base, true, Some("alice"));
+    let home = Home::bare("followers");
+    write_store(&home, &base, true, Some("alice"));
     let s = home.store_arg();
 
     let out = home.run(&["--store", &s, "followers", "42", "--limit", "2"]);
@@ -1238,7 +1179,7 @@ fn following_by_handle_looks_the_account_up_first() {
         then.status(200)
             .body(format!("[{}]", account_json("5", "bob")));
     });
-    let home = Home::new("following");
+    let home = Home::bare("following");
     let out = home.run_env(
         &[
             "--server",
@@ -1274,7 +1215,7 @@ fn followers_without_a_store_are_anonymous_and_errors_map_to_statuses() {
         then.status(401)
             .body(r#"{"error":"This method requires an authenticated user"}"#);
     });
-    let home = Home::new("followers-anon");
+    let home = Home::bare("followers-anon");
     let base = server.base_url();
     let out = home.run(&["--server", &base, "followers", "42"]);
     assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{out:?}");
@@ -1312,8 +1253,8 @@ fn a_stored_token_goes_only_to_its_own_server() {
             .header_missing("authorization");
         then.status(200).body("[]");
     });
-    let home = Home::new("followers-other");
-    home.write_store(&own.base_url(), true, Some("alice"));
+    let home = Home::bare("followers-other");
+    write_store(&home, &own.base_url(), true, Some("alice"));
     let out = home.run(&[
         "--store",
         &home.store_arg(),
@@ -1338,7 +1279,7 @@ fn metadata_discovered_and_classic() {
             .path("/.well-known/oauth-authorization-server");
         then.status(200).body(metadata_doc(&base));
     });
-    let home = Home::new("metadata");
+    let home = Home::bare("metadata");
     let out = home.run(&["--server", &base, "metadata"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
@@ -1384,7 +1325,7 @@ fn account_by_id_and_by_handle() {
             .query_param("acct", "gargron");
         then.status(200).body(account_json("109", "gargron"));
     });
-    let home = Home::new("account");
+    let home = Home::bare("account");
     let base = server.base_url();
     let out = home.run(&["--server", &base, "account", "109"]);
     assert_eq!(
@@ -1412,7 +1353,7 @@ fn instance_name_and_version() {
         200,
         r#"{"domain":"mastodon.example","title":"Example Social","version":"4.3.2","source_url":"https://github.com/mastodon/mastodon","configuration":{"statuses":{"max_characters":500}},"contact":{"email":"staff@mastodon.example","account":null}}"#,
     );
-    let home = Home::new("instance");
+    let home = Home::bare("instance");
     let base = server.base_url();
     let out = home.run(&["--server", &base, "instance"]);
     assert_eq!(
@@ -1435,8 +1376,8 @@ fn instance_name_and_version() {
 fn a_too_open_store_is_refused_with_the_fix_and_left_alone() {
     let server = MockServer::start();
     let any = catch_all(&server);
-    let home = Home::new("too-open");
-    home.write_store(&server.base_url(), true, None);
+    let home = Home::bare("too-open");
+    write_store(&home, &server.base_url(), true, None);
     tmpdir::set_mode(&home.store(), 0o644);
     let before = std::fs::read_to_string(home.store()).unwrap();
     let (base, store) = (server.base_url(), home.store_arg());
@@ -1468,8 +1409,8 @@ fn a_too_open_store_is_refused_with_the_fix_and_left_alone() {
 fn a_corrupt_store_is_reported_and_never_overwritten() {
     let server = MockServer::start();
     let any = catch_all(&server);
-    let home = Home::new("corrupt");
-    home.write_store(&server.base_url(), true, None);
+    let home = Home::bare("corrupt");
+    write_store(&home, &server.base_url(), true, None);
     let full = std::fs::read_to_string(home.store()).unwrap();
     let cut = &full[..full.len() - 20];
     std::fs::write(home.store(), cut).unwrap();
@@ -1513,7 +1454,7 @@ fn a_store_written_by_either_json_backend_is_read() {
             .header("authorization", "Bearer SECRET_user_token_k7");
         then.status(200).body(APP_VERIFIED);
     });
-    let home = Home::new("cross");
+    let home = Home::bare("cross");
     for name in ["credentials-v1.serde.json", "credentials-v1.miniserde.json"] {
         let path = home.dir.join(name);
         // The file's server is the mock: stored secrets go only to their own server.
@@ -1583,8 +1524,8 @@ fn login_refuses_a_hostile_authorization_endpoint() {
                 .path("/.well-known/oauth-authorization-server");
             then.status(200).body(doc);
         });
-        let home = Home::new("login_hostile");
-        home.write_store(&base, true, None);
+        let home = Home::bare("login_hostile");
+        write_store(&home, &base, true, None);
         let out = home.run_full(&["--store", &home.store_arg(), "login"], &[], "");
         assert_eq!((out.code, out.stdout.as_str()), (3, ""), "{out:?}");
         assert_eq!(

@@ -7,13 +7,11 @@ mod cli_run;
 mod hostile_server;
 mod tmpdir;
 
-use std::path::PathBuf;
-
-use cli_run::{Out, app_json, token_json};
+use cli_run::{Home, app_json, host, token_json};
 use hostile_server::closed_port_url;
 use httpmock::prelude::*;
 use mastolite::store::Store;
-use tmpdir::{TempDir, mode, names, set_mode};
+use tmpdir::{mode, names, set_mode};
 
 const APP_TOKEN: &str = "SECRET_app_tok";
 const USER_TOKEN: &str = "SECRET_user_tok";
@@ -22,55 +20,23 @@ const BAD_TOKEN: &str = "SECRET_bad\ntok";
 const APP: &str = r#"{"id":"5","name":"bot","website":null,"scopes":["read"],"redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"redirect_uri":"urn:ietf:wg:oauth:2.0:oob","vapid_key":"BCk"}"#;
 const PATH: &str = "/api/v1/apps/verify_credentials";
 
-struct Home {
-    dir: TempDir,
-}
-
-impl Home {
-    fn new(label: &str) -> Home {
-        Home {
-            dir: TempDir::new(&format!("cli-check-{label}")),
-        }
-    }
-
-    fn store(&self) -> PathBuf {
-        self.dir.join("credentials.json")
-    }
-
-    /// Runs `mastolite --store <home>/credentials.json ARGS`, with no MASTOLITE_* variable.
-    fn run(&self, args: &[&str]) -> Out {
-        let mut cmd = cli_run::command(self.dir.path());
-        cmd.arg("--store").arg(self.store()).args(args);
-        let out = cli_run::run(cmd, "");
-        for secret in ["SECRET", "[redacted]"] {
-            assert!(!out.stdout.contains(secret), "{args:?}: {out:?}");
-            assert!(!out.stderr.contains(secret), "{args:?}: {out:?}");
-        }
-        if out.code != 0 {
-            assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {out:?}");
-        }
-        out
-    }
-
-    /// A credentials file for `server` with an app token and a user token (of `acct`).
-    fn write(&self, server: &str, app: Option<(&str, Option<i64>)>, user: Option<(&str, &str)>) {
-        let token = |t: &str, expires_at: Option<i64>, acct: Option<&str>| {
-            let json = |v: Option<&str>| v.map_or("null".to_owned(), quote);
-            format!(
-                r#"{{"access_token":{},"scope":"read","created_at":1700000000,"expires_at":{},"acct":{}}}"#,
-                quote(t),
-                expires_at.map_or("null".to_owned(), |e| e.to_string()),
-                json(acct)
-            )
-        };
-        let app = app.map_or("null".to_owned(), |(t, e)| token(t, e, None));
-        let user = user.map_or("null".to_owned(), |(t, a)| token(t, None, Some(a)));
-        let text = format!(
-            r#"{{"version":1,"server":"{server}","app":null,"tokens":{{"app":{app},"user":{user}}}}}"#
-        );
-        let store = Store::from_json(&text).unwrap();
-        store.save(self.store()).unwrap();
-    }
+/// A credentials file for `server` with an app token and a user token (of `acct`).
+fn write(home: &Home, server: &str, app: Option<(&str, Option<i64>)>, user: Option<(&str, &str)>) {
+    let token = |t: &str, expires_at: Option<i64>, acct: Option<&str>| {
+        let json = |v: Option<&str>| v.map_or("null".to_owned(), quote);
+        format!(
+            r#"{{"access_token":{},"scope":"read","created_at":1700000000,"expires_at":{},"acct":{}}}"#,
+            quote(t),
+            expires_at.map_or("null".to_owned(), |e| e.to_string()),
+            json(acct)
+        )
+    };
+    let app = app.map_or("null".to_owned(), |(t, e)| token(t, e, None));
+    let user = user.map_or("null".to_owned(), |(t, a)| token(t, None, Some(a)));
+    let text = format!(
+        r#"{{"version":1,"server":"{server}","app":null,"tokens":{{"app":{app},"user":{user}}}}}"#
+    );
+    home.write(&text);
 }
 
 /// Every outcome's name, in the order the metrics and the perfdata list them.
@@ -111,11 +77,6 @@ fn answer<'a>(server: &'a MockServer, token: &str, status: u16, body: &str) -> h
     })
 }
 
-/// `host:port` of an httpmock server.
-fn host(server: &MockServer) -> String {
-    server.base_url().trim_start_matches("http://").to_owned()
-}
-
 /// The lines with each latency (`12ms`) written as `Nms`.
 fn without_latency(text: &str) -> Vec<String> {
     text.lines()
@@ -152,7 +113,8 @@ fn every_token_one_line_in_a_stable_order() {
     let app = answer(&server, APP_TOKEN, 200, APP);
     let user = answer(&server, USER_TOKEN, 200, APP);
     let home = Home::new("ok");
-    home.write(
+    write(
+        &home,
         &server.base_url(),
         Some((APP_TOKEN, None)),
         Some((USER_TOKEN, "Alice")),
@@ -208,7 +170,12 @@ fn each_result_and_the_exit_status_order() {
             Some((0, _)) => Some((BAD_TOKEN, None)),
             Some(_) => Some((APP_TOKEN, None)),
         };
-        home.write(&server.base_url(), app_token, Some((USER_TOKEN, "bob")));
+        write(
+            &home,
+            &server.base_url(),
+            app_token,
+            Some((USER_TOKEN, "bob")),
+        );
         if let Some((status, body)) = app.filter(|(s, _)| *s != 0) {
             answer(&server, APP_TOKEN, status, body);
         }
@@ -254,7 +221,8 @@ fn lines_keep_server_text_printable_and_say_when_a_token_expired() {
         "{\"error\":\"bad \\u001b[2J\\u202e token\"}",
     );
     let home = Home::new("text");
-    home.write(
+    write(
+        &home,
         &server.base_url(),
         Some((APP_TOKEN, Some(1_000_000_000))),
         Some((USER_TOKEN, "bob")),
@@ -281,7 +249,8 @@ fn json_and_jsonl() {
     answer(&server, APP_TOKEN, 200, APP);
     answer(&server, USER_TOKEN, 503, "");
     let home = Home::new("json");
-    home.write(
+    write(
+        &home,
         &server.base_url(),
         Some((APP_TOKEN, None)),
         Some((USER_TOKEN, "bob")),
@@ -395,7 +364,8 @@ fn prometheus_text_line_by_line() {
     // Account names are validated before they are stored (`[a-z0-9_.-]+@host`), so no label
     // value here needs escaping; the escaping itself has a unit test in the binary.
     let acct = "Alice";
-    home.write(
+    write(
+        &home,
         &server.base_url(),
         Some((APP_TOKEN, Some(1_000_000_000))),
         Some((USER_TOKEN, acct)),
@@ -508,7 +478,7 @@ fn prometheus_text_line_by_line() {
     // Healthy: up 1 and the rate limit.
     let server = MockServer::start();
     answer(&server, APP_TOKEN, 200, APP);
-    home.write(&server.base_url(), Some((APP_TOKEN, None)), None);
+    write(&home, &server.base_url(), Some((APP_TOKEN, None)), None);
     let out = home.run(&["check", "--all", "--format=prometheus"]);
     assert_eq!(out.code, 0);
     let samples: Vec<Sample> = out
@@ -606,7 +576,8 @@ fn output_file_is_replaced_atomically_and_readable_by_the_collector() {
     answer(&server, APP_TOKEN, 200, APP);
     answer(&server, USER_TOKEN, 401, "{}");
     let home = Home::new("output");
-    home.write(
+    write(
+        &home,
         &server.base_url(),
         Some((APP_TOKEN, None)),
         Some((USER_TOKEN, "bob")),
@@ -660,7 +631,7 @@ fn output_file_is_replaced_atomically_and_readable_by_the_collector() {
 #[test]
 fn nothing_to_check_is_a_local_error() {
     let home = Home::new("empty");
-    home.write("https://m.example", None, None);
+    write(&home, "https://m.example", None, None);
     let out = home.run(&["check", "--all"]);
     assert_eq!((out.code, out.stdout.as_str()), (3, ""));
     assert!(out.stderr.contains("holds no token to check"), "{out:?}");
@@ -689,7 +660,8 @@ fn nagios_status_line_perfdata_and_plugin_exit_codes() {
         let body = if status == 200 { APP } else { "{}" };
         answer(&server, USER_TOKEN, status, body);
         let home = Home::new("nagios");
-        home.write(
+        write(
+            &home,
             &server.base_url(),
             Some((APP_TOKEN, None)),
             Some((USER_TOKEN, "bob")),

@@ -6,12 +6,10 @@
 mod cli_run;
 mod tmpdir;
 
-use std::path::PathBuf;
-
+use cli_run::Home;
 use httpmock::prelude::*;
 use mastolite::check::Kind;
 use mastolite::store::Store;
-use tmpdir::TempDir;
 
 const TOKEN: &str = "SECRET_imported_token";
 const USER: &str = "/api/v1/accounts/verify_credentials";
@@ -19,41 +17,11 @@ const APP: &str = "/api/v1/apps/verify_credentials";
 const ACCOUNT: &str = r#"{"id":"1","username":"alice","acct":"alice","display_name":"","created_at":"2020-01-01T00:00:00.000Z","statuses_count":0,"followers_count":0,"following_count":0}"#;
 const APP_BODY: &str = r#"{"id":"5","name":"bot","website":null,"scopes":["read"],"redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"redirect_uri":"urn:ietf:wg:oauth:2.0:oob","vapid_key":"BCk"}"#;
 
-struct Home {
-    dir: TempDir,
-}
-
-impl Home {
-    fn new(label: &str) -> Home {
-        Home {
-            dir: TempDir::new(&format!("cli-import-{label}")),
-        }
-    }
-
-    fn store(&self) -> PathBuf {
-        self.dir.join("credentials.json")
-    }
-
-    /// Runs `mastolite --store FILE ARGS` with `stdin`; never a secret in the output, and at
-    /// most one line on stderr.
-    fn run(&self, args: &[&str], stdin: &str) -> cli_run::Out {
-        let mut cmd = cli_run::command(self.dir.path());
-        cmd.arg("--store").arg(self.store()).args(args);
-        let out = cli_run::run(cmd, stdin);
-        for secret in ["SECRET", "[redacted]"] {
-            assert!(!out.stdout.contains(secret), "{args:?}: {out:?}");
-            assert!(!out.stderr.contains(secret), "{args:?}: {out:?}");
-        }
-        assert!(out.stderr.lines().count() <= 1, "{args:?}: {out:?}");
-        out
-    }
-
-    /// `mastolite --server URL login --with-token EXTRA`, the token on stdin.
-    fn import(&self, url: &str, extra: &[&str]) -> cli_run::Out {
-        let mut args = vec!["--server", url, "login", "--with-token"];
-        args.extend_from_slice(extra);
-        self.run(&args, &format!("{TOKEN}\n"))
-    }
+/// `mastolite --server URL login --with-token EXTRA`, the token on stdin.
+fn import(home: &Home, url: &str, extra: &[&str]) -> cli_run::Out {
+    let mut args = vec!["--server", url, "login", "--with-token"];
+    args.extend_from_slice(extra);
+    home.run_stdin(&args, &format!("{TOKEN}\n"))
 }
 
 /// `path` answers `status` and `body` to the imported token.
@@ -73,7 +41,7 @@ fn a_user_token_is_stored_under_its_account_with_no_app() {
     let home = Home::new("user");
     let url = server.base_url();
     let host = &url["http://".len()..];
-    let out = home.run(
+    let out = home.run_stdin(
         &["--server", &url, "login", "--with-token"],
         &format!("  {TOKEN}\n"),
     );
@@ -125,7 +93,7 @@ fn a_user_token_is_stored_under_its_account_with_no_app() {
         text.contains(r#""expires_at":null,"imported":true}"#),
         "{text}"
     );
-    let out = home.run(&["logout"], "");
+    let out = home.run_stdin(&["logout"], "");
     assert_eq!(out.code, 3, "{out:?}");
     assert_eq!(
         out.stderr,
@@ -134,7 +102,7 @@ fn a_user_token_is_stored_under_its_account_with_no_app() {
         )
     );
     // A second import of the same account replaces it only with --force.
-    let out = home.import(&url, &[]);
+    let out = import(&home, &url, &[]);
     assert_eq!(out.code, 3, "{out:?}");
     assert_eq!(
         out.stderr,
@@ -142,9 +110,9 @@ fn a_user_token_is_stored_under_its_account_with_no_app() {
             "mastolite: the credentials file already holds a token for alice@{host}; give --force to replace it\n"
         )
     );
-    let out = home.import(&url, &["--force"]);
+    let out = import(&home, &url, &["--force"]);
     assert_eq!(out.code, 0, "{out:?}");
-    let out = home.run(&["logout", "--local"], "");
+    let out = home.run_stdin(&["logout", "--local"], "");
     assert_eq!(out.code, 0, "{out:?}");
     assert!(Store::load(home.store()).unwrap().list().is_empty());
 }
@@ -158,7 +126,7 @@ fn a_token_whose_account_cannot_be_read_needs_account() {
     let home = Home::new("account");
     let url = server.base_url();
     let host = &url["http://".len()..];
-    let out = home.import(&url, &[]);
+    let out = import(&home, &url, &[]);
     assert_eq!(out.code, 3, "{out:?}");
     assert_eq!(
         out.stderr,
@@ -168,7 +136,7 @@ fn a_token_whose_account_cannot_be_read_needs_account() {
     );
     assert!(!home.store().exists());
     let name = format!("bot@{host}");
-    let out = home.import(&url, &["--account", &name]);
+    let out = import(&home, &url, &["--account", &name]);
     assert_eq!(out.code, 0, "{out:?}");
     // Asked twice by the check (accounts, then apps), then once for the account's name.
     user.assert_calls(4);
@@ -192,7 +160,7 @@ fn an_app_token_is_stored_as_the_servers_app_token() {
     let app = answer(&server, APP, 200, APP_BODY);
     let home = Home::new("app");
     let url = server.base_url();
-    let out = home.import(&url, &[]);
+    let out = import(&home, &url, &[]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stderr,
@@ -232,7 +200,7 @@ fn a_token_that_is_not_ok_is_not_stored_and_exits_as_check_does() {
         let me = answer(&server, USER, *status, body);
         let home = Home::new("refused");
         let url = server.base_url();
-        let out = home.import(&url, &[]);
+        let out = import(&home, &url, &[]);
         assert_eq!(out.code, *code, "{out:?}");
         assert_eq!(
             out.stderr,
@@ -257,7 +225,7 @@ fn the_server_must_be_named_and_the_token_must_be_given() {
         server.base_url()
     );
     Store::from_json(&file).unwrap().save(home.store()).unwrap();
-    let out = home.run(&["login", "--with-token"], &format!("{TOKEN}\n"));
+    let out = home.run_stdin(&["login", "--with-token"], &format!("{TOKEN}\n"));
     assert_eq!(out.code, 3, "{out:?}");
     assert_eq!(
         out.stderr,
@@ -268,19 +236,19 @@ fn the_server_must_be_named_and_the_token_must_be_given() {
         ("", "no token was read from stdin"),
         ("  \n", "no token was read from stdin"),
     ] {
-        let out = home.run(&["--server", &url, "login", "--with-token"], stdin);
+        let out = home.run_stdin(&["--server", &url, "login", "--with-token"], stdin);
         assert_eq!(out.code, 3, "{out:?}");
         assert_eq!(out.stderr, format!("mastolite: {words}\n"));
     }
     let long = "SECRET_".to_owned() + &"x".repeat(5000) + "\n";
-    let out = home.run(&["--server", &url, "login", "--with-token"], &long);
+    let out = home.run_stdin(&["--server", &url, "login", "--with-token"], &long);
     assert_eq!(out.code, 3, "{out:?}");
     assert_eq!(
         out.stderr,
         "mastolite: the token read from stdin is longer than 4096 bytes\n"
     );
     me.assert_calls(0);
-    let out = home.run(&["login", "--with-token", "--scopes", "read"], "");
+    let out = home.run_stdin(&["login", "--with-token", "--scopes", "read"], "");
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
         out.stderr
@@ -316,7 +284,7 @@ fn forget_revokes_the_apps_own_tokens_and_only_forgets_an_imported_one() {
     };
     let own = revoke("SECRET_own_app");
     let imported = revoke(TOKEN);
-    let out = home.run(&["forget"], "");
+    let out = home.run_stdin(&["forget"], "");
     assert_eq!(out.code, 0, "{out:?}");
     own.assert_calls(1);
     imported.assert_calls(0);

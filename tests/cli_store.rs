@@ -8,16 +8,15 @@ mod hostile_server;
 mod tmpdir;
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use cli_run::Out;
+use cli_run::{Home, catch_all, host};
 use hostile_server::closed_port_url;
 use httpmock::prelude::*;
 use mastolite::Client;
 use mastolite::store::Store;
-use tmpdir::{SAMPLE_SECRETS, TempDir, store_fixture};
+use tmpdir::store_fixture;
 
 const SECRET_A: &str = "SECRET_client_a";
 const SECRET_B: &str = "SECRET_client_b";
@@ -32,89 +31,6 @@ const ENV_TOKEN: &str = "SECRET_env";
 const CODE: &str = "SECRET_code";
 const SECRET_B_NEW: &str = "SECRET_client_b_new";
 const SECRET_C: &str = "SECRET_client_c";
-const SECRETS: [&str; 13] = [
-    SECRET_A,
-    SECRET_B,
-    APP_A,
-    APP_B,
-    ALICE,
-    BOB,
-    CAROL,
-    FRESH,
-    NEW_USER,
-    ENV_TOKEN,
-    CODE,
-    SECRET_B_NEW,
-    SECRET_C,
-];
-
-struct Home {
-    dir: TempDir,
-}
-
-impl Home {
-    fn new(label: &str) -> Home {
-        Home {
-            dir: TempDir::new(&format!("cli-store-{label}")),
-        }
-    }
-
-    fn store(&self) -> PathBuf {
-        self.dir.join("credentials.json")
-    }
-
-    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
-        let mut c = cli_run::command(self.dir.path());
-        c.arg("--store")
-            .arg(self.store())
-            .args(args)
-            .envs(env.iter().copied());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        self.run_full(args, &[], "")
-    }
-
-    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
-        self.run_full(args, env, "")
-    }
-
-    fn run_full(&self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Out {
-        let out = cli_run::run(self.command(args, env), stdin);
-        check_output(args, &out);
-        out
-    }
-
-    fn write(&self, text: &str) {
-        Store::from_json(text).unwrap().save(self.store()).unwrap();
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        std::fs::read(self.store()).unwrap()
-    }
-
-    fn load(&self) -> Store {
-        Store::load(self.store()).unwrap()
-    }
-}
-
-/// No secret in any output; one line on stderr on failure (login prompts first).
-fn check_output(args: &[&str], out: &Out) {
-    for secret in SECRETS.iter().chain(&SAMPLE_SECRETS) {
-        assert!(!out.stdout.contains(secret), "{args:?}: {out:?}");
-        assert!(!out.stderr.contains(secret), "{args:?}: {out:?}");
-    }
-    if out.code != 0 && !args.contains(&"login") {
-        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {out:?}");
-        assert!(out.stderr.starts_with("mastolite: "), "{out:?}");
-    }
-}
-
-/// `host:port` of a mock.
-fn host(server: &MockServer) -> String {
-    server.base_url()["http://".len()..].to_owned()
-}
 
 fn app_json(cid: &str, secret: &str) -> String {
     format!(
@@ -173,12 +89,6 @@ fn me<'a>(server: &'a MockServer, token: &str, username: &str) -> httpmock::Mock
 }
 
 /// A mock that answers anything, to count what reached a server.
-fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
-    server.mock(|_, then| {
-        then.status(599);
-    })
-}
-
 #[test]
 fn two_servers_and_three_accounts_select_by_server_and_account() {
     let (a, b, c) = (
