@@ -37,10 +37,7 @@ fn crontab_command(page: &str) -> String {
 /// docs/cli.md's systemd units: each `# /etc/systemd/system/NAME` comment in its `ini` block
 /// and the lines up to the next one.
 fn units(page: &str) -> Vec<(String, String)> {
-    let start = page
-        .find("```ini\n")
-        .expect("docs/cli.md has an ini block")
-        + 7;
+    let start = page.find("```ini\n").expect("docs/cli.md has an ini block") + 7;
     let block = &page[start..start + page[start..].find("```").unwrap()];
     let mut units: Vec<(String, String)> = Vec::new();
     for line in block.lines() {
