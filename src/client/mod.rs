@@ -131,8 +131,8 @@ pub struct Client {
 /// one; with the variables unchanged, `touch build.rs` (the example prints
 /// `cargo:rerun-if-changed=build.rs`) or `cargo clean -p YOUR_CRATE` asks for a fresh fetch.
 ///
-/// [`examples/build-script`](https://docs.rs/crate/mastolite/latest/source/examples/build-script/)
-/// is a complete crate that does this (with
+/// `examples/build-script`, in the crate's repository (a package of its own, so not in the
+/// published crate), is a complete crate that does this (with
 /// `mastolite` in `[build-dependencies]`, miniserde and rustls) and prints the values:
 ///
 /// ```sh
