@@ -3,11 +3,11 @@
 //!
 //! ```sh
 //! cargo run --example followers -- https://mastodon.example 14715
-//! MASTODON_SERVER=https://mastodon.example cargo run --example followers -- --following 14715
+//! MASTOLITE_SERVER=https://mastodon.example cargo run --example followers -- --following 14715
 //! ```
 //!
-//! The server comes from the first argument or `MASTODON_SERVER`. A token, when the server
-//! requires one, comes from `MASTODON_TOKEN` only, never from the command line, where other
+//! The server comes from the first argument or `MASTOLITE_SERVER`. A token, when the server
+//! requires one, comes from `MASTOLITE_TOKEN` only, never from the command line, where other
 //! users of the machine could read it. At most 400 accounts are printed. Errors are one line on
 //! stderr, with exit status 1; wrong arguments print the usage and exit with status 2.
 
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use mastolite::{AccessToken, AccountId, Client, Error, Range, accounts};
 
-const USAGE: &str = "usage: cargo run --example followers -- [--following] [SERVER] ACCOUNT_ID  (or MASTODON_SERVER=SERVER; token in MASTODON_TOKEN)";
+const USAGE: &str = "usage: cargo run --example followers -- [--following] [SERVER] ACCOUNT_ID  (or MASTOLITE_SERVER=SERVER; token in MASTOLITE_TOKEN)";
 const MAX: usize = 400;
 
 fn main() -> ExitCode {
@@ -26,13 +26,13 @@ fn main() -> ExitCode {
     }
     let (server, id) = match args.as_slice() {
         [server, id] => (server.clone(), id),
-        [id] => match std::env::var("MASTODON_SERVER") {
+        [id] => match std::env::var("MASTOLITE_SERVER") {
             Ok(server) => (server, id),
             Err(_) => return usage(),
         },
         _ => return usage(),
     };
-    let token = std::env::var("MASTODON_TOKEN").ok().map(AccessToken::new);
+    let token = std::env::var("MASTOLITE_TOKEN").ok().map(AccessToken::new);
     match list(
         &server,
         token.as_ref(),

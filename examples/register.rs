@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! cargo run --example register -- https://mastodon.example ["App name"]
-//! MASTODON_SERVER=https://mastodon.example cargo run --example register
+//! MASTOLITE_SERVER=https://mastodon.example cargo run --example register
 //! ```
 //!
 //! The app gets the out-of-band redirect URI and the scopes `read write push`. The client
@@ -15,13 +15,13 @@ use std::process::ExitCode;
 use mastolite::{Client, Error, OOB, apps};
 
 const USAGE: &str =
-    "usage: cargo run --example register -- [SERVER] [APP_NAME]  (or MASTODON_SERVER=SERVER)";
+    "usage: cargo run --example register -- [SERVER] [APP_NAME]  (or MASTOLITE_SERVER=SERVER)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(server) = args
         .next()
-        .or_else(|| std::env::var("MASTODON_SERVER").ok())
+        .or_else(|| std::env::var("MASTOLITE_SERVER").ok())
     else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);

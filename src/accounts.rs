@@ -1,4 +1,41 @@
 //! Accounts: `verify_credentials`, `lookup` by handle, `get` by id, `followers` and `following`.
+//!
+//! # Public reads: accounts by handle, and the server
+//!
+//! People know accounts by their handle, not by the id that `followers` and `following` take.
+//! `accounts::lookup` finds an account by handle (`@alice` on the server itself,
+//! `@alice@other.example` for a remote account it knows), `accounts::get` by id, and
+//! `accounts::resolve` turns either into an id. Handles are checked before any request.
+//! `instance::get` describes the server: domain, title, software version, contact and limits,
+//! from `/api/v2/instance` or, on older servers and Pleroma or Akkoma, `/api/v1/instance`.
+//!
+//! ```rust,no_run
+//! use mastolite::accounts::{self, AccountRef};
+//! use mastolite::{instance, Client};
+//!
+//! let client = Client::new("https://mastodon.example")?;
+//! let server = instance::get(&client, None)?;
+//! println!(
+//!     "{} runs {}",
+//!     server.domain.as_deref().unwrap_or("?"),
+//!     server.version.as_deref().unwrap_or("?")
+//! );
+//!
+//! let alice = accounts::lookup(&client, None, &"@alice@other.example".parse()?)?;
+//! println!("{}: {} followers", alice.display_name, alice.followers_count);
+//!
+//! // An id, or a handle that starts with `@`, as a user would type either.
+//! let who: AccountRef = "@alice@other.example".parse()?;
+//! let id = accounts::resolve(&client, None, &who)?;
+//! let page = accounts::followers(&client, None, &id, &Default::default())?;
+//! # let _ = page;
+//! # Ok::<(), mastolite::Error>(())
+//! ```
+//!
+//! These reads are public, but a server can require a token for them
+//! (`DISALLOW_UNAUTHENTICATED_API_ACCESS`, or limited federation mode). It then answers 401, and
+//! `error.api_error().is_some_and(|e| e.requires_authentication())` is true: call again with a
+//! user's token (an app token is not enough there).
 
 use crate::client::{Client, Request, decode};
 use crate::entities::{Account, AccountId, CredentialAccount};

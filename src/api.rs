@@ -56,6 +56,27 @@
 //! println!("posted {} at {:?}", status.id, status.url);
 //! # Ok(()) }
 //! ```
+//!
+//! # Posting with a stored token
+//!
+//! The store, the check and the call share one error type. `examples/post_status.rs` (in the
+//! [crate's source](https://docs.rs/crate/mastolite/latest/source/examples/post_status.rs))
+//! checks a stored user token and then posts a status with it; it runs offline against the demo
+//! server with `cargo run --example post_status`.
+//!
+//! ```rust,no_run
+//! use mastolite::{api, store::{self, Store}, Client};
+//!
+//! fn post(text: &str) -> Result<String, mastolite::Error> {
+//!     let client = Client::new("https://mastodon.example")?;
+//!     let store = Store::load(store::default_path()?)?;
+//!     let (_, token) = store.user_token_for(&client, None)?;
+//!     let answer = api::post_form_idempotent(
+//!         &client, "/api/v1/statuses", token, &[("status", text)], "a-key-for-this-text",
+//!     )?;
+//!     Ok(answer.body)
+//! }
+//! ```
 
 use std::fmt;
 

@@ -73,6 +73,7 @@ pub(crate) use encodable;
 macro_rules! serialize_as_str {
     ($($t:ty),*) => {$(
         #[cfg(feature = "serde")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
         impl serde::Serialize for $t {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
@@ -80,6 +81,7 @@ macro_rules! serialize_as_str {
         }
 
         #[cfg(feature = "miniserde")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "miniserde")))]
         impl miniserde::Serialize for $t {
             fn begin(&self) -> miniserde::ser::Fragment<'_> {
                 miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(self.as_str()))
@@ -239,6 +241,7 @@ macro_rules! string_codec {
     };
     (@impl $name:ident, $lenient:expr) => {
         #[cfg(feature = "serde")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(&self.0)
@@ -246,6 +249,7 @@ macro_rules! string_codec {
         }
 
         #[cfg(feature = "serde")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct V;
@@ -280,6 +284,7 @@ macro_rules! string_codec {
         }
 
         #[cfg(feature = "miniserde")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "miniserde")))]
         impl miniserde::Serialize for $name {
             fn begin(&self) -> miniserde::ser::Fragment<'_> {
                 miniserde::ser::Fragment::Str(std::borrow::Cow::Borrowed(&self.0))

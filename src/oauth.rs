@@ -12,6 +12,130 @@
 //! [`AuthorizationRequest::exchange`] for the token. A web app that keeps no state between
 //! the redirect and the callback stores what the request's getters give and rebuilds it with
 //! [`AuthorizationRequest::resume`].
+//!
+//! # Three ways to a token
+//!
+//! Three ways to a token. Mastodon's tokens never expire and come without a refresh token; each
+//! ends only when it is revoked. [`server_metadata`] says what the server supports (4.3+;
+//! older servers answer 404 and get the classic endpoints): decide from it, not from the version
+//! string. Scopes are one type, `Scopes`, whether an app *registered* them, a login *requested*
+//! them, a token was *granted* them or a server *supported* them; it compares as a set
+//! (`"read write"` equals `"write read"`), prints in the order first given, and handles a server's
+//! 100,000 scopes in milliseconds (O(n log n)).
+//!
+//! # Client credentials: an app token
+//!
+//! For calls that need no user (`apps::verify_credentials`; followers, following and lookups on
+//! servers that answer them to anyone). A server that requires authentication for its whole API
+//! wants a user token instead. `scope` is always sent, and must be among the app's registered
+//! scopes.
+//!
+//! ```rust,no_run
+//! use mastolite::{apps, oauth, Client, OOB};
+//!
+//! let client = Client::new("https://mastodon.example")?;
+//! let app = apps::create(&client, &apps::NewApp::new("My bot")
+//!     .redirect_uri(OOB)
+//!     .scopes("read".parse()?))?;
+//! let token = oauth::client_credentials(&client, &app.credentials(), &"read".parse()?)?;
+//! println!("app: {}", apps::verify_credentials(&client, &token.access_token)?.name);
+//! # Ok::<(), mastolite::Error>(())
+//! ```
+//!
+//! # Out-of-band: the user pastes a code
+//!
+//! The app registers the redirect URI `OOB` (`urn:ietf:wg:oauth:2.0:oob`). The user opens the
+//! authorize URL, approves, and the server shows a code to paste; no `state` comes back in this
+//! mode. `oauth::authorization_request` takes the app, the requested scopes and
+//! `AuthorizeOptions` (the registered scopes, the server's metadata, `force_login`, `lang`, PKCE).
+//! It checks the requested scopes against the registered ones (as strings, as Mastodon does)
+//! before building anything, and adds a PKCE `S256` challenge on every server unless its
+//! metadata document exists and does not list `S256` (`Pkce::Never` turns it off). `exchange`
+//! consumes the request and sends the matching verifier, so a request is exchanged once.
+//!
+//! ```rust,no_run
+//! use mastolite::oauth::{self, AuthorizeOptions};
+//! use mastolite::{accounts, apps, AuthorizationCode, Client, Scopes, OOB};
+//!
+//! let client = Client::new("https://mastodon.example")?;
+//! let scopes: Scopes = "read write".parse()?;
+//! let app = apps::create(&client, &apps::NewApp::new("My app")
+//!     .redirect_uri(OOB)
+//!     .scopes(scopes.clone()))?;
+//! let creds = app.credentials();
+//! let options = AuthorizeOptions::new()
+//!     .registered(scopes.clone())
+//!     .metadata(oauth::server_metadata(&client)?);
+//! let request = oauth::authorization_request(&client, &creds, &scopes, &options)?;
+//! println!("Open {} and paste the code here:", request.url());
+//! let mut line = String::new();
+//! std::io::stdin().read_line(&mut line).expect("stdin");
+//! let token = request.exchange(&client, &creds, &AuthorizationCode::new(line.trim()))?;
+//! if let Err(missing) = oauth::granted_covers(&token, &scopes) {
+//!     eprintln!("{missing}"); // or `?`: an `insufficient_scope` Error::Authorization
+//! }
+//! println!("@{}", accounts::verify_credentials(&client, &token.access_token)?.acct);
+//! # Ok::<(), mastolite::Error>(())
+//! ```
+//!
+//! # Loopback with PKCE: the browser comes back to the app
+//!
+//! The native-app flow of RFC 8252: listen once on `127.0.0.1` with a port the OS picks, register
+//! that redirect URI (Mastodon matches loopback redirect URIs on any port), and take the
+//! redirect. `parse_callback` compares `state` in constant time (`Error::StateMismatch` otherwise)
+//! and turns a refusal into `Error::Authorization` (`access_denied` with its description).
+//!
+//! ```rust,no_run
+//! use std::io::{BufRead, BufReader, Write};
+//! use std::net::TcpListener;
+//! use mastolite::oauth::{self, AuthorizeOptions};
+//! use mastolite::{apps, Client, Scopes};
+//!
+//! let client = Client::new("https://mastodon.example")?;
+//! let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
+//! let redirect = format!("http://127.0.0.1:{}/callback", listener.local_addr().expect("addr").port());
+//! let scopes: Scopes = "read".parse()?;
+//! let app = apps::create(&client, &apps::NewApp::new("My app")
+//!     .redirect_uri(&redirect)
+//!     .scopes(scopes.clone()))?;
+//! let creds = app.credentials();
+//! let options = AuthorizeOptions::new().registered(scopes.clone())
+//!     .metadata(oauth::server_metadata(&client)?);
+//! let request = oauth::authorization_request(&client, &creds, &scopes, &options)?;
+//! println!("Open {}", request.url());
+//!
+//! let (mut browser, _) = listener.accept().expect("accept");
+//! let mut line = String::new(); // GET /callback?code=…&state=… HTTP/1.1
+//! BufReader::new(&browser).read_line(&mut line).expect("read");
+//! let code = request.parse_callback(line.split(' ').nth(1).unwrap_or(""))?;
+//! let token = request.exchange(&client, &creds, &code)?;
+//! browser.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nSigned in.").expect("write");
+//! # let _ = token;
+//! # Ok::<(), mastolite::Error>(())
+//! ```
+//!
+//! # A web app that keeps no state between redirect and callback
+//!
+//! `AuthorizationRequest`'s getters give the state, the PKCE verifier, the redirect URI and the
+//! scopes to keep server-side (the state and the verifier are secrets); at the callback,
+//! `AuthorizationRequest::resume` rebuilds the request, which checks the callback and
+//! exchanges the code as above. The documentation of `resume` has a complete handler pair.
+//!
+//! `examples/oob_login.rs` and `examples/loopback_login.rs` are complete versions; both print
+//! server text through `mastolite::terminal::sanitize`, and the second keeps one deadline across
+//! every read (a client that trickles bytes cannot stall it), answers other requests and
+//! callbacks with a wrong `state` with an error page and keeps waiting, and answers the browser
+//! with a short HTML page. Both print `@acct`:
+//!
+//! ```sh
+//! cargo run --example loopback_login -- https://mastodon.example "read write"
+//! ```
+//!
+//! When the token is no longer needed, `oauth::revoke(&client, &creds, &token.access_token)`
+//! revokes it. It sends the token as its own bearer too, which Mitra requires and other servers
+//! ignore. The server answers 200 also for a token it does not know, so revoking twice is
+//! safe; a 403 means the app's client credentials are wrong (or the token is another app's). With
+//! the `profile` scope on 4.4+, `oauth::userinfo` returns the user's claims.
 
 use crate::client::{Client, Request, decode};
 use crate::entities::{AppCredentials, MetadataDocument, ServerMetadata, Token, UserInfo};

@@ -552,6 +552,7 @@ impl std::iter::FusedIterator for Iter<'_> {}
 // dropped, as in [`Scopes::parse_lenient`].
 
 #[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl serde::Serialize for Scopes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter())
@@ -559,6 +560,7 @@ impl serde::Serialize for Scopes {
 }
 
 #[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> serde::Deserialize<'de> for Scopes {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -588,6 +590,7 @@ impl<'de> serde::Deserialize<'de> for Scopes {
 }
 
 #[cfg(feature = "miniserde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "miniserde")))]
 impl miniserde::Serialize for Scopes {
     fn begin(&self) -> miniserde::ser::Fragment<'_> {
         miniserde::ser::Fragment::Seq(Box::new(ScopeSeq {

@@ -1,7 +1,6 @@
 //! The `mastolite` binary, run as a process against httpmock: every command, every exit
 //! status, the credentials file's modes and refusals, `--json` output, and no secret in any
 //! output. Built only with the `cli` feature.
-#![cfg(feature = "cli")]
 
 mod cli_run;
 mod tmpdir;

@@ -1,7 +1,6 @@
 //! `mastolite check --all` and `check --format …` as a process against httpmock: one line per
 //! token in a stable order, every result and the exit-status order, `--json`, `jsonl`, the
 //! Prometheus text parsed line by line, and the atomic `--output` file.
-#![cfg(feature = "cli")]
 
 mod cli_run;
 mod hostile_server;

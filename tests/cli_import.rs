@@ -1,7 +1,6 @@
 //! `mastolite login --with-token`: a token made elsewhere, read from stdin, checked as `check`
 //! checks a token of unknown kind, and stored under the account it belongs to (or as the
 //! server's app token) without any app; a token that is not ok is never stored.
-#![cfg(feature = "cli")]
 
 mod cli_run;
 mod tmpdir;

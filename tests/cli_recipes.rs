@@ -1,11 +1,10 @@
-//! The README's crontab line and systemd units, taken from README.md as it stands (not
+//! The crontab line and systemd units of docs/cli.md, taken from the page as it stands (not
 //! retyped), run against two loopback servers: one that answers, and one where nothing
 //! listens. The file holds both servers' apps, with app tokens that have expired, and a user
 //! on each. The live server's app token is renewed and both its tokens read `ok`; the dead
 //! server's read `unavailable` (the app token with `renewal_failed`), and nothing else stops.
 //! The metrics file the service writes is also kept for `.ci/run`, which passes it to
 //! `promtool check metrics`.
-#![cfg(feature = "cli")]
 
 mod cli_run;
 mod hostile_server;
@@ -22,27 +21,24 @@ use tmpdir::{TempDir, mode};
 const APP: &str = r#"{"id":"5","name":"bot","website":null,"scopes":["read"],"redirect_uris":["urn:ietf:wg:oauth:2.0:oob"],"redirect_uri":"urn:ietf:wg:oauth:2.0:oob","vapid_key":"BCk"}"#;
 const ACCOUNT: &str = r#"{"id":"1","username":"alice","acct":"alice","display_name":"","created_at":"2020-01-01T00:00:00.000Z","statuses_count":0,"followers_count":0,"following_count":0}"#;
 
-fn readme() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+fn cli_page() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md")).unwrap()
 }
 
-/// The command of the README's crontab line (`*/5 * * * * COMMAND`).
-fn crontab_command(readme: &str) -> String {
-    let line = readme
+/// The command of docs/cli.md's crontab line (`*/5 * * * * COMMAND`).
+fn crontab_command(page: &str) -> String {
+    let line = page
         .lines()
         .find(|l| l.starts_with("*/5 * * * * "))
-        .expect("the README has a crontab line");
+        .expect("docs/cli.md has a crontab line");
     line.splitn(6, ' ').nth(5).unwrap().to_owned()
 }
 
-/// The README's systemd units: each `# /etc/systemd/system/NAME` comment in its `ini` block
+/// docs/cli.md's systemd units: each `# /etc/systemd/system/NAME` comment in its `ini` block
 /// and the lines up to the next one.
-fn units(readme: &str) -> Vec<(String, String)> {
-    let start = readme
-        .find("```ini\n")
-        .expect("the README has an ini block")
-        + 7;
-    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+fn units(page: &str) -> Vec<(String, String)> {
+    let start = page.find("```ini\n").expect("docs/cli.md has an ini block") + 7;
+    let block = &page[start..start + page[start..].find("```").unwrap()];
     let mut units: Vec<(String, String)> = Vec::new();
     for line in block.lines() {
         if let Some(name) = line.strip_prefix("# /etc/systemd/system/") {
@@ -126,7 +122,7 @@ fn renewed_in(store: &Path) {
 
 #[test]
 fn the_crontab_line_checks_every_server_and_renews_where_it_can() {
-    let command = crontab_command(&readme());
+    let command = crontab_command(&cli_page());
     let live = MockServer::start();
     let dead = closed_port_url();
     let mocks = answer(&live);
@@ -159,7 +155,7 @@ fn the_crontab_line_checks_every_server_and_renews_where_it_can() {
 
 #[test]
 fn the_systemd_units_as_written() {
-    let units = units(&readme());
+    let units = units(&cli_page());
     let names: Vec<&str> = units.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["mastolite-check.service", "mastolite-check.timer"]);
     let (_, service) = &units[0];
@@ -193,7 +189,7 @@ fn the_systemd_units_as_written() {
     }
     let store = store.expect("the unit names the credentials file");
     write_store(&store, &live.base_url(), &dead);
-    // ReadWritePaths: the textfile folder exists, made by the README's install line.
+    // ReadWritePaths: the textfile folder exists, made by the install line of docs/cli.md.
     let metrics = PathBuf::from(argv.last().unwrap());
     std::fs::create_dir_all(metrics.parent().unwrap()).unwrap();
     let out = cli_run::run(cmd, "");

@@ -1,7 +1,6 @@
 //! The `mastolite` binary with a credentials file of several servers and accounts: selection,
 //! `accounts`, `logout`, `token --if-expired`, the version-1 upgrade, and no stored secret ever
 //! sent to another server. Built only with the `cli` feature.
-#![cfg(feature = "cli")]
 
 mod cli_run;
 mod hostile_server;

@@ -3,7 +3,6 @@
 //! the first page leaves what was printed with the usual one line on stderr and exit status, a
 //! failure on the first page prints nothing, and `--max-items` closes the array. JSON output
 //! escapes terminal controls. Built only with the `cli` feature.
-#![cfg(feature = "cli")]
 
 mod cli_run;
 mod common;

@@ -2,7 +2,6 @@
 //! file's only server. `--server` naming another server gets no token: public reads go without
 //! it (with a note on stderr), other commands exit 3 naming both servers, and nothing reaches
 //! the other server with the token.
-#![cfg(feature = "cli")]
 
 mod cli_run;
 mod tmpdir;

@@ -3,9 +3,7 @@
 //! plain-http `localhost` is reached at 127.0.0.1 with its `Host` header kept. The proxies here
 //! are listeners on 127.0.0.1 that record the first line of every connection and close it.
 
-#[cfg(feature = "cli")]
 mod cli_run;
-#[cfg(feature = "cli")]
 mod tmpdir;
 
 use std::io::{BufRead, BufReader, Write};
@@ -47,7 +45,6 @@ impl FakeProxy {
     }
 
     /// Every proxy variable, in both cases, naming this proxy.
-    #[cfg(feature = "cli")]
     fn everywhere(&self) -> Vec<(&'static str, String)> {
         [
             "HTTPS_PROXY",
@@ -85,7 +82,6 @@ fn server() -> MockServer {
     server
 }
 
-#[cfg(feature = "cli")]
 fn check(server: &str, env: &[(&'static str, String)]) -> cli_run::Out {
     let home = tmpdir::TempDir::new("proxy");
     let mut cmd = cli_run::command(home.path());
@@ -106,7 +102,6 @@ fn check(server: &str, env: &[(&'static str, String)]) -> cli_run::Out {
 /// Finding 1: with every proxy variable set, `check` of a plain-http loopback server talks to
 /// the server, and the proxy sees no connection (ureq used to send `CONNECT 127.0.0.1:PORT`
 /// and the token through it).
-#[cfg(feature = "cli")]
 #[test]
 fn loopback_never_goes_through_a_proxy() {
     let proxy = FakeProxy::start();
@@ -134,7 +129,7 @@ fn loopback_never_goes_through_a_proxy() {
 /// https to a host that is not loopback goes through the proxy `HTTPS_PROXY` names (a
 /// `CONNECT` tunnel: the proxy never sees the request, only where it goes). Without a TLS
 /// feature, https fails before any connection.
-#[cfg(all(feature = "cli", any(feature = "rustls", feature = "native-tls")))]
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
 #[test]
 fn https_uses_the_https_proxy_variable() {
     let proxy = FakeProxy::start();

@@ -3,7 +3,6 @@
 //! outlast the budget `check` promises (`--timeout` plus one second). The old matcher took
 //! 41 s for a 4,000-character token; its cost is counted in steps by the unit tests of
 //! `src/redact.rs`.
-#![cfg(feature = "cli")]
 
 mod cli_run;
 mod tmpdir;

@@ -9,7 +9,7 @@
 //! may leak there. With `Trace` on, ureq shows URLs and `Location` in full and `ureq_proto`
 //! dumps the raw bytes of every request head and response body (hex rows of 16 bytes, which
 //! the check reassembles), `Authorization` header and token responses included: that is the
-//! documented exception (README, "Reliability and security"), and the last test proves the
+//! documented exception (SECURITY.md, "Reliability and security"), and the last test proves the
 //! check would see it. The tests share the global logger, so they take turns.
 
 mod hostile_server;

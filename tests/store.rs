@@ -285,7 +285,7 @@ fn a_newer_version_is_refused_with_a_clear_message() {
     );
 }
 
-/// The README's store example, in a function that returns the crate's one error type: `?`
+/// The `store` module's example, in a function that returns the crate's one error type: `?`
 /// takes store errors and API errors alike.
 fn first_app_name(path: &Path) -> Result<Option<String>, mastolite::Error> {
     let store = Store::load(path)?;

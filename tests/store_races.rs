@@ -5,7 +5,6 @@
 //! in between a check and an open) are tested on the open functions in `src/store/fs.rs`.
 #![cfg(unix)]
 
-#[cfg(feature = "cli")]
 mod cli_run;
 mod tmpdir;
 
@@ -290,7 +289,6 @@ fn a_credentials_file_of_another_user_is_refused_for_reading_unless_asked_not_to
     assert!(Store::load(&path).is_ok());
 }
 
-#[cfg(feature = "cli")]
 mod cli {
     use super::*;
     use cli_run::Out;

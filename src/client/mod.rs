@@ -79,6 +79,66 @@ pub struct Client {
 /// # let _ = client;
 /// # Ok::<(), mastolite::Error>(())
 /// ```
+///
+/// # In a build script (`build.rs`)
+///
+/// Blocking calls, no async runtime and a small dependency tree make the crate usable from a build
+/// script, for example to bake an account's details into a binary. Keep the call short and make the
+/// build succeed offline: a few seconds of timeout, no retries, and fallback values with one
+/// `cargo:warning=` line when the server cannot be reached.
+///
+/// ```rust,no_run
+/// use std::time::Duration;
+/// use mastolite::{accounts, Client, RetryPolicy};
+///
+/// fn lookup(server: &str, handle: &str) -> Result<(String, i64), mastolite::Error> {
+///     let client = Client::builder(server)
+///         .total_timeout(Duration::from_secs(5))
+///         .retry(RetryPolicy::none())
+///         .build()?;
+///     let account = accounts::lookup(&client, None, &handle.parse()?)?;
+///     Ok((account.display_name, account.followers_count))
+/// }
+///
+/// println!("cargo:rerun-if-env-changed=MASTOLITE_SERVER");
+/// println!("cargo:rerun-if-env-changed=MASTOLITE_HANDLE");
+/// let found = match (std::env::var("MASTOLITE_SERVER"), std::env::var("MASTOLITE_HANDLE")) {
+///     (Ok(server), Ok(handle)) => lookup(&server, &handle).map_err(|e| e.to_string()),
+///     _ => Err("MASTOLITE_SERVER or MASTOLITE_HANDLE is not set".to_owned()),
+/// };
+/// let (name, followers) = found.unwrap_or_else(|why| {
+///     // One line: a newline in server text would start a `cargo:` line of the server's choosing.
+///     let why = why.replace(['\r', '\n'], " ");
+///     println!("cargo:warning={why}; using fallback values");
+///     ("(unknown)".to_owned(), 0)
+/// });
+/// // `{:?}` writes a Rust string literal: quotes, backslashes and newlines escaped.
+/// let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("account.rs");
+/// std::fs::write(out, format!("pub const DISPLAY_NAME: &str = {name:?};\npub const FOLLOWERS: i64 = {followers};\n")).unwrap();
+/// ```
+///
+/// Cargo reads every line a build script prints that starts with `cargo:`, so server text never
+/// reaches stdout as it is: it goes into the generated file through `{:?}`, and into the warning
+/// with line breaks replaced (mastolite's error messages are one line already; the replacement
+/// keeps the pattern safe for any text you add). A display name holding
+/// `\ncargo:rustc-env=EVIL=1` stays a string; `tests/build_script.rs` checks that against the
+/// example below.
+///
+/// The result, fallback included, is cached: Cargo runs the build script again only when an input
+/// it was told about changes. Print `cargo:rerun-if-env-changed=NAME` for every variable the script
+/// reads (here `MASTOLITE_SERVER` and `MASTOLITE_HANDLE`; the example also reads
+/// `MASTOLITE_TOKEN`), so that a build after an offline one fetches again when you set or change
+/// one; with the variables unchanged, `touch build.rs` (the example prints
+/// `cargo:rerun-if-changed=build.rs`) or `cargo clean -p YOUR_CRATE` asks for a fresh fetch.
+///
+/// `examples/build-script`, in the crate's repository (a package of its own, so not in the
+/// published crate), is a complete crate that does this (with
+/// `mastolite` in `[build-dependencies]`, miniserde and rustls) and prints the values:
+///
+/// ```sh
+/// cd examples/build-script
+/// MASTOLITE_SERVER=https://mastodon.social MASTOLITE_HANDLE=@Gargron cargo run
+/// ```
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {

@@ -43,6 +43,35 @@
 //!
 //! The default location is `$MASTOLITE_STORE`, else `$XDG_CONFIG_HOME/mastolite/credentials.json`,
 //! else `~/.config/mastolite/credentials.json` ([`default_path`]).
+//!
+//! # Example
+//!
+//! Programs can use it through the library's `store` module. Every stored secret carries the
+//! origin of the server that issued it, and the store hands it out only for a `Client` of that
+//! origin: for any other server the call fails, naming both, before anything is sent.
+//!
+//! ```rust,no_run
+//! use mastolite::store::{self, Store, StoredToken};
+//!
+//! let path = store::default_path()?;
+//! let store = Store::load(&path)?;
+//! for server in store.servers() {
+//!     let client = mastolite::Client::new(server.origin())?;
+//!     if let Ok(token) = store.app_token_for(&client) {
+//!         println!("{}", mastolite::apps::verify_credentials(&client, token)?.name);
+//!     }
+//! }
+//!
+//! // A change: under the file's lock, re-read, changed, written back.
+//! let client = mastolite::Client::new("https://mastodon.example")?;
+//! let app = store.app_credentials_for(&client)?;
+//! let token = mastolite::oauth::client_credentials(&client, &app, &"read".parse()?)?;
+//! Store::update(&path, |s| {
+//!     s.set_app_token(StoredToken::from_token(&client, &token, 1_700_000_000));
+//!     Ok::<_, store::StoreError>(())
+//! })?;
+//! # Ok::<(), mastolite::Error>(())
+//! ```
 
 mod file;
 mod fs;

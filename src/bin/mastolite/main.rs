@@ -1,5 +1,5 @@
 //! `mastolite`: register an app, get and check tokens, and read followers, from scripts and
-//! cron jobs. See `mastolite --help`, and the README's command reference.
+//! cron jobs. See `mastolite --help`, and the command reference in docs/cli.md.
 //!
 //! Exit status: 0 success; 1 the server rejected the credentials; 2 a transient failure;
 //! 3 a usage or local error; 4 the server refused the request for another reason. On failure,
