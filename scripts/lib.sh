@@ -99,10 +99,14 @@ build() {
 # keeps the binary position-independent (ASLR), and needs nothing at run time that the
 # binary does not carry: musl's static-pie start-up code applies them. glibc targets are left
 # alone, since RELR there needs glibc 2.36 on the machine that runs the binary.
+# They also leave out the linker's index of unwind tables (.eh_frame_hdr, 29 KB of the CLI):
+# with panic=abort nothing unwinds, and its only reader is the panic message's backtrace,
+# which in a stripped binary lists addresses without names. A panic still prints its message
+# and aborts; its backtrace is then empty.
 # Usage: size_rustflags TARGET
 size_rustflags() {
   case $1 in
-    *-musl*) echo "${RUSTFLAGS:-} -C link-arg=-Wl,-z,pack-relative-relocs" ;;
+    *-musl*) echo "${RUSTFLAGS:-} -C link-arg=-Wl,-z,pack-relative-relocs -C link-arg=-Wl,--no-eh-frame-hdr" ;;
     *) echo "${RUSTFLAGS:-}" ;;
   esac
 }
