@@ -12,6 +12,8 @@
 //! documented exception (SECURITY.md, "Reliability and security"), and the last test proves the
 //! check would see it. The tests share the global logger, so they take turns.
 
+#[allow(dead_code)]
+#[path = "it/hostile_server.rs"]
 mod hostile_server;
 
 use std::net::TcpStream;

@@ -121,7 +121,7 @@ pub struct Client {
 /// reaches stdout as it is: it goes into the generated file through `{:?}`, and into the warning
 /// with line breaks replaced (mastolite's error messages are one line already; the replacement
 /// keeps the pattern safe for any text you add). A display name holding
-/// `\ncargo:rustc-env=EVIL=1` stays a string; `tests/build_script.rs` checks that against the
+/// `\ncargo:rustc-env=EVIL=1` stays a string; `tests/it/build_script.rs` checks that against the
 /// example below.
 ///
 /// The result, fallback included, is cached: Cargo runs the build script again only when an input

@@ -1,7 +1,6 @@
 //! Running the `mastolite` binary from a test: a private HOME, none of the test's own
 //! `MASTOLITE_*` or XDG variables, the output as text, and the checks every run must pass
-//! ([`check`]: no secret in the output, one line on stderr). Needs `mod tmpdir;` beside it.
-#![allow(dead_code)]
+//! ([`check`]: no secret in the output, one line on stderr).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

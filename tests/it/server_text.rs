@@ -3,7 +3,7 @@
 //! blanked in one-line messages, and written as `\u2028`/`\u2029` in `--json`; and an
 //! `authorization_endpoint` with whitespace or control characters is refused.
 
-mod common;
+use crate::common;
 
 use mastolite::oauth::{self, AuthorizeOptions};
 use mastolite::terminal::{is_unsafe, one_line, sanitize};

@@ -2,9 +2,9 @@
 //! `accounts`, `logout`, `token --if-expired`, the version-1 upgrade, and no stored secret ever
 //! sent to another server. Built only with the `cli` feature.
 
-mod cli_run;
-mod hostile_server;
-mod tmpdir;
+use crate::cli_run;
+use crate::hostile_server;
+use crate::tmpdir;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::Command;

@@ -2,8 +2,8 @@
 //! status, the credentials file's modes and refusals, `--json` output, and no secret in any
 //! output. Built only with the `cli` feature.
 
-mod cli_run;
-mod tmpdir;
+use crate::cli_run;
+use crate::tmpdir;
 
 use std::path::Path;
 use std::time::Duration;

@@ -5,8 +5,8 @@
 //! in between a check and an open) are tested on the open functions in `src/store/fs.rs`.
 #![cfg(unix)]
 
-mod cli_run;
-mod tmpdir;
+use crate::cli_run;
+use crate::tmpdir;
 
 use std::fs::File;
 use std::os::unix::fs::{MetadataExt, chown};

@@ -1,8 +1,5 @@
 //! Helpers shared by the integration tests: fixture loading, decoding with the backend the crate
 //! uses, and clients for httpmock servers.
-//!
-//! Each test crate uses a part of this module.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

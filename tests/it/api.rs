@@ -2,7 +2,7 @@
 //! exact request, the token only to the client's origin, no redirect, secrets redacted in
 //! errors, retries only where a request may be sent twice, the body limit, and paging.
 
-mod hostile_server;
+use crate::hostile_server;
 
 use std::time::Duration;
 

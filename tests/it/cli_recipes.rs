@@ -6,9 +6,9 @@
 //! The metrics file the service writes is also kept for `.ci/run`, which passes it to
 //! `promtool check metrics`.
 
-mod cli_run;
-mod hostile_server;
-mod tmpdir;
+use crate::cli_run;
+use crate::hostile_server;
+use crate::tmpdir;
 
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 //! The servers are the std-only ones of `hostile_server`, because httpmock always answers
 //! promptly and correctly framed.
 
-mod hostile_server;
+use crate::hostile_server;
 
 use std::io::Write;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! `accounts::lookup`, `accounts::get`, handles, and servers that require a token for public
 //! reads.
 
-mod common;
+use crate::common;
 
 use httpmock::prelude::*;
 use mastolite::accounts::{self, AccountRef, Handle};

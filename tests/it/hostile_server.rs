@@ -5,7 +5,6 @@
 //! is recorded; then the test's handler writes whatever it likes to the socket, and the
 //! connection is closed. Every response written through [`respond`] says `Connection: close`, so
 //! the client never reuses a socket the server is about to drop.
-#![allow(dead_code)]
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -273,6 +272,7 @@ pub fn stream_large_body(stream: &mut TcpStream, total: u64, chunked: bool) -> u
 /// A plain-http server for one connection, and its address as an `https://` URL: it reads the
 /// first 5 bytes (a TLS client's record header), answers `400 Bad Request` at once as a
 /// plain-http server does, and hangs up. The thread returns the bytes it read.
+#[cfg(feature = "rustls")]
 pub fn plain_http_for_https() -> (String, thread::JoinHandle<[u8; 5]>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("https://{}", listener.local_addr().expect("address"));

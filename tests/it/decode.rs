@@ -6,7 +6,7 @@
 //! With both features on, each body is also decoded by serde_json and by miniserde directly and
 //! the two values must be equal.
 
-mod common;
+use crate::common;
 
 use common::*;
 use httpmock::{Mock, MockServer};

@@ -4,7 +4,7 @@
 //! once, in a target dir of its own. The published package leaves the walkthrough out; there
 //! these tests say so and pass.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,7 +1,7 @@
 //! `Debug` of every public type that holds a secret shows the rest of the value but never the
 //! secret, in plain and in pretty form.
 
-mod common;
+use crate::common;
 
 use common::decode;
 use mastolite::{

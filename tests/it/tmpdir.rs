@@ -1,5 +1,4 @@
 //! A private temporary folder per test, removed when dropped (std only; no tempfile crate).
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -4,10 +4,10 @@
 //! failure on the first page prints nothing, and `--max-items` closes the array. JSON output
 //! escapes terminal controls. Built only with the `cli` feature.
 
-mod cli_run;
-mod common;
-mod hostile_server;
-mod tmpdir;
+use crate::cli_run;
+use crate::common;
+use crate::hostile_server;
+use crate::tmpdir;
 
 use std::io::Read;
 use std::process::{Command, Stdio};

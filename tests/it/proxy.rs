@@ -3,8 +3,8 @@
 //! plain-http `localhost` is reached at 127.0.0.1 with its `Host` header kept. The proxies here
 //! are listeners on 127.0.0.1 that record the first line of every connection and close it.
 
-mod cli_run;
-mod tmpdir;
+use crate::cli_run;
+use crate::tmpdir;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -4,8 +4,8 @@
 //! 41 s for a 4,000-character token; its cost is counted in steps by the unit tests of
 //! `src/redact.rs`.
 
-mod cli_run;
-mod tmpdir;
+use crate::cli_run;
+use crate::tmpdir;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The credentials file: both versions under both JSON backends, lookups, secrets bound to
 //! their origin, atomic private writes under a lock, and refusals of hostile paths.
 
-mod tmpdir;
+use crate::tmpdir;
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,9 +2,9 @@
 //! token in a stable order, every result and the exit-status order, `--json`, `jsonl`, the
 //! Prometheus text parsed line by line, and the atomic `--output` file.
 
-mod cli_run;
-mod hostile_server;
-mod tmpdir;
+use crate::cli_run;
+use crate::hostile_server;
+use crate::tmpdir;
 
 use cli_run::{Home, app_json, host, token_json};
 use hostile_server::closed_port_url;

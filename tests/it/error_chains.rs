@@ -2,7 +2,7 @@
 //! never both, so a caller that prints the whole chain shows each text once. Errors of requests
 //! name the server and the endpoint.
 
-mod hostile_server;
+use crate::hostile_server;
 
 use std::error::Error as StdError;
 use std::time::Duration;

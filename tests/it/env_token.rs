@@ -3,8 +3,8 @@
 //! it (with a note on stderr), other commands exit 3 naming both servers, and nothing reaches
 //! the other server with the token.
 
-mod cli_run;
-mod tmpdir;
+use crate::cli_run;
+use crate::tmpdir;
 
 use httpmock::prelude::*;
 use tmpdir::TempDir;

@@ -1312,7 +1312,7 @@ fn a_request_resumed_from_stored_values_completes_the_login() {
 // The loopback example's callback handling
 
 #[allow(dead_code)]
-#[path = "../examples/login_common/mod.rs"]
+#[path = "../../examples/login_common/mod.rs"]
 mod login_common;
 
 mod loopback {

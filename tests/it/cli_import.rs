@@ -2,8 +2,7 @@
 //! checks a token of unknown kind, and stored under the account it belongs to (or as the
 //! server's app token) without any app; a token that is not ok is never stored.
 
-mod cli_run;
-mod tmpdir;
+use crate::cli_run;
 
 use cli_run::Home;
 use httpmock::prelude::*;

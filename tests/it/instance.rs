@@ -2,7 +2,7 @@
 //! payloads of Mastodon, GoToSocial, Hollo, Pleroma and Akkoma, decoded by whichever JSON
 //! backend is compiled in.
 
-mod common;
+use crate::common;
 
 use httpmock::prelude::*;
 use mastolite::{AccessToken, Error, Instance, instance};

@@ -3,7 +3,7 @@
 //! Sequenced answers (503 then 200) come from the `hostile_server` module, which counts every
 //! request; the rate-limit headers on results and errors are served by httpmock.
 
-mod hostile_server;
+use crate::hostile_server;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

@@ -2,7 +2,7 @@
 //! body of each request, the decoded values, Link pagination, error statuses and bodies,
 //! redirects, and what never appears in an error.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
