@@ -249,6 +249,8 @@ pub struct ApiError {
     pub(crate) www_authenticate: Option<String>,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) retry_after: Option<Duration>,
+    /// A hint set where the error was made, which [`ApiError::hint`] gives before its own.
+    pub(crate) hint: Option<&'static str>,
 }
 
 /// The body of Takahē's answer to a bogus or revoked token (400, `text/html`): its
@@ -273,6 +275,7 @@ impl ApiError {
             www_authenticate: None,
             rate_limit: None,
             retry_after: None,
+            hint: None,
         }
     }
     /// Sets the endpoint, such as `POST /oauth/token`.
@@ -323,6 +326,14 @@ impl ApiError {
         self.retry_after = Some(wait);
         self
     }
+    /// Sets the hint that [`hint`](Self::hint) gives and the message ends with, such as
+    /// [`oauth::PKCE_REFUSED_HINT`](crate::oauth::PKCE_REFUSED_HINT) or a program's own words
+    /// for it. Defaults to none (the hint then follows from the status and the endpoint).
+    #[must_use]
+    pub fn with_hint(mut self, hint: &'static str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
 
     /// The HTTP status.
     pub fn status(&self) -> u16 {
@@ -371,10 +382,15 @@ impl ApiError {
     }
 
     /// What the error means where the server's own text is misleading: `POST /oauth/revoke`
-    /// answers 403 `unauthorized_client` when the app's client credentials are wrong, and a
+    /// answers 403 `unauthorized_client` when the app's client credentials are wrong, a
     /// server that requires a token for public reads answers 401 (see
-    /// [`requires_authentication`](Self::requires_authentication)).
+    /// [`requires_authentication`](Self::requires_authentication)), and an `invalid_grant`
+    /// after a PKCE login on a server without a metadata document may come from an old server
+    /// that refuses PKCE ([`oauth::PKCE_REFUSED_HINT`](crate::oauth::PKCE_REFUSED_HINT)).
     pub fn hint(&self) -> Option<&'static str> {
+        if self.hint.is_some() {
+            return self.hint;
+        }
         if self.requires_authentication() {
             return Some(
                 "this server requires a user token for this request (an app token is not enough)",

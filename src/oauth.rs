@@ -50,8 +50,10 @@
 //! `AuthorizeOptions` (the registered scopes, the server's metadata, `force_login`, `lang`, PKCE).
 //! It checks the requested scopes against the registered ones (as strings, as Mastodon does)
 //! before building anything, and adds a PKCE `S256` challenge on every server unless its
-//! metadata document exists and does not list `S256` (`Pkce::Never` turns it off). `exchange`
-//! consumes the request and sends the matching verifier, so a request is exchanged once.
+//! metadata document exists and does not list `S256` (`Pkce::Never` turns it off, for
+//! Mastodon older than 3.4, which refuses it; an `invalid_grant` then says so in
+//! `PKCE_REFUSED_HINT`). `exchange` consumes the request and sends the matching verifier, so a
+//! request is exchanged once.
 //!
 //! ```rust,no_run
 //! use mastolite::oauth::{self, AuthorizeOptions};
@@ -267,9 +269,24 @@ pub enum Pkce {
     Auto,
     /// Always, even when the server's metadata lists other methods only.
     Always,
-    /// Never: for a server known to reject the PKCE parameters.
+    /// Never. Choose it for a server that refuses PKCE: Mastodon older than 3.4 (Doorkeeper
+    /// before 5.5) fails the code exchange with `invalid_grant` when a `code_verifier` comes
+    /// for a code issued without a challenge, although its authorize page ignores the
+    /// challenge. Such a server publishes no metadata document, so [`Pkce::Auto`] sends PKCE;
+    /// an `invalid_grant` from [`AuthorizationRequest::exchange`] then carries
+    /// [`PKCE_REFUSED_HINT`]. A wrong or expired code fails the same way: the hint cannot tell
+    /// which, so ask the user for a new code with `Never` rather than retrying by yourself.
     Never,
 }
+
+/// The hint of an `invalid_grant` answer to [`AuthorizationRequest::exchange`] after a
+/// verifier was sent to a server without a metadata document (see [`Pkce::Never`]); it is
+/// [`ApiError::hint`](crate::ApiError::hint) and ends the error's message. A program that
+/// names the remedy in its own words replaces it with
+/// [`ApiError::with_hint`](crate::ApiError::with_hint).
+pub const PKCE_REFUSED_HINT: &str = "either the code is wrong or expired, or the server is \
+    older than Mastodon 3.4 (Doorkeeper 5.5) and refuses PKCE; to log in without PKCE, ask \
+    for a new code with `Pkce::Never`";
 
 /// What [`authorization_request`] needs besides the app and the requested scopes: the app's
 /// registered scopes, the server's metadata, `force_login`, `lang`, and when to use PKCE.
@@ -348,6 +365,8 @@ pub struct AuthorizationRequest {
     verifier: Option<PkceVerifier>,
     redirect_uri: String,
     scopes: Scopes,
+    /// A verifier is sent, and no metadata document says the server knows PKCE.
+    pkce_unconfirmed: bool,
 }
 
 impl std::fmt::Debug for AuthorizationRequest {
@@ -358,6 +377,7 @@ impl std::fmt::Debug for AuthorizationRequest {
             .field("verifier", &self.verifier)
             .field("redirect_uri", &self.redirect_uri)
             .field("scopes", &self.scopes)
+            .field("pkce_unconfirmed", &self.pkce_unconfirmed)
             .finish()
     }
 }
@@ -390,6 +410,8 @@ impl AuthorizationRequest {
     /// [`redirect_uri`](Self::redirect_uri) and [`scopes`](Self::scopes) give what to keep (the
     /// state and the verifier are secrets: keep them server-side or encrypted). The rebuilt
     /// request checks the callback and exchanges the code; its [`url`](Self::url) is empty.
+    /// Its `invalid_grant` carries no [`PKCE_REFUSED_HINT`]: it cannot know whether the
+    /// server had a metadata document.
     ///
     /// ```no_run
     /// use mastolite::oauth::{self, AuthorizationRequest, AuthorizeOptions};
@@ -439,6 +461,7 @@ impl AuthorizationRequest {
             verifier,
             redirect_uri: redirect_uri.into(),
             scopes,
+            pkce_unconfirmed: false,
         }
     }
 
@@ -506,6 +529,10 @@ impl AuthorizationRequest {
     /// the URL carried a challenge, the PKCE verifier (see [`exchange_code`]). The request
     /// is consumed: a code is exchanged once, and so is a verifier.
     ///
+    /// When a verifier was sent and the options held no metadata document (the server
+    /// answered 404, or none was given), an `invalid_grant` carries [`PKCE_REFUSED_HINT`]:
+    /// the code may be wrong or expired, or the server may refuse PKCE. Nothing is retried.
+    ///
     /// ```no_run
     /// # use mastolite::{oauth, Client, Scopes};
     /// # let client = Client::new("https://mastodon.example")?;
@@ -529,7 +556,13 @@ impl AuthorizationRequest {
         app: &AppCredentials,
         code: &AuthorizationCode,
     ) -> Result<Token, Error> {
-        exchange_code(client, app, code, &self.redirect_uri, self.verifier)
+        let unconfirmed = self.pkce_unconfirmed;
+        exchange_code(client, app, code, &self.redirect_uri, self.verifier).map_err(|e| match e {
+            Error::Api(a) if unconfirmed && a.error() == Some("invalid_grant") => {
+                Error::Api(Box::new((*a).with_hint(PKCE_REFUSED_HINT)))
+            }
+            e => e,
+        })
     }
 }
 
@@ -695,6 +728,7 @@ pub fn authorization_request(
     Ok(AuthorizationRequest {
         url,
         state,
+        pkce_unconfirmed: verifier.is_some() && !metadata.is_some_and(|m| m.discovered),
         verifier,
         redirect_uri: redirect_uri.to_owned(),
         scopes: requested.clone(),
@@ -932,6 +966,7 @@ mod tests {
             verifier: None,
             redirect_uri: redirect_uri.to_owned(),
             scopes: Scopes::new().with("read"),
+            pkce_unconfirmed: false,
         }
     }
 

@@ -352,6 +352,7 @@ impl Client {
             www_authenticate,
             rate_limit,
             retry_after,
+            hint: None,
         })))
     }
 }

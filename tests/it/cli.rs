@@ -637,12 +637,13 @@ fn login_json_and_its_failures() {
         "{out:?}"
     );
 
-    // A wrong code: the server's words, status 4.
+    // A wrong code: the server's words, status 4. The server has no metadata document and
+    // PKCE was sent, so it may also be an old server that refuses PKCE: both are named.
     let out = home.run_full(&["--store", &store, "login"], &[], "wrong\n");
     assert_eq!(out.code, 4);
     assert!(
         out.stderr.ends_with(
-            &format!("mastolite: POST {base}/oauth/token: status 400: invalid_grant (The provided authorization grant is invalid)\n", base = server.base_url())
+            &format!("mastolite: POST {base}/oauth/token: status 400: invalid_grant (The provided authorization grant is invalid); either the code is wrong or expired, or the server is older than Mastodon 3.4 (Doorkeeper 5.5) and refuses PKCE; to log in without PKCE, run `mastolite login --no-pkce`\n", base = server.base_url())
         ),
         "{out:?}"
     );

@@ -250,7 +250,7 @@ fn the_server_must_be_named_and_the_token_must_be_given() {
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
         out.stderr
-            .contains("--with-token takes none of --scopes, --force-login and --lang"),
+            .contains("--with-token takes none of --scopes, --force-login, --lang and --no-pkce"),
         "{out:?}"
     );
 }

@@ -177,6 +177,22 @@ fn api_errors_built_in_a_test() {
             .is_some_and(|h| h.contains("client credentials"))
     );
     assert_eq!(ApiError::new(403), ApiError::new(403));
+    // A hint set where the error is made comes first, and ends the message.
+    let hinted = ApiError::new(400)
+        .with_endpoint("POST /oauth/revoke")
+        .with_error("invalid_grant")
+        .with_hint("say it in other words");
+    assert_eq!(hinted.hint(), Some("say it in other words"));
+    assert_eq!(
+        hinted.to_string(),
+        "POST /oauth/revoke: status 400: invalid_grant; say it in other words"
+    );
+    assert_ne!(
+        hinted,
+        ApiError::new(400)
+            .with_endpoint("POST /oauth/revoke")
+            .with_error("invalid_grant")
+    );
 }
 
 #[test]

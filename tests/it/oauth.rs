@@ -643,6 +643,143 @@ fn a_reused_code_fails_with_invalid_grant() {
     );
 }
 
+/// Doorkeeper's answer to a refused grant, byte for byte: what Doorkeeper 5.0–5.4 (Mastodon
+/// 3.3 and older) sends for a `code_verifier` that comes with a code issued without PKCE.
+const DOORKEEPER_INVALID_GRANT: &str = r#"{"error":"invalid_grant","error_description":"The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."}"#;
+
+/// The exchange's form for the code `c0de` from an OOB request, with the verifier if any.
+fn oob_form(verifier: Option<&str>) -> String {
+    let mut form = "grant_type=authorization_code&code=c0de\
+                    &redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob\
+                    &client_id=cl1ent-1d&client_secret=cl1ent-s3cret"
+        .to_owned();
+    if let Some(v) = verifier {
+        form.push_str(&format!("&code_verifier={v}"));
+    }
+    form
+}
+
+/// An OOB request built with `options` (and `metadata`), exchanged for `c0de` against a server
+/// that answers the expected form with Doorkeeper's `invalid_grant`; the error is returned.
+fn refused_exchange(
+    server: &MockServer,
+    metadata: Option<&ServerMetadata>,
+    options: AuthorizeOptions,
+    expect_verifier: bool,
+) -> Error {
+    let client = client(server);
+    let req = authorize_read(&client, OOB, metadata, options).unwrap();
+    let verifier = req.verifier().map(|v| v.secret().to_owned());
+    assert_eq!(verifier.is_some(), expect_verifier);
+    let mut mock = token_mock(
+        server,
+        &oob_form(verifier.as_deref()),
+        400,
+        DOORKEEPER_INVALID_GRANT,
+    );
+    let e = req
+        .exchange(&client, &app(OOB), &AuthorizationCode::new("c0de"))
+        .unwrap_err();
+    mock.assert();
+    mock.delete();
+    assert_eq!(e.api_error().unwrap().error(), Some("invalid_grant"));
+    assert_no_secrets(&e, &[CLIENT_SECRET, "c0de"]);
+    e
+}
+
+#[test]
+fn invalid_grant_after_pkce_without_metadata_hints_at_an_old_server() {
+    let server = MockServer::start();
+    let meta = metadata_mock(&server, 404, r#"{"error":"Not Found"}"#.to_owned());
+    let classic = oauth::server_metadata(&client(&server)).unwrap();
+    meta.assert();
+    let plain = format!(
+        "POST {}/oauth/token: status 400: invalid_grant (The provided authorization grant is \
+         invalid, expired, revoked, does not match the redirection URI used in the authorization \
+         request, or was issued to another client.)",
+        server.base_url()
+    );
+    assert_eq!(
+        oauth::PKCE_REFUSED_HINT,
+        "either the code is wrong or expired, or the server is older than Mastodon 3.4 \
+         (Doorkeeper 5.5) and refuses PKCE; to log in without PKCE, ask for a new code with \
+         `Pkce::Never`"
+    );
+    // The 404 fallback, or no metadata given at all: PKCE was sent on no evidence.
+    for metadata in [Some(&classic), None] {
+        let e = refused_exchange(&server, metadata, AuthorizeOptions::new(), true);
+        let api = e.api_error().unwrap();
+        assert_eq!(api.hint(), Some(oauth::PKCE_REFUSED_HINT));
+        assert_eq!(
+            e.to_string(),
+            format!("{plain}; {}", oauth::PKCE_REFUSED_HINT)
+        );
+        assert!(matches!(e.api_error().map(|a| a.status()), Some(400)));
+    }
+    // A metadata document that lists S256: PKCE was chosen on evidence.
+    let e = refused_exchange(
+        &server,
+        Some(&metadata_with_pkce(&server)),
+        AuthorizeOptions::new(),
+        true,
+    );
+    assert_eq!(
+        (e.api_error().unwrap().hint(), e.to_string()),
+        (None, plain.clone())
+    );
+    // No verifier sent: only the code can be wrong.
+    let e = refused_exchange(
+        &server,
+        Some(&classic),
+        AuthorizeOptions::new().pkce(Pkce::Never),
+        false,
+    );
+    assert_eq!(
+        (e.api_error().unwrap().hint(), e.to_string()),
+        (None, plain)
+    );
+    // A resumed request cannot know whether the server had a document.
+    let client = client(&server);
+    let resumed = oauth::AuthorizationRequest::resume(
+        mastolite::CsrfState::new("st4te"),
+        Some(PkceVerifier::new("v3rifier")),
+        OOB,
+        scopes("read"),
+    );
+    let mock = token_mock(
+        &server,
+        &oob_form(Some("v3rifier")),
+        400,
+        DOORKEEPER_INVALID_GRANT,
+    );
+    let e = resumed
+        .exchange(&client, &app(OOB), &AuthorizationCode::new("c0de"))
+        .unwrap_err();
+    mock.assert();
+    assert_eq!(e.api_error().unwrap().hint(), None);
+}
+
+#[test]
+fn other_token_errors_after_pkce_without_metadata_carry_no_pkce_hint() {
+    let server = MockServer::start();
+    let client = client(&server);
+    let req = authorize_read(&client, OOB, None, AuthorizeOptions::new()).unwrap();
+    let verifier = req.verifier().unwrap().secret().to_owned();
+    let mock = token_mock(
+        &server,
+        &oob_form(Some(&verifier)),
+        401,
+        &fixture("error_oauth_invalid_client.json"),
+    );
+    let e = req
+        .exchange(&client, &app(OOB), &AuthorizationCode::new("c0de"))
+        .unwrap_err();
+    mock.assert();
+    let api = e.api_error().unwrap();
+    assert_eq!((api.error(), api.hint()), (Some("invalid_client"), None));
+    assert!(!e.to_string().contains("PKCE"), "{e}");
+}
+
 #[test]
 fn invalid_code_challenge_method_is_reported_and_avoided() {
     let server = MockServer::start();

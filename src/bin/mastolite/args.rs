@@ -127,6 +127,8 @@ pub struct Login {
     pub scopes: Option<String>,
     pub force_login: bool,
     pub lang: Option<String>,
+    /// Send no PKCE challenge or verifier (`Pkce::Never`).
+    pub no_pkce: bool,
     /// Import a token made elsewhere, read from stdin, instead of logging in.
     pub with_token: bool,
     /// With `with_token`: replace a stored token of the same account (or the app token).
@@ -371,8 +373,8 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "login",
-        args: "[--scopes SCOPES] [--force-login] [--lang L] | --with-token [--force]",
-        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr. With --with-token, needs no app: reads a token (such as one from Development → Your applications) as a line from stdin, checks it as `check` checks MASTOLITE_TOKEN, and stores it under its account (--account NAME if it cannot read it); it replaces a stored one only with --force and is never revoked with the stored app's credentials.",
+        args: "[--scopes SCOPES] [--force-login] [--lang L] [--no-pkce] | --with-token [--force]",
+        about: "Logs a user in (authorization code, with PKCE unless the server's metadata rules it out): prints the authorize URL alone on stdout (on stderr with --json), reads the code the server shows as one line from stdin, and stores the user token under the account that signed in, replacing that account's. Prompts go to stderr. --no-pkce is for servers older than Mastodon 3.4, which refuse PKCE with invalid_grant. With --with-token, needs no app: reads a token (such as one from Development → Your applications) as a line from stdin, checks it as `check` checks MASTOLITE_TOKEN, and stores it under its account (--account NAME if it cannot read it); it replaces a stored one only with --force and is never revoked with the stored app's credentials.",
         options: &[
             (
                 "--scopes",
@@ -388,6 +390,11 @@ pub const SPECS: &[Spec] = &[
                 "--lang",
                 Some("L"),
                 "the language of the login pages (en, de, pt-BR, …)",
+            ),
+            (
+                "--no-pkce",
+                None,
+                "send no PKCE challenge or verifier (for servers that refuse PKCE)",
             ),
             (
                 "--with-token",
@@ -406,6 +413,7 @@ pub const SPECS: &[Spec] = &[
                 scopes: g.value("--scopes"),
                 force_login: g.flag("--force-login"),
                 lang: g.value("--lang"),
+                no_pkce: g.flag("--no-pkce"),
                 with_token: g.flag("--with-token"),
                 force: g.flag("--force"),
             };
@@ -413,9 +421,15 @@ pub const SPECS: &[Spec] = &[
                 return Err("--force goes with --with-token".into());
             }
             if login.with_token
-                && (login.scopes.is_some() || login.force_login || login.lang.is_some())
+                && (login.scopes.is_some()
+                    || login.force_login
+                    || login.lang.is_some()
+                    || login.no_pkce)
             {
-                return Err("--with-token takes none of --scopes, --force-login and --lang".into());
+                return Err(
+                    "--with-token takes none of --scopes, --force-login, --lang and --no-pkce"
+                        .into(),
+                );
             }
             Ok(Command::Login(login))
         },
@@ -1083,10 +1097,20 @@ mod tests {
                 scopes: None,
                 force_login: true,
                 lang: Some("de".into()),
+                no_pkce: false,
                 with_token: false,
                 force: false,
             })
         );
+        let (_, c) = command(&["login", "--no-pkce"]);
+        assert!(matches!(
+            c,
+            Command::Login(Login {
+                no_pkce: true,
+                with_token: false,
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -1159,6 +1183,8 @@ mod tests {
             (&["check", "--jobs", "2"], "--jobs goes with --all", Some("check")),
             (&["check", "--renew"], "--renew goes with --all", Some("check")),
             (&["login", "--with-token", "--lang", "de"], "--with-token takes none of", Some("login")),
+            (&["login", "--with-token", "--no-pkce"], "--with-token takes none of --scopes, --force-login, --lang and --no-pkce", Some("login")),
+            (&["login", "--no-pkce=yes"], "--no-pkce takes no value", Some("login")),
         ];
         for (args, words, command) in cases {
             let e = run(args).expect_err(&format!("{args:?}"));

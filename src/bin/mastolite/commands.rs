@@ -6,10 +6,10 @@ use std::path::Path;
 use mastolite::accounts::{self, AccountRef};
 use mastolite::check::Kind;
 use mastolite::cli_support::{output, unix_now};
-use mastolite::oauth::{self, AuthorizeOptions};
+use mastolite::oauth::{self, AuthorizeOptions, Pkce};
 use mastolite::store::{Store, StoredApp, StoredToken};
 use mastolite::terminal::sanitize;
-use mastolite::{AccessToken, AuthorizationCode, Client, OOB, apps, instance};
+use mastolite::{AccessToken, AuthorizationCode, Client, Error, OOB, apps, instance};
 
 use crate::args::{Command, List, Login, Logout, Register, Token, Which};
 use crate::views;
@@ -369,6 +369,11 @@ fn import_token(ctx: &Ctx, force: bool) -> Result<(), Failure> {
     Ok(())
 }
 
+/// [`oauth::PKCE_REFUSED_HINT`] with the command line's remedy.
+const NO_PKCE_HINT: &str = "either the code is wrong or expired, or the server is older than \
+    Mastodon 3.4 (Doorkeeper 5.5) and refuses PKCE; to log in without PKCE, run `mastolite \
+    login --no-pkce`";
+
 fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
     if command.with_token {
         return import_token(ctx, command.force);
@@ -390,6 +395,9 @@ fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
     };
     let metadata = oauth::server_metadata(&client)?;
     let mut options = AuthorizeOptions::new().force_login(command.force_login);
+    if command.no_pkce {
+        options = options.pkce(Pkce::Never);
+    }
     if let Some(l) = command.lang {
         options = options.lang(l);
     }
@@ -412,7 +420,15 @@ fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
     } else {
         AuthorizationCode::new(input)
     };
-    let token = request.exchange(&client, &creds, &code)?;
+    let token = request
+        .exchange(&client, &creds, &code)
+        .map_err(|e| match e {
+            // The library's hint names its own remedy; here it is an option.
+            Error::Api(a) if a.hint() == Some(oauth::PKCE_REFUSED_HINT) => {
+                Error::Api(Box::new((*a).with_hint(NO_PKCE_HINT)))
+            }
+            e => e,
+        })?;
     if let Err(missing) = oauth::granted_covers(&token, &requested) {
         eprintln!("mastolite: note: {missing}");
     }
