@@ -51,7 +51,7 @@
 //! It checks the requested scopes against the registered ones (as strings, as Mastodon does)
 //! before building anything, and adds a PKCE `S256` challenge on every server unless its
 //! metadata document exists and does not list `S256` (`Pkce::Never` turns it off, for
-//! Mastodon older than 3.4, which refuses it; an `invalid_grant` then says so in
+//! servers on Doorkeeper before 5.5, as Mastodon 3.3 and older, which refuse it; an `invalid_grant` then says so in
 //! `PKCE_REFUSED_HINT`). `exchange` consumes the request and sends the matching verifier, so a
 //! request is exchanged once.
 //!
@@ -269,8 +269,8 @@ pub enum Pkce {
     Auto,
     /// Always, even when the server's metadata lists other methods only.
     Always,
-    /// Never. Choose it for a server that refuses PKCE: Mastodon older than 3.4 (Doorkeeper
-    /// before 5.5) fails the code exchange with `invalid_grant` when a `code_verifier` comes
+    /// Never. Choose it for a server that refuses PKCE: Doorkeeper before 5.5 (as in Mastodon
+    /// 3.3 and older) fails the code exchange with `invalid_grant` when a `code_verifier` comes
     /// for a code issued without a challenge, although its authorize page ignores the
     /// challenge. Such a server publishes no metadata document, so [`Pkce::Auto`] sends PKCE;
     /// an `invalid_grant` from [`AuthorizationRequest::exchange`] then carries
@@ -284,9 +284,9 @@ pub enum Pkce {
 /// [`ApiError::hint`](crate::ApiError::hint) and ends the error's message. A program that
 /// names the remedy in its own words replaces it with
 /// [`ApiError::with_hint`](crate::ApiError::with_hint).
-pub const PKCE_REFUSED_HINT: &str = "either the code is wrong or expired, or the server is \
-    older than Mastodon 3.4 (Doorkeeper 5.5) and refuses PKCE; to log in without PKCE, ask \
-    for a new code with `Pkce::Never`";
+pub const PKCE_REFUSED_HINT: &str = "either the code is wrong or expired, or the server is an \
+    old one that refuses PKCE (Doorkeeper before 5.5, as in Mastodon 3.3 and older); to log in \
+    without PKCE, ask for a new code with `Pkce::Never`";
 
 /// What [`authorization_request`] needs besides the app and the requested scopes: the app's
 /// registered scopes, the server's metadata, `force_login`, `lang`, and when to use PKCE.

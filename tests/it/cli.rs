@@ -643,7 +643,7 @@ fn login_json_and_its_failures() {
     assert_eq!(out.code, 4);
     assert!(
         out.stderr.ends_with(
-            &format!("mastolite: POST {base}/oauth/token: status 400: invalid_grant (The provided authorization grant is invalid); either the code is wrong or expired, or the server is older than Mastodon 3.4 (Doorkeeper 5.5) and refuses PKCE; to log in without PKCE, run `mastolite login --no-pkce`\n", base = server.base_url())
+            &format!("mastolite: POST {base}/oauth/token: status 400: invalid_grant (The provided authorization grant is invalid); either the code is wrong or expired, or the server is an old one that refuses PKCE (Doorkeeper before 5.5, as in Mastodon 3.3 and older); to log in without PKCE, run `mastolite login --no-pkce`\n", base = server.base_url())
         ),
         "{out:?}"
     );

@@ -16,6 +16,7 @@ mod check;
 mod cli;
 mod cli_check;
 mod cli_import;
+mod cli_old_server;
 mod cli_recipes;
 mod cli_store;
 mod cli_stream;

@@ -701,9 +701,9 @@ fn invalid_grant_after_pkce_without_metadata_hints_at_an_old_server() {
     );
     assert_eq!(
         oauth::PKCE_REFUSED_HINT,
-        "either the code is wrong or expired, or the server is older than Mastodon 3.4 \
-         (Doorkeeper 5.5) and refuses PKCE; to log in without PKCE, ask for a new code with \
-         `Pkce::Never`"
+        "either the code is wrong or expired, or the server is an old one that refuses \
+         PKCE (Doorkeeper before 5.5, as in Mastodon 3.3 and older); to log in without \
+         PKCE, ask for a new code with `Pkce::Never`"
     );
     // The 404 fallback, or no metadata given at all: PKCE was sent on no evidence.
     for metadata in [Some(&classic), None] {

@@ -370,9 +370,9 @@ fn import_token(ctx: &Ctx, force: bool) -> Result<(), Failure> {
 }
 
 /// [`oauth::PKCE_REFUSED_HINT`] with the command line's remedy.
-const NO_PKCE_HINT: &str = "either the code is wrong or expired, or the server is older than \
-    Mastodon 3.4 (Doorkeeper 5.5) and refuses PKCE; to log in without PKCE, run `mastolite \
-    login --no-pkce`";
+const NO_PKCE_HINT: &str = "either the code is wrong or expired, or the server is an old one \
+    that refuses PKCE (Doorkeeper before 5.5, as in Mastodon 3.3 and older); to log in without \
+    PKCE, run `mastolite login --no-pkce`";
 
 fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
     if command.with_token {

@@ -1,10 +1,10 @@
-//! `mastolite login` against a server older than Mastodon 3.4 (Doorkeeper before 5.5): no
+//! `mastolite login` against a server on Doorkeeper before 5.5 (Mastodon 3.3 and older): no
 //! metadata document, and an `invalid_grant` for a `code_verifier` sent with a code issued
 //! without a challenge. The failure names both causes and `--no-pkce`; `--no-pkce` sends no
 //! challenge and no verifier; with a metadata document that lists S256 the message stays plain.
 
-mod cli_run;
-mod tmpdir;
+use crate::cli_run;
+use crate::tmpdir;
 
 use std::sync::{Arc, Mutex};
 
@@ -90,9 +90,9 @@ fn an_old_server_refusing_the_verifier_gets_a_hint_naming_both_causes_and_no_pkc
         out.stderr,
         refused(
             &base,
-            "; either the code is wrong or expired, or the server is older than Mastodon 3.4 \
-             (Doorkeeper 5.5) and refuses PKCE; to log in without PKCE, run `mastolite login \
-             --no-pkce`"
+            "; either the code is wrong or expired, or the server is an old one that \
+             refuses PKCE (Doorkeeper before 5.5, as in Mastodon 3.3 and older); to log in \
+             without PKCE, run `mastolite login --no-pkce`"
         )
     );
     meta.assert();
