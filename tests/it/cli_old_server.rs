@@ -4,7 +4,6 @@
 //! challenge and no verifier; with a metadata document that lists S256 the message stays plain.
 
 use crate::cli_run;
-use crate::tmpdir;
 
 use std::sync::{Arc, Mutex};
 
