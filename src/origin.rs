@@ -17,6 +17,18 @@ impl Origin {
     /// Parses a server address: `https://host[:port]` with at most a trailing `/`.
     pub(crate) fn parse(url: &str) -> Result<Origin, Error> {
         let url = url.trim();
+        if let Some((user, host)) = url.trim_start_matches('@').split_once('@')
+            && !url.contains("://")
+            && !user.is_empty()
+            && !host.contains('@')
+            && let Ok(server) = Origin::parse(host)
+        {
+            return Err(Error::invalid(format!(
+                "\"{}\" looks like a handle, not a server address; the server is {}",
+                crate::terminal::Clean(url),
+                server.text
+            )));
+        }
         let with_scheme;
         let url = if url.contains("://") {
             url
@@ -73,6 +85,10 @@ impl Origin {
                 Some((h, p)) => (h, Some(p)),
                 None => (authority, None),
             };
+            // Bounded first: the encoding takes time quadratic in the length.
+            if !h.is_ascii() && h.len() <= 253 {
+                return Err(not_ascii(url, scheme, h, p));
+            }
             let ok = !h.is_empty()
                 && h.len() <= 253
                 && h.bytes()
@@ -105,6 +121,86 @@ impl Origin {
             rest,
         ))
     }
+}
+
+/// The error for a host name that is not ASCII: it names the `xn--` form, when that is a
+/// valid host name.
+fn not_ascii(url: &str, scheme: &str, host: &str, port: Option<&str>) -> Error {
+    let ascii: Option<Vec<String>> = host
+        .to_lowercase()
+        .split('.')
+        .map(|label| match label.is_ascii() {
+            true => Some(label.to_owned()),
+            false => punycode(label).map(|p| format!("xn--{p}")),
+        })
+        .collect();
+    let port = port.map_or(String::new(), |p| format!(":{p}"));
+    let origin = ascii
+        .and_then(|labels| Origin::parse(&format!("{scheme}://{}{port}", labels.join("."))).ok());
+    let form = origin.map_or(String::new(), |o| format!(", {}", o.text));
+    Error::invalid(format!(
+        "the host name of {} is not ASCII; use its xn-- (punycode) form{form}",
+        crate::terminal::Clean(url)
+    ))
+}
+
+/// The Punycode encoding of a label (RFC 3492, section 6.3), without the `xn--` prefix; `None`
+/// on overflow.
+fn punycode(label: &str) -> Option<String> {
+    const BASE: u32 = 36;
+    let digit = |d: u32| {
+        char::from(if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        })
+    };
+    let adapt = |delta: u32, points: u32, first: bool| {
+        let mut delta = delta / if first { 700 } else { 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > (BASE - 1) * 26 / 2 {
+            delta /= BASE - 1;
+            k += BASE;
+        }
+        k + BASE * delta / (delta + 38)
+    };
+    let chars: Vec<u32> = label.chars().map(u32::from).collect();
+    let mut out: String = label.chars().filter(char::is_ascii).collect();
+    let basic = out.len() as u32;
+    if basic > 0 {
+        out.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut h) = (128u32, 0u32, 72u32, basic);
+    while (h as usize) < chars.len() {
+        let m = chars.iter().copied().filter(|&c| c >= n).min()?;
+        delta = delta.checked_add((m - n).checked_mul(h + 1)?)?;
+        n = m;
+        for &c in &chars {
+            if c < n {
+                delta = delta.checked_add(1)?;
+            }
+            if c == n {
+                let (mut q, mut k) = (delta, BASE);
+                loop {
+                    let t = k.saturating_sub(bias).clamp(1, 26);
+                    if q < t {
+                        break;
+                    }
+                    out.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                out.push(digit(q));
+                bias = adapt(delta, h + 1, h == basic);
+                delta = 0;
+                h += 1;
+            }
+        }
+        delta = delta.checked_add(1)?;
+        n += 1;
+    }
+    Some(out)
 }
 
 /// Whether plain http may go to this host without an opt-in: `localhost` itself and literal
@@ -155,6 +251,48 @@ mod tests {
         ] {
             assert!(Origin::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn handles_and_host_names_that_are_not_ascii_name_what_to_write() {
+        let e = |u: &str| Origin::parse(u).unwrap_err().to_string();
+        for handle in ["@alice@Mastodon.Social", "alice@mastodon.social"] {
+            assert_eq!(
+                e(handle),
+                format!(
+                    "invalid input: \"{handle}\" looks like a handle, not a server address; the server is https://mastodon.social"
+                )
+            );
+        }
+        assert_eq!(
+            e("https://alice@m.example"),
+            "invalid input: user info is not allowed in the server address: https://alice@m.example"
+        );
+        assert_eq!(
+            e("a@b@c.example"),
+            "invalid input: user info is not allowed in the server address: https://a@b@c.example"
+        );
+        assert_eq!(
+            e("@alice@"),
+            "invalid input: user info is not allowed in the server address: https://@alice@"
+        );
+        assert_eq!(
+            e("https://Bücher.example:8443"),
+            "invalid input: the host name of https://Bücher.example:8443 is not ASCII; use its xn-- (punycode) form, https://xn--bcher-kva.example:8443"
+        );
+        assert_eq!(
+            e("https://a b.ü"),
+            "invalid input: the host name of https://a b.ü is not ASCII; use its xn-- (punycode) form"
+        );
+        // RFC 3492, section 7.1: (A) Arabic, (L) Japanese, and a label of basic code points.
+        let arabic = "\u{644}\u{64A}\u{647}\u{645}\u{627}\u{628}\u{62A}\u{643}\u{644}\u{645}\u{648}\u{634}\u{639}\u{631}\u{628}\u{64A}\u{61F}";
+        assert_eq!(punycode(arabic).unwrap(), "egbpdaj6bu4bxfgehfvwxn");
+        assert_eq!(
+            punycode("3年B組金八先生").unwrap(),
+            "3B-ww4c5e180e575a65lsy2b"
+        );
+        assert_eq!(punycode("münchen").unwrap(), "mnchen-3ya");
+        assert_eq!(punycode(&format!("{}\u{10FFFF}", "a".repeat(5000))), None);
     }
 
     #[test]
