@@ -17,17 +17,10 @@ impl Origin {
     /// Parses a server address: `https://host[:port]` with at most a trailing `/`.
     pub(crate) fn parse(url: &str) -> Result<Origin, Error> {
         let url = url.trim();
-        if let Some((user, host)) = url.trim_start_matches('@').split_once('@')
-            && !url.contains("://")
-            && !user.is_empty()
-            && !host.contains('@')
-            && let Ok(server) = Origin::parse(host)
+        if !url.contains("://")
+            && let Some(e) = handle(url)
         {
-            return Err(Error::invalid(format!(
-                "\"{}\" looks like a handle, not a server address; the server is {}",
-                crate::terminal::Clean(url),
-                server.text
-            )));
+            return Err(e);
         }
         let with_scheme;
         let url = if url.contains("://") {
@@ -123,30 +116,57 @@ impl Origin {
     }
 }
 
+/// The error for a handle (`@alice@host`, `alice@host`) given as a server address: it names
+/// the server.
+#[cold]
+fn handle(url: &str) -> Option<Error> {
+    let (user, host) = url.trim_start_matches('@').split_once('@')?;
+    if user.is_empty() || host.contains('@') {
+        return None;
+    }
+    let server = Origin::parse(host).ok()?;
+    Some(Error::invalid(format!(
+        "\"{}\" looks like a handle, not a server address; the server is {}",
+        crate::terminal::Clean(url),
+        server.text
+    )))
+}
+
 /// The error for a host name that is not ASCII: it names the `xn--` form, when that is a
-/// valid host name.
+/// valid host name and has no capital letter outside ASCII (whose lower case would need
+/// Unicode's tables).
+#[cold]
 fn not_ascii(url: &str, scheme: &str, host: &str, port: Option<&str>) -> Error {
-    let ascii: Option<Vec<String>> = host
-        .to_lowercase()
-        .split('.')
-        .map(|label| match label.is_ascii() {
-            true => Some(label.to_owned()),
-            false => punycode(label).map(|p| format!("xn--{p}")),
-        })
-        .collect();
-    let port = port.map_or(String::new(), |p| format!(":{p}"));
-    let origin = ascii
-        .and_then(|labels| Origin::parse(&format!("{scheme}://{}{port}", labels.join("."))).ok());
-    let form = origin.map_or(String::new(), |o| format!(", {}", o.text));
+    let mut ascii = format!("{scheme}://");
+    let mut ok = true;
+    for (i, label) in host.to_ascii_lowercase().split('.').enumerate() {
+        if i > 0 {
+            ascii.push('.');
+        }
+        if label.is_ascii() {
+            ascii.push_str(label);
+        } else if label.chars().any(char::is_uppercase) {
+            ok = false;
+        } else {
+            ascii.push_str("xn--");
+            ok &= punycode(label, &mut ascii).is_some();
+        }
+    }
+    ascii.extend(port.map(|p| format!(":{p}")));
+    let form = match ok.then(|| Origin::parse(&ascii)) {
+        Some(Ok(o)) => format!(", {}", o.text),
+        _ => String::new(),
+    };
     Error::invalid(format!(
         "the host name of {} is not ASCII; use its xn-- (punycode) form{form}",
         crate::terminal::Clean(url)
     ))
 }
 
-/// The Punycode encoding of a label (RFC 3492, section 6.3), without the `xn--` prefix; `None`
-/// on overflow.
-fn punycode(label: &str) -> Option<String> {
+/// Appends the Punycode encoding of a label (RFC 3492, section 6.3) to `out`, without the
+/// `xn--` prefix; `None` on overflow.
+#[inline(never)]
+fn punycode(label: &str, out: &mut String) -> Option<()> {
     const BASE: u32 = 36;
     let digit = |d: u32| {
         char::from(if d < 26 {
@@ -166,8 +186,8 @@ fn punycode(label: &str) -> Option<String> {
         k + BASE * delta / (delta + 38)
     };
     let chars: Vec<u32> = label.chars().map(u32::from).collect();
-    let mut out: String = label.chars().filter(char::is_ascii).collect();
-    let basic = out.len() as u32;
+    let basic = chars.iter().filter(|&&c| c < 128).count() as u32;
+    out.extend(label.chars().filter(char::is_ascii));
     if basic > 0 {
         out.push('-');
     }
@@ -200,7 +220,7 @@ fn punycode(label: &str) -> Option<String> {
         delta = delta.checked_add(1)?;
         n += 1;
     }
-    Some(out)
+    Some(())
 }
 
 /// Whether plain http may go to this host without an opt-in: `localhost` itself and literal
@@ -277,22 +297,30 @@ mod tests {
             "invalid input: user info is not allowed in the server address: https://@alice@"
         );
         assert_eq!(
-            e("https://Bücher.example:8443"),
-            "invalid input: the host name of https://Bücher.example:8443 is not ASCII; use its xn-- (punycode) form, https://xn--bcher-kva.example:8443"
+            e("https://Bücher.EXAMPLE:8443"),
+            "invalid input: the host name of https://Bücher.EXAMPLE:8443 is not ASCII; use its xn-- (punycode) form, https://xn--bcher-kva.example:8443"
+        );
+        assert_eq!(
+            e("https://BÜCHER.example"),
+            "invalid input: the host name of https://BÜCHER.example is not ASCII; use its xn-- (punycode) form"
         );
         assert_eq!(
             e("https://a b.ü"),
             "invalid input: the host name of https://a b.ü is not ASCII; use its xn-- (punycode) form"
         );
-        // RFC 3492, section 7.1: (A) Arabic, (L) Japanese, and a label of basic code points.
+        // RFC 3492, section 7.1: (A) Arabic and (L) Japanese, with basic code points; then an overflow.
         let arabic = "\u{644}\u{64A}\u{647}\u{645}\u{627}\u{628}\u{62A}\u{643}\u{644}\u{645}\u{648}\u{634}\u{639}\u{631}\u{628}\u{64A}\u{61F}";
-        assert_eq!(punycode(arabic).unwrap(), "egbpdaj6bu4bxfgehfvwxn");
+        let encode = |label: &str| {
+            let mut out = String::from("x");
+            punycode(label, &mut out).map(|()| out)
+        };
+        assert_eq!(encode(arabic).unwrap(), "xegbpdaj6bu4bxfgehfvwxn");
         assert_eq!(
-            punycode("3年B組金八先生").unwrap(),
-            "3B-ww4c5e180e575a65lsy2b"
+            encode("3年B組金八先生").unwrap(),
+            "x3B-ww4c5e180e575a65lsy2b"
         );
-        assert_eq!(punycode("münchen").unwrap(), "mnchen-3ya");
-        assert_eq!(punycode(&format!("{}\u{10FFFF}", "a".repeat(5000))), None);
+        assert_eq!(encode("münchen").unwrap(), "xmnchen-3ya");
+        assert_eq!(encode(&format!("{}\u{10FFFF}", "a".repeat(5000))), None);
     }
 
     #[test]

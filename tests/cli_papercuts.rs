@@ -314,8 +314,13 @@ fn a_handle_or_a_host_name_that_is_not_ascii_as_the_server_says_what_to_give() {
             "the host name of https://bücher.example is not ASCII; use its xn-- (punycode) form, https://xn--bcher-kva.example",
         ),
         (
-            "MÜNCHEN.example:8443",
-            "the host name of https://MÜNCHEN.example:8443 is not ASCII; use its xn-- (punycode) form, https://xn--mnchen-3ya.example:8443",
+            "München.EXAMPLE:8443",
+            "the host name of https://München.EXAMPLE:8443 is not ASCII; use its xn-- (punycode) form, https://xn--mnchen-3ya.example:8443",
+        ),
+        // Lower case outside ASCII needs Unicode's tables: no form is offered.
+        (
+            "https://MÜNCHEN.example",
+            "the host name of https://MÜNCHEN.example is not ASCII; use its xn-- (punycode) form",
         ),
         (
             "https://alice@mastodon.social",

@@ -555,31 +555,31 @@ const WIDTH: usize = 80;
 fn wrap(out: &mut String, text: &str, indent: usize) {
     let mut col = out[out.rfind('\n').map_or(0, |i| i + 1)..].chars().count();
     let (mut depth, mut start) = (0, 0);
-    let mut words = Vec::new();
-    for (i, c) in text.char_indices() {
+    // A space at the end ends the last word.
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
         match c {
             '[' => depth += 1,
             ']' => depth -= 1,
             ' ' if depth == 0 => {
-                words.push(&text[start..i]);
+                let word = &text[start..i];
                 start = i + 1;
+                let n = word.chars().count();
+                if n == 0 {
+                    continue;
+                }
+                if col > indent && col + 1 + n > WIDTH {
+                    out.push('\n');
+                    out.extend(std::iter::repeat_n(' ', indent));
+                    col = indent;
+                } else if !out.ends_with([' ', '\n']) {
+                    out.push(' ');
+                    col += 1;
+                }
+                out.push_str(word);
+                col += n;
             }
             _ => {}
         }
-    }
-    words.push(&text[start..]);
-    for word in words.into_iter().filter(|w| !w.is_empty()) {
-        let n = word.chars().count();
-        if col > indent && col + 1 + n > WIDTH {
-            out.push('\n');
-            out.extend(std::iter::repeat_n(' ', indent));
-            col = indent;
-        } else if !out.ends_with([' ', '\n']) {
-            out.push(' ');
-            col += 1;
-        }
-        out.push_str(word);
-        col += n;
     }
     out.truncate(out.trim_end_matches(' ').len());
     out.push('\n');
@@ -709,12 +709,12 @@ pub fn command_help(s: &Spec) -> String {
 
 /// The name in `names` closest to `typed` (at most 2 edits, and at most a third of its
 /// length), for a "did you mean" hint.
-fn closest<'a>(typed: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+fn closest<'a>(typed: &str, names: &[&'a str]) -> Option<&'a str> {
     let a: Vec<char> = typed.trim_start_matches('-').chars().collect();
     let limit = 2.min(a.len() / 3);
     names
-        .into_iter()
-        .map(|name| (name.trim_start_matches('-'), name))
+        .iter()
+        .map(|&name| (name.trim_start_matches('-'), name))
         // A length that differs by more than the limit is too far (and not worth measuring).
         .filter(|(bare, _)| bare.len().abs_diff(a.len()) <= limit)
         .map(|(bare, name)| (edits(&a, bare), name))
@@ -745,7 +745,7 @@ fn edits(a: &[char], b: &str) -> usize {
 }
 
 /// `; did you mean X?`, or nothing.
-fn hint(typed: &str, names: impl IntoIterator<Item = &'static str>, quote: bool) -> String {
+fn hint(typed: &str, names: &[&str], quote: bool) -> String {
     match closest(typed, names) {
         Some(n) if quote => format!("; did you mean \"{n}\"?"),
         Some(n) => format!("; did you mean {n}?"),
@@ -806,8 +806,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
                     Some(s) => command = Some(s),
                     None => {
                         let what = if help { "no" } else { "unknown" };
-                        let names = SPECS.iter().map(|s| s.name).chain(["help"]);
-                        let hint = hint(text, names, true);
+                        let names: Vec<&str> =
+                            SPECS.iter().map(|s| s.name).chain(["help"]).collect();
+                        let hint = hint(text, &names, true);
                         return Err(err(None, format!("{what} command {:?}{hint}", shown(text))));
                     }
                 },
@@ -839,8 +840,13 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
             global_opt.or_else(|| command.and_then(|s| s.options.iter().find(|o| o.0 == name)));
         let Some(&(name, value_name, _)) = opt else {
             let valid = command.map_or(&[][..], |s| s.options);
-            let names = GLOBAL_OPTIONS.iter().chain(valid).chain(MORE_OPTIONS);
-            let hint = hint(name, names.map(|o| o.0), false);
+            let names: Vec<&str> = GLOBAL_OPTIONS
+                .iter()
+                .chain(valid)
+                .chain(MORE_OPTIONS)
+                .map(|o| o.0)
+                .collect();
+            let hint = hint(name, &names, false);
             let message = match command {
                 Some(s) => format!("unknown option {} for {}{hint}", shown(name), s.name),
                 None => format!("unknown option {}{hint}", shown(name)),
@@ -1295,14 +1301,14 @@ mod tests {
             ("", None),
             ("--", None),
         ] {
-            assert_eq!(closest(typed, names), guess, "{typed}");
+            assert_eq!(closest(typed, &names), guess, "{typed}");
         }
         let a: Vec<char> = "ca".chars().collect();
         assert_eq!(edits(&a, "abc"), 3);
         assert_eq!(edits(&a, "ac"), 1);
         assert_eq!(edits(&[], "abc"), 3);
         // A long argument is not measured against short names.
-        assert_eq!(closest(&"r".repeat(1 << 20), names), None);
+        assert_eq!(closest(&"r".repeat(1 << 20), &names), None);
     }
 
     #[test]
