@@ -17,6 +17,11 @@ impl Origin {
     /// Parses a server address: `https://host[:port]` with at most a trailing `/`.
     pub(crate) fn parse(url: &str) -> Result<Origin, Error> {
         let url = url.trim();
+        if !url.contains("://")
+            && let Some(e) = handle(url)
+        {
+            return Err(e);
+        }
         let with_scheme;
         let url = if url.contains("://") {
             url
@@ -73,6 +78,10 @@ impl Origin {
                 Some((h, p)) => (h, Some(p)),
                 None => (authority, None),
             };
+            // Bounded first: the encoding takes time quadratic in the length.
+            if !h.is_ascii() && h.len() <= 253 {
+                return Err(not_ascii(url, scheme, h, p));
+            }
             let ok = !h.is_empty()
                 && h.len() <= 253
                 && h.bytes()
@@ -105,6 +114,113 @@ impl Origin {
             rest,
         ))
     }
+}
+
+/// The error for a handle (`@alice@host`, `alice@host`) given as a server address: it names
+/// the server.
+#[cold]
+fn handle(url: &str) -> Option<Error> {
+    let (user, host) = url.trim_start_matches('@').split_once('@')?;
+    if user.is_empty() || host.contains('@') {
+        return None;
+    }
+    let server = Origin::parse(host).ok()?;
+    Some(Error::invalid(format!(
+        "\"{}\" looks like a handle, not a server address; the server is {}",
+        crate::terminal::Clean(url),
+        server.text
+    )))
+}
+
+/// The error for a host name that is not ASCII: it names the `xn--` form, when that is a
+/// valid host name and has no capital letter outside ASCII (whose lower case would need
+/// Unicode's tables).
+#[cold]
+fn not_ascii(url: &str, scheme: &str, host: &str, port: Option<&str>) -> Error {
+    let mut ascii = format!("{scheme}://");
+    let mut ok = true;
+    for (i, label) in host.to_ascii_lowercase().split('.').enumerate() {
+        if i > 0 {
+            ascii.push('.');
+        }
+        if label.is_ascii() {
+            ascii.push_str(label);
+        } else if label.chars().any(char::is_uppercase) {
+            ok = false;
+        } else {
+            ascii.push_str("xn--");
+            ok &= punycode(label, &mut ascii).is_some();
+        }
+    }
+    ascii.extend(port.map(|p| format!(":{p}")));
+    let form = match ok.then(|| Origin::parse(&ascii)) {
+        Some(Ok(o)) => format!(", {}", o.text),
+        _ => String::new(),
+    };
+    Error::invalid(format!(
+        "the host name of {} is not ASCII; use its xn-- (punycode) form{form}",
+        crate::terminal::Clean(url)
+    ))
+}
+
+/// Appends the Punycode encoding of a label (RFC 3492, section 6.3) to `out`, without the
+/// `xn--` prefix; `None` on overflow.
+#[inline(never)]
+fn punycode(label: &str, out: &mut String) -> Option<()> {
+    const BASE: u32 = 36;
+    let digit = |d: u32| {
+        char::from(if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        })
+    };
+    let adapt = |delta: u32, points: u32, first: bool| {
+        let mut delta = delta / if first { 700 } else { 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > (BASE - 1) * 26 / 2 {
+            delta /= BASE - 1;
+            k += BASE;
+        }
+        k + BASE * delta / (delta + 38)
+    };
+    let chars: Vec<u32> = label.chars().map(u32::from).collect();
+    let basic = chars.iter().filter(|&&c| c < 128).count() as u32;
+    out.extend(label.chars().filter(char::is_ascii));
+    if basic > 0 {
+        out.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut h) = (128u32, 0u32, 72u32, basic);
+    while (h as usize) < chars.len() {
+        let m = chars.iter().copied().filter(|&c| c >= n).min()?;
+        delta = delta.checked_add((m - n).checked_mul(h + 1)?)?;
+        n = m;
+        for &c in &chars {
+            if c < n {
+                delta = delta.checked_add(1)?;
+            }
+            if c == n {
+                let (mut q, mut k) = (delta, BASE);
+                loop {
+                    let t = k.saturating_sub(bias).clamp(1, 26);
+                    if q < t {
+                        break;
+                    }
+                    out.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                out.push(digit(q));
+                bias = adapt(delta, h + 1, h == basic);
+                delta = 0;
+                h += 1;
+            }
+        }
+        delta = delta.checked_add(1)?;
+        n += 1;
+    }
+    Some(())
 }
 
 /// Whether plain http may go to this host without an opt-in: `localhost` itself and literal
@@ -155,6 +271,56 @@ mod tests {
         ] {
             assert!(Origin::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn handles_and_host_names_that_are_not_ascii_name_what_to_write() {
+        let e = |u: &str| Origin::parse(u).unwrap_err().to_string();
+        for handle in ["@alice@Mastodon.Social", "alice@mastodon.social"] {
+            assert_eq!(
+                e(handle),
+                format!(
+                    "invalid input: \"{handle}\" looks like a handle, not a server address; the server is https://mastodon.social"
+                )
+            );
+        }
+        assert_eq!(
+            e("https://alice@m.example"),
+            "invalid input: user info is not allowed in the server address: https://alice@m.example"
+        );
+        assert_eq!(
+            e("a@b@c.example"),
+            "invalid input: user info is not allowed in the server address: https://a@b@c.example"
+        );
+        assert_eq!(
+            e("@alice@"),
+            "invalid input: user info is not allowed in the server address: https://@alice@"
+        );
+        assert_eq!(
+            e("https://Bücher.EXAMPLE:8443"),
+            "invalid input: the host name of https://Bücher.EXAMPLE:8443 is not ASCII; use its xn-- (punycode) form, https://xn--bcher-kva.example:8443"
+        );
+        assert_eq!(
+            e("https://BÜCHER.example"),
+            "invalid input: the host name of https://BÜCHER.example is not ASCII; use its xn-- (punycode) form"
+        );
+        assert_eq!(
+            e("https://a b.ü"),
+            "invalid input: the host name of https://a b.ü is not ASCII; use its xn-- (punycode) form"
+        );
+        // RFC 3492, section 7.1: (A) Arabic and (L) Japanese, with basic code points; then an overflow.
+        let arabic = "\u{644}\u{64A}\u{647}\u{645}\u{627}\u{628}\u{62A}\u{643}\u{644}\u{645}\u{648}\u{634}\u{639}\u{631}\u{628}\u{64A}\u{61F}";
+        let encode = |label: &str| {
+            let mut out = String::from("x");
+            punycode(label, &mut out).map(|()| out)
+        };
+        assert_eq!(encode(arabic).unwrap(), "xegbpdaj6bu4bxfgehfvwxn");
+        assert_eq!(
+            encode("3年B組金八先生").unwrap(),
+            "x3B-ww4c5e180e575a65lsy2b"
+        );
+        assert_eq!(encode("münchen").unwrap(), "xmnchen-3ya");
+        assert_eq!(encode(&format!("{}\u{10FFFF}", "a".repeat(5000))), None);
     }
 
     #[test]

@@ -202,7 +202,9 @@ impl UsageError {
             Some(c) => format!("mastolite {c} --help"),
             None => "mastolite --help".to_owned(),
         };
-        format!("{}; usage: {usage} (see {help})", self.message)
+        // After a question ("did you mean …?"), no semicolon.
+        let sep = if self.message.ends_with('?') { "" } else { ";" };
+        format!("{}{sep} usage: {usage} (see {help})", self.message)
     }
 }
 
@@ -436,7 +438,7 @@ pub const SPECS: &[Spec] = &[
     },
     Spec {
         name: "verify",
-        args: "[--app|--user]",
+        args: "[--app | --user]",
         about: "Checks a token and prints its app (--app: GET /api/v1/apps/verify_credentials) or account (--user: GET /api/v1/accounts/verify_credentials). Default: --user when the server has a user token (or --account is given), else --app.",
         options: WHICH_OPTIONS,
         positional: 0,
@@ -451,7 +453,7 @@ pub const SPECS: &[Spec] = &[
             (
                 "--jobs",
                 Some("N"),
-                "with --all: how many tokens to check at once (default 8)",
+                "with --all: how many tokens are checked at once (default 8)",
             ),
             (
                 "--renew",
@@ -559,52 +561,157 @@ pub fn spec(name: &str) -> Option<&'static Spec> {
     SPECS.iter().find(|s| s.name == name)
 }
 
+/// The width the help is wrapped to.
+const WIDTH: usize = 80;
+
+/// Appends `text` to `out`'s last line, wrapped at [`WIDTH`] columns with the lines after the
+/// first indented by `indent`, and ends the line. Text in `[...]` is kept on one line.
+fn wrap(out: &mut String, text: &str, indent: usize) {
+    let mut col = out[out.rfind('\n').map_or(0, |i| i + 1)..].chars().count();
+    let (mut depth, mut start) = (0, 0);
+    // A space at the end ends the last word.
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            ' ' if depth == 0 => {
+                let word = &text[start..i];
+                start = i + 1;
+                let n = word.chars().count();
+                if n == 0 {
+                    continue;
+                }
+                if col > indent && col + 1 + n > WIDTH {
+                    out.push('\n');
+                    out.extend(std::iter::repeat_n(' ', indent));
+                    col = indent;
+                } else if !out.ends_with([' ', '\n']) {
+                    out.push(' ');
+                    col += 1;
+                }
+                out.push_str(word);
+                col += n;
+            }
+            _ => {}
+        }
+    }
+    out.truncate(out.trim_end_matches(' ').len());
+    out.push('\n');
+}
+
+/// A row of a two-column list: `left` padded to `width`, then `text` wrapped beside it.
+fn row(out: &mut String, left: &str, width: usize, text: &str) {
+    out.push_str(&format!("  {left:<width$} "));
+    wrap(out, text, width + 3);
+}
+
 fn options_text(out: &mut String, options: &[Opt]) {
     for (name, value, about) in options {
         let flag = match value {
             Some(v) => format!("{name} {v}"),
             None => (*name).to_owned(),
         };
-        out.push_str(&format!("  {flag:<22} {about}\n"));
+        row(out, &flag, 22, about);
     }
 }
 
 /// `mastolite --help`.
 pub fn main_help() -> String {
     let mut out = String::from(
-        "mastolite: Mastodon client-app access for scripts and cron jobs\n\n\
-         usage: mastolite [--server URL] [--account NAME] [--store PATH] [--format FORMAT] [--timeout SECONDS] COMMAND [ARGS]\n\n\
-         commands:\n",
+        "mastolite: Mastodon client-app access for scripts and cron jobs\n\nusage: mastolite",
     );
+    wrap(
+        &mut out,
+        "[--server URL] [--account NAME] [--store PATH] [--json] [--format FORMAT] [--timeout SECONDS] [--allow-http] COMMAND [ARGS]",
+        17,
+    );
+    out.push_str("\ncommands:\n");
     for s in SPECS {
-        out.push_str(format!("  {:<10} {}", s.name, s.args).trim_end());
-        out.push('\n');
+        row(&mut out, s.name, 9, s.args);
     }
     out.push_str("\noptions (before or after the command):\n");
     options_text(&mut out, GLOBAL_OPTIONS);
-    out.push_str(
-        "  --help                 this text; `mastolite COMMAND --help` for a command\n  \
-         --version              the version\n\n\
-         environment:\n  \
-         MASTOLITE_SERVER       the server, when --server is not given\n  \
-         MASTOLITE_ACCOUNT      the account, when --account is not given\n  \
-         MASTOLITE_STORE        the credentials file, when --store is not given\n  \
-         MASTOLITE_TOKEN        a token to use instead of the stored ones, sent only to its own server: $MASTOLITE_SERVER,\n                         else the credentials file's only one, else the one --server names; --server naming another\n                         server gets no token (public reads go without it, other commands exit 3); never pass a\n                         token as an argument\n  \
-         HTTPS_PROXY            a proxy for https (also ALL_PROXY; NO_PROXY=host,... or * turns it off); never used for\n                         plain http or loopback, nor under CGI (REQUEST_METHOD set); HTTP_PROXY is ignored\n\n\
-         exit status:\n  \
-         0  success\n  \
-         1  the server rejected the credentials (401, 403, revoked or expired token, unknown client)\n  \
-         2  a transient failure (cannot connect, DNS, TLS, timeout, 429, 5xx, an unreadable answer)\n  \
-         3  a usage or local error (bad arguments, no or unreadable or too-open credentials file, no token,\n            no credentials for the server, several servers or accounts and none chosen)\n  \
-         4  the server refused the request for another reason (400, 404, 422, other 4xx)\n",
-    );
+    options_text(&mut out, MORE_OPTIONS);
+    out.push_str("\nenvironment:\n");
+    options_text(&mut out, ENVIRONMENT);
+    out.push_str("\nexit status:\n");
+    for (code, text) in EXIT_STATUSES {
+        row(&mut out, code, 2, text);
+    }
     out
 }
 
+/// The options that only `mastolite --help` lists.
+const MORE_OPTIONS: &[Opt] = &[
+    (
+        "--help",
+        None,
+        "this text; `mastolite COMMAND --help` for a command",
+    ),
+    ("--version", None, "the version"),
+];
+
+/// The environment section of `mastolite --help`.
+const ENVIRONMENT: &[Opt] = &[
+    (
+        "MASTOLITE_SERVER",
+        None,
+        "the server, when --server is not given",
+    ),
+    (
+        "MASTOLITE_ACCOUNT",
+        None,
+        "the account, when --account is not given",
+    ),
+    (
+        "MASTOLITE_STORE",
+        None,
+        "the credentials file, when --store is not given",
+    ),
+    (
+        "MASTOLITE_TOKEN",
+        None,
+        "a token to use instead of the stored ones, sent only to its own server: $MASTOLITE_SERVER, else the credentials file's only one, else the one --server names; --server naming another server gets no token (public reads go without it, other commands exit 3); never pass a token as an argument",
+    ),
+    (
+        "HTTPS_PROXY",
+        None,
+        "the proxy for https (else https_proxy, ALL_PROXY, all_proxy: the first one set); the tunnel carries TLS end to end. HTTP_PROXY is never read. Never used for plain http or loopback addresses, nor under CGI (REQUEST_METHOD set)",
+    ),
+    (
+        "NO_PROXY",
+        None,
+        "(or no_proxy) host names that go without the proxy, comma-separated, each with its subdomains; * for every host",
+    ),
+];
+
+/// The exit status section of `mastolite --help`.
+const EXIT_STATUSES: &[(&str, &str)] = &[
+    ("0", "success"),
+    (
+        "1",
+        "the server rejected the credentials (401, 403, revoked or expired token, unknown client)",
+    ),
+    (
+        "2",
+        "a transient failure (cannot connect, DNS, TLS, timeout, 429, 5xx, an unreadable answer)",
+    ),
+    (
+        "3",
+        "a usage or local error (bad arguments, no or unreadable or too-open credentials file, no token, no credentials for the server, several servers or accounts and none chosen)",
+    ),
+    (
+        "4",
+        "the server refused the request for another reason (400, 404, 422, other 4xx)",
+    ),
+];
+
 /// `mastolite COMMAND --help`.
 pub fn command_help(s: &Spec) -> String {
-    let usage = format!("usage: mastolite [OPTIONS] {} {}", s.name, s.args);
-    let mut out = format!("{}\n\n{}\n", usage.trim_end(), s.about);
+    let mut out = format!("usage: mastolite [OPTIONS] {}", s.name);
+    wrap(&mut out, s.args, 7);
+    out.push('\n');
+    wrap(&mut out, s.about, 0);
     if !s.options.is_empty() {
         out.push_str("\noptions:\n");
         options_text(&mut out, s.options);
@@ -612,6 +719,52 @@ pub fn command_help(s: &Spec) -> String {
     out.push_str("\nglobal options:\n");
     options_text(&mut out, GLOBAL_OPTIONS);
     out
+}
+
+/// The name in `names` closest to `typed` (at most 2 edits, and at most a third of its
+/// length), for a "did you mean" hint.
+fn closest<'a>(typed: &str, names: &[&'a str]) -> Option<&'a str> {
+    let a: Vec<char> = typed.trim_start_matches('-').chars().collect();
+    let limit = 2.min(a.len() / 3);
+    names
+        .iter()
+        .map(|&name| (name.trim_start_matches('-'), name))
+        // A length that differs by more than the limit is too far (and not worth measuring).
+        .filter(|(bare, _)| bare.len().abs_diff(a.len()) <= limit)
+        .map(|(bare, name)| (edits(&a, bare), name))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, name)| name)
+}
+
+/// The optimal string alignment distance: insertions, deletions, substitutions and swaps of
+/// two neighbours.
+fn edits(a: &[char], b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![(0..=b.len()).collect::<Vec<_>>(); a.len() + 1];
+    for i in 1..=a.len() {
+        rows[i][0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// `; did you mean X?`, or nothing.
+fn hint(typed: &str, names: &[&str], quote: bool) -> String {
+    match closest(typed, names) {
+        Some(n) if quote => format!("; did you mean \"{n}\"?"),
+        Some(n) => format!("; did you mean {n}?"),
+        None => String::new(),
+    }
 }
 
 /// Text a user typed, safe to echo.
@@ -665,8 +818,13 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
                 None if text == "help" && !only_positional => help = true,
                 None => match spec(text) {
                     Some(s) => command = Some(s),
-                    None if help => return Err(err(None, format!("no command {:?}", shown(text)))),
-                    None => return Err(err(None, format!("unknown command {:?}", shown(text)))),
+                    None => {
+                        let what = if help { "no" } else { "unknown" };
+                        let names: Vec<&str> =
+                            SPECS.iter().map(|s| s.name).chain(["help"]).collect();
+                        let hint = hint(text, &names, true);
+                        return Err(err(None, format!("{what} command {:?}{hint}", shown(text))));
+                    }
                 },
                 Some(_) => positional.push(text.to_owned()),
             }
@@ -695,9 +853,17 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
         let opt =
             global_opt.or_else(|| command.and_then(|s| s.options.iter().find(|o| o.0 == name)));
         let Some(&(name, value_name, _)) = opt else {
+            let valid = command.map_or(&[][..], |s| s.options);
+            let names: Vec<&str> = GLOBAL_OPTIONS
+                .iter()
+                .chain(valid)
+                .chain(MORE_OPTIONS)
+                .map(|o| o.0)
+                .collect();
+            let hint = hint(name, &names, false);
             let message = match command {
-                Some(s) => format!("unknown option {} for {}", shown(name), s.name),
-                None => format!("unknown option {}", shown(name)),
+                Some(s) => format!("unknown option {} for {}{hint}", shown(name), s.name),
+                None => format!("unknown option {}{hint}", shown(name)),
             };
             return Err(err(command, message));
         };
@@ -1128,7 +1294,9 @@ mod tests {
                         assert!(
                             text.starts_with(&format!("usage: mastolite [OPTIONS] {}", s.name))
                         );
-                        assert!(text.contains(s.about));
+                        // Wrapped, word for word.
+                        let words: Vec<&str> = text.split_whitespace().collect();
+                        assert!(words.join(" ").contains(s.about), "{text}");
                     }
                     other => panic!("{other:?}"),
                 }
@@ -1138,11 +1306,71 @@ mod tests {
     }
 
     #[test]
+    fn guesses_are_close_names_only() {
+        let names = [
+            "register", "revoke", "--scopes", "--json", "--jsonl", "--app",
+        ];
+        for (typed, guess) in [
+            ("regsiter", Some("register")),
+            ("registe", Some("register")),
+            ("rgeistre", Some("register")),
+            ("regxxxer", None),
+            ("revok", Some("revoke")),
+            ("--scope", Some("--scopes")),
+            ("--jsno", Some("--json")),
+            ("--jsonn", Some("--json")),
+            ("--ap", None),
+            ("--all", None),
+            ("x", None),
+            ("", None),
+            ("--", None),
+        ] {
+            assert_eq!(closest(typed, &names), guess, "{typed}");
+        }
+        let a: Vec<char> = "ca".chars().collect();
+        assert_eq!(edits(&a, "abc"), 3);
+        assert_eq!(edits(&a, "ac"), 1);
+        assert_eq!(edits(&[], "abc"), 3);
+        // A long argument is not measured against short names.
+        assert_eq!(closest(&"r".repeat(1 << 20), &names), None);
+    }
+
+    #[test]
+    fn help_is_wrapped_under_its_column() {
+        let mut out = String::from("  --x                    ");
+        wrap(&mut out, &"word ".repeat(30), 25);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!("  --x                    {}", ["word"; 11].join(" "))
+        );
+        assert_eq!(lines[1], format!("{:25}{}", "", ["word"; 11].join(" ")));
+        assert_eq!(lines[2], format!("{:25}{}", "", ["word"; 8].join(" ")));
+        let mut out = String::from("usage: x");
+        wrap(
+            &mut out,
+            "[--all [--jobs N] [--renew]] [--output FILE] [--a-rather-long-option VALUE]",
+            7,
+        );
+        assert_eq!(
+            out,
+            "usage: x [--all [--jobs N] [--renew]] [--output FILE]\n       [--a-rather-long-option VALUE]\n"
+        );
+        let mut out = String::from("  accounts  ");
+        wrap(&mut out, "", 12);
+        assert_eq!(out, "  accounts\n");
+    }
+
+    #[test]
     #[rustfmt::skip]
     fn usage_errors() {
         let cases: &[(&[&str], &str, Option<&str>)] = &[
             (&[], "no command given", None),
             (&["frobnicate"], "unknown command \"frobnicate\"", None),
+            (&["regsiter"], "unknown command \"regsiter\"; did you mean \"register\"?", None),
+            (&["help", "revok"], "no command \"revok\"; did you mean \"revoke\"?", None),
+            (&["token", "--scope", "read"], "unknown option --scope for token; did you mean --scopes?", Some("token")),
+            (&["--scope", "read", "token"], "unknown option --scope", None),
             (&["check", "--frob"], "unknown option --frob for check", Some("check")),
             (&["--frob"], "unknown option --frob", None),
             (&["token", "--scopes"], "--scopes needs a value (SCOPES)", Some("token")),
@@ -1194,6 +1422,17 @@ mod tests {
             assert!(!line.contains('\n'));
             assert!(line.contains("usage: mastolite [OPTIONS] "), "{line}");
             assert!(!line.contains("SECRET"), "{line}");
+            assert_eq!(line.contains("did you mean"), e.message.contains("did you mean"));
         }
+        // Only a close option of the command is guessed, and no guess follows a plain error.
+        assert_eq!(run(&["--scope", "read", "token"]).unwrap_err().message, "unknown option --scope");
+        assert_eq!(
+            run(&["regsiter"]).unwrap_err().line(),
+            "unknown command \"regsiter\"; did you mean \"register\"? usage: mastolite [OPTIONS] COMMAND [ARGS] (see mastolite --help)"
+        );
+        assert_eq!(
+            run(&["check", "--frob"]).unwrap_err().line(),
+            "unknown option --frob for check; usage: mastolite [OPTIONS] check [--all [--jobs N] [--renew]] [--output FILE] (see mastolite check --help)"
+        );
     }
 }

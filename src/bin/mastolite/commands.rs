@@ -218,8 +218,13 @@ fn token_one(
     let out = if ctx.global.json() {
         views::json(&output::TokenView::new(Kind::App, &token, None))
     } else {
+        // With --all, every line starts with its server.
+        let server = match command.all {
+            true => format!("{}: ", client.origin()),
+            false => String::new(),
+        };
         views::line(&format!(
-            "app token stored (scopes: {})",
+            "{server}app token stored (scopes: {})",
             one_line(
                 &token
                     .scope

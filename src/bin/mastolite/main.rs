@@ -90,7 +90,8 @@ fn main() -> ExitCode {
         || args.iter().any(|a| a == "--format=nagios");
     let code = match args::parse(args) {
         Ok(Parsed::Help(text)) => {
-            print!("{text}");
+            // Not print!: `mastolite --help | head` must not panic on the closed pipe.
+            views::line(text.trim_end_matches('\n'));
             OK
         }
         Ok(Parsed::Version) => {
