@@ -17,6 +17,7 @@ mod cli;
 mod cli_check;
 mod cli_import;
 mod cli_old_server;
+mod cli_papercuts;
 mod cli_recipes;
 mod cli_store;
 mod cli_stream;

@@ -2,8 +2,8 @@
 //! command or option, help text within 80 columns, `token --all` lines that name their
 //! server, and the messages for a handle or a non-ASCII host name given as the server.
 
-mod cli_run;
-mod tmpdir;
+use crate::cli_run;
+use crate::tmpdir;
 
 use std::process::Stdio;
 
