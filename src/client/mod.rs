@@ -11,6 +11,7 @@ mod tls;
 
 pub use retry::RetryPolicy;
 pub(crate) use send::{Reply, Request, decode};
+pub(crate) use tls::pem_certificates;
 
 /// The default timeout of one request, from connecting to the end of the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

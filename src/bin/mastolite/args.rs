@@ -31,6 +31,8 @@ pub struct Global {
     pub timeout: Duration,
     /// `--allow-http`: plain http to hosts other than loopback addresses.
     pub allow_http: bool,
+    /// `--ca-file PEM`: the only roots to trust.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Global {
@@ -259,6 +261,11 @@ const GLOBAL_OPTIONS: &[Opt] = &[
         "--allow-http",
         None,
         "allow plain http to servers other than localhost and loopback addresses",
+    ),
+    (
+        "--ca-file",
+        Some("PEM"),
+        "trust only the certificate authorities in this PEM file, which replace the bundled roots (default: $SSL_CERT_FILE)",
     ),
 ];
 
@@ -576,6 +583,7 @@ pub fn main_help() -> String {
          MASTOLITE_ACCOUNT      the account, when --account is not given\n  \
          MASTOLITE_STORE        the credentials file, when --store is not given\n  \
          MASTOLITE_TOKEN        a token to use instead of the stored ones, sent only to its own server: $MASTOLITE_SERVER,\n                         else the credentials file's only one, else the one --server names; --server naming another\n                         server gets no token (public reads go without it, other commands exit 3); never pass a\n                         token as an argument\n  \
+         SSL_CERT_FILE          the PEM file of --ca-file, when that is not given: its authorities replace the bundled roots\n  \
          HTTPS_PROXY            a proxy for https (also ALL_PROXY; NO_PROXY=host,... or * turns it off); never used for\n                         plain http or loopback, nor under CGI (REQUEST_METHOD set); HTTP_PROXY is ignored\n\n\
          exit status:\n  \
          0  success\n  \
@@ -625,6 +633,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
         format: Format::Text,
         timeout: DEFAULT_TIMEOUT,
         allow_http: false,
+        ca_file: None,
     };
     let mut command: Option<&'static Spec> = None;
     let mut seen: Vec<Seen> = Vec::new();
@@ -693,8 +702,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
             (Some(_), Some(v)) => Some(v),
             (Some(v), None) => match args.next().map(|a| a.into_string()) {
                 Some(Ok(a)) if !a.starts_with("--") => Some(a),
-                Some(Err(os)) if name == "--store" => {
-                    global.store = Some(PathBuf::from(os));
+                Some(Err(os)) if name == "--store" || name == "--ca-file" => {
+                    let path = Some(PathBuf::from(os));
+                    match name {
+                        "--store" => global.store = path,
+                        _ => global.ca_file = path,
+                    }
                     continue;
                 }
                 Some(Err(_)) => {
@@ -771,6 +784,7 @@ fn set_global(global: &mut Global, name: &str, value: Option<String>) -> Result<
         ("--server", Some(v)) if !v.trim().is_empty() => global.server = Some(v),
         ("--account", Some(v)) if !v.trim().is_empty() => global.account = Some(v),
         ("--store", Some(v)) if !v.is_empty() => global.store = Some(PathBuf::from(v)),
+        ("--ca-file", Some(v)) if !v.is_empty() => global.ca_file = Some(PathBuf::from(v)),
         ("--timeout", Some(v)) => global.timeout = parse_timeout(&v)?,
         (name, _) => return Err(format!("{name} needs a non-empty value")),
     }
