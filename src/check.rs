@@ -636,6 +636,7 @@ pub struct Checker {
     jobs: usize,
     retry: RetryPolicy,
     allow_plain_http: bool,
+    roots: Option<Vec<u8>>,
 }
 
 impl Default for Checker {
@@ -647,6 +648,7 @@ impl Default for Checker {
             jobs: DEFAULT_JOBS,
             retry: RetryPolicy::default(),
             allow_plain_http: false,
+            roots: None,
         }
     }
 }
@@ -721,6 +723,14 @@ impl Checker {
         self
     }
 
+    /// Trusts only the certificates in `pem`, as
+    /// [`ClientBuilder::root_certificates_pem`](crate::ClientBuilder::root_certificates_pem).
+    /// Defaults to the roots the TLS feature brings.
+    pub fn root_certificates_pem(mut self, pem: &[u8]) -> Self {
+        self.roots = Some(pem.to_vec());
+        self
+    }
+
     fn client(
         &self,
         origin: &str,
@@ -735,8 +745,11 @@ impl Checker {
         if let Some(total) = total {
             b = b.total_timeout(total);
         }
-        if let Some(a) = agent {
-            b = b.agent(a.clone());
+        // An agent here is a client's of this checker, made with the roots already.
+        match (agent, &self.roots) {
+            (Some(a), _) => b = b.agent(a.clone()),
+            (None, Some(pem)) => b = b.root_certificates_pem(pem),
+            (None, None) => {}
         }
         b.build()
     }

@@ -485,6 +485,9 @@ impl fmt::Debug for TransportError {
 /// The hint of a TLS failure that looks like plain http on the other end.
 const PLAIN_HTTP_HINT: &str = "the server may speak plain http on this port";
 
+/// The hint of a certificate whose issuer is not among the roots.
+const UNKNOWN_ISSUER_HINT: &str = "the certificate is signed by an authority that is not trusted; for a private CA, trust its certificate with --ca-file PEM (CLI) or ClientBuilder::root_certificates_pem";
+
 impl TransportError {
     /// Classifies `cause`, from a request to `site` that carried `secrets` and had `limit` to
     /// complete.
@@ -541,6 +544,20 @@ impl TransportError {
                 hint = Some(PLAIN_HTTP_HINT);
                 TransportKind::Tls
             }
+            // rustls's `UnknownIssuer`; OpenSSL's "unable to get local issuer certificate" and
+            // "self-signed certificate in certificate chain".
+            _ if [
+                "unknownissuer",
+                "local issuer",
+                "self signed",
+                "self-signed",
+            ]
+            .iter()
+            .any(|t| text.contains(t)) =>
+            {
+                hint = Some(UNKNOWN_ISSUER_HINT);
+                TransportKind::Tls
+            }
             _ if text.contains("tls")
                 || text.contains("certificate")
                 || text.contains("handshake")
@@ -566,7 +583,8 @@ impl TransportError {
     }
 
     /// A likely explanation, such as `the server may speak plain http on this port` for an
-    /// https request answered in plain http.
+    /// https request answered in plain http, or what to do about a certificate that no trusted
+    /// authority signed.
     pub fn hint(&self) -> Option<&'static str> {
         self.hint
     }
@@ -853,5 +871,21 @@ mod tests {
             at("https://m.example", timeout(), Duration::from_millis(999)),
             "GET https://m.example/x: timed out after 1 s"
         );
+        for text in [
+            "invalid peer certificate: UnknownIssuer",
+            "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:ssl/statem/statem_clnt.c:2091: (unable to get local issuer certificate)",
+        ] {
+            let cause = ureq::Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, text));
+            let site = Site::new(&Endpoint::Borrowed("GET /x"), "https://m.example");
+            let e = TransportError::new(site, cause, &none, Duration::ZERO);
+            assert_eq!(
+                (e.kind(), e.hint()),
+                (TransportKind::Tls, Some(UNKNOWN_ISSUER_HINT))
+            );
+            assert_eq!(
+                e.to_string(),
+                format!("GET https://m.example/x: tls failure ({UNKNOWN_ISSUER_HINT}): io: {text}")
+            );
+        }
     }
 }

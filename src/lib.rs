@@ -86,7 +86,7 @@ pub use store_error::StoreError;
 /// What the `mastolite` binary needs from the library and the library's users do not: the
 /// records the CLI prints, their encoding with the compiled-in JSON backend, and the clock;
 /// also the redaction that errors apply, with its step count, for the fuzz target and the
-/// benchmark.
+/// benchmark; and the careful reading of `--ca-file`.
 ///
 /// **Not covered by semver**: anything here may change or go in any release. Encode your own
 /// values with the JSON crate you use.
@@ -95,6 +95,7 @@ pub mod cli_support {
     pub use crate::clock::unix_now;
     pub use crate::json::{Encode, backend as json_backend, to_json};
     pub use crate::redact::redact_counting;
+    pub use crate::store::fs::read_ca_file;
 
     /// The secret-free records the `mastolite` CLI prints (`--json`, `--jsonl`).
     pub mod output {

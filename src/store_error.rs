@@ -97,6 +97,11 @@ impl StoreError {
         self
     }
 
+    /// What the message says after the file's name, for the kinds that carry a reason.
+    pub(crate) fn detail(&self) -> &str {
+        &self.detail
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> StoreErrorKind {
         self.kind

@@ -11,6 +11,7 @@ mod tls;
 
 pub use retry::RetryPolicy;
 pub(crate) use send::{Reply, Request, decode};
+pub(crate) use tls::pem_certificates;
 
 /// The default timeout of one request, from connecting to the end of the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -149,15 +150,47 @@ pub struct ClientBuilder {
     body_limit: u64,
     allow_http: bool,
     retry: RetryPolicy,
+    roots: Option<Vec<u8>>,
 }
 
 impl ClientBuilder {
-    /// Uses a caller-made agent (for a proxy, custom TLS roots, other timeouts). Every request
-    /// still turns off redirects and reads error bodies itself, and still applies this
+    /// Uses a caller-made agent (for a proxy, other TLS settings, other timeouts). Every
+    /// request still turns off redirects and reads error bodies itself, and still applies this
     /// builder's timeout. The agent's proxy is used for https to hosts that are not loopback,
-    /// and never for plain http or loopback.
+    /// and never for plain http or loopback. The agent's TLS config is its own: with an agent,
+    /// [`root_certificates_pem`](Self::root_certificates_pem) makes [`build`](Self::build) fail.
     pub fn agent(mut self, agent: ureq::Agent) -> Self {
         self.agent = Some(agent);
+        self
+    }
+    /// Trusts only the certificates in `pem` (a private CA's, one or more `-----BEGIN
+    /// CERTIFICATE-----` blocks) to sign servers' certificates. Defaults to the roots the TLS
+    /// feature brings: the bundled webpki roots (rustls) or the platform's (native-tls).
+    ///
+    /// The certificates replace those roots, as curl's `--cacert` and OpenSSL's
+    /// `SSL_CERT_FILE` do: to trust public servers too, give a bundle that holds their roots
+    /// as well. They apply to the agent the builder makes; a caller-made
+    /// [`agent`](Self::agent) sets its roots in its own `ureq::tls::TlsConfig`, and giving
+    /// both is an error. The crate never reads `SSL_CERT_FILE` itself (the CLI does). Without
+    /// the `rustls` and `native-tls` features the PEM is still checked, and https still fails
+    /// with [`Error::TlsUnavailable`].
+    ///
+    /// ```
+    /// let pem = b"-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n";
+    /// let client = mastolite::Client::builder("https://mastodon.internal")
+    ///     .root_certificates_pem(pem)
+    ///     .build()?;
+    /// # let _ = client;
+    /// let err = mastolite::Client::builder("https://mastodon.internal")
+    ///     .root_certificates_pem(b"not PEM")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid input: the root certificates' PEM was not used: \
+    ///     it holds no certificate (no -----BEGIN CERTIFICATE----- line)");
+    /// # Ok::<(), mastolite::Error>(())
+    /// ```
+    pub fn root_certificates_pem(mut self, pem: &[u8]) -> Self {
+        self.roots = Some(pem.to_vec());
         self
     }
     /// The timeout of one request (default 30 s), from connecting to the end of the body.
@@ -201,10 +234,23 @@ impl ClientBuilder {
     /// # Errors
     /// [`Error::InvalidInput`] when the URL is not `https://host[:port]` (a bare host means
     /// https), has a path, query, fragment or user info, or is plain http to a host that is not
-    /// loopback without [`allow_plain_http`](Self::allow_plain_http); or when the proxy
-    /// variable that applies holds no proxy URL.
+    /// loopback without [`allow_plain_http`](Self::allow_plain_http); when the proxy
+    /// variable that applies holds no proxy URL; when the
+    /// [`root_certificates_pem`](Self::root_certificates_pem) hold no certificate or a broken
+    /// one, or come with a caller-made agent.
     pub fn build(self) -> Result<Client, Error> {
         let origin = Origin::parse(&self.url)?;
+        let roots = match &self.roots {
+            None => None,
+            Some(_) if self.agent.is_some() => {
+                return Err(Error::invalid(
+                    "root certificates and a caller-made agent were both given: set the roots in the agent's TlsConfig",
+                ));
+            }
+            Some(pem) => Some(tls::pem_certificates(pem).map_err(|why| {
+                Error::invalid(format!("the root certificates' PEM was not used: {why}"))
+            })?),
+        };
         if !origin.https && !origin.loopback && !self.allow_http {
             return Err(Error::invalid(format!(
                 "{} uses plain http; use https, or allow plain http explicitly",
@@ -223,10 +269,11 @@ impl ClientBuilder {
         let agent_preset = self.agent.is_none();
         let agent = match self.agent {
             Some(agent) => agent,
-            None if direct => agent_with(self.timeout, None),
+            None if direct => agent_with(self.timeout, None, roots),
             None => agent_with(
                 self.timeout,
                 env_proxy(host, &|name| std::env::var(name).ok())?,
+                roots,
             ),
         };
         Ok(Client {
@@ -249,10 +296,16 @@ impl ClientBuilder {
 /// provider that the features select (rustls first). It has no proxy: a [`Client`] built
 /// without an agent picks its proxy for its own origin (see [`ClientBuilder::build`]).
 pub fn default_agent() -> ureq::Agent {
-    agent_with(DEFAULT_TIMEOUT, None)
+    agent_with(DEFAULT_TIMEOUT, None, None)
 }
 
-fn agent_with(timeout: Duration, proxy: Option<ureq::Proxy>) -> ureq::Agent {
+/// The agent of [`default_agent`] with `timeout`, `proxy`, and `roots` (DER) in place of the
+/// TLS feature's own roots.
+fn agent_with(
+    timeout: Duration,
+    proxy: Option<ureq::Proxy>,
+    roots: Option<Vec<Vec<u8>>>,
+) -> ureq::Agent {
     let builder = ureq::Agent::config_builder()
         .proxy(proxy)
         .http_status_as_error(false)
@@ -263,7 +316,9 @@ fn agent_with(timeout: Duration, proxy: Option<ureq::Proxy>) -> ureq::Agent {
         .output_buffer_size(16 * 1024)
         .max_response_header_size(16 * 1024);
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    let builder = builder.tls_config(tls::tls_config());
+    let builder = builder.tls_config(tls::tls_config(roots));
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    let _ = roots;
     builder.build().into()
 }
 
@@ -292,6 +347,7 @@ impl Client {
             body_limit: DEFAULT_BODY_LIMIT,
             allow_http: false,
             retry: RetryPolicy::default(),
+            roots: None,
         }
     }
 

@@ -275,18 +275,53 @@ fn read(path: &Path, check: bool, mut me: Option<u32>) -> Result<Store, StoreErr
             }
         }
     }
+    let bytes = read_capped(file, &meta)?;
+    let text = String::from_utf8(bytes).map_err(|_| StoreError::corrupt("it is not UTF-8 text"))?;
+    Store::from_json(&text)
+}
+
+/// At most [`MAX_FILE_SIZE`] bytes of an opened file, whose `fstat` said `meta`.
+fn read_capped(file: fs::File, meta: &fs::Metadata) -> Result<Vec<u8>, StoreError> {
+    let too_large = || StoreError::corrupt("it is larger than 1 MiB");
     if meta.len() > MAX_FILE_SIZE {
-        return Err(StoreError::corrupt("it is larger than 1 MiB"));
+        return Err(too_large());
     }
     let mut bytes = Vec::new();
     file.take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| StoreError::io("read", e))?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(StoreError::corrupt("it is larger than 1 MiB"));
+        return Err(too_large());
     }
-    let text = String::from_utf8(bytes).map_err(|_| StoreError::corrupt("it is not UTF-8 text"))?;
-    Store::from_json(&text)
+    Ok(bytes)
+}
+
+/// Reads a PEM file of root certificates (the CLI's `--ca-file` and `SSL_CERT_FILE`) with the
+/// care [`Store::load`] takes, but for the mode and owner checks (the file holds no secret):
+/// links followed to the file, which is opened without following a link there and without
+/// blocking, and must be a regular file of at most [`MAX_FILE_SIZE`] bytes holding
+/// certificates.
+///
+/// # Errors
+/// The message, naming the file: it does not exist, cannot be read, is not a regular file, is
+/// larger than 1 MiB, or holds no certificate or a broken one.
+pub fn read_ca_file(path: &Path) -> Result<Vec<u8>, String> {
+    let file = format!("the CA file {}", crate::store_error::shell_word(path));
+    let read = resolve(path).and_then(|r| open_file(&r.target));
+    let why = match read.and_then(|(f, meta)| read_capped(f, &meta)) {
+        Ok(pem) => match crate::client::pem_certificates(&pem) {
+            Ok(_) => return Ok(pem),
+            Err(why) => why.to_owned(),
+        },
+        Err(e) if e.kind() == StoreErrorKind::NotFound => {
+            return Err(format!("{file} does not exist"));
+        }
+        Err(e) => match std::error::Error::source(&e) {
+            Some(cause) => format!("cannot read it: {cause}"),
+            None => e.detail().to_owned(),
+        },
+    };
+    Err(format!("{file} was not used: {why}"))
 }
 
 /// Opens the file a path resolved to for reading, refusing a link at its last part (one

@@ -74,7 +74,7 @@
 //! ```
 
 mod file;
-mod fs;
+pub(crate) mod fs;
 
 use crate::kind::Kind;
 use std::collections::BTreeMap;

@@ -3,7 +3,6 @@
 //! server, and the messages for a handle or a non-ASCII host name given as the server.
 
 use crate::cli_run;
-use crate::tmpdir;
 
 use std::process::Stdio;
 

@@ -1,6 +1,6 @@
 //! Running the `mastolite` binary from a test: a private HOME, none of the test's own
-//! `MASTOLITE_*` or XDG variables, the output as text, and the checks every run must pass
-//! ([`check`]: no secret in the output, one line on stderr).
+//! `MASTOLITE_*`, XDG or `SSL_CERT_FILE` variables, the output as text, and the checks every
+//! run must pass ([`check`]: no secret in the output, one line on stderr).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,8 +21,8 @@ pub struct Out {
     pub elapsed: Duration,
 }
 
-/// `mastolite` with HOME at `home`, no variable that would pick a store, server, account or
-/// token, and piped stdin, stdout and stderr. The caller adds the arguments.
+/// `mastolite` with HOME at `home`, no variable that would pick a store, server, account,
+/// token or CA file, and piped stdin, stdout and stderr. The caller adds the arguments.
 pub fn command(home: &Path) -> Command {
     program(env!("CARGO_BIN_EXE_mastolite"), home)
 }
@@ -36,6 +36,7 @@ pub fn program(program: impl AsRef<std::ffi::OsStr>, home: &Path) -> Command {
         .env_remove("MASTOLITE_SERVER")
         .env_remove("MASTOLITE_ACCOUNT")
         .env_remove("MASTOLITE_TOKEN")
+        .env_remove("SSL_CERT_FILE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -7,6 +7,8 @@
 mod cli_run;
 mod common;
 mod hostile_server;
+#[cfg(feature = "rustls")]
+mod tls_server;
 mod tmpdir;
 
 // Tests.
@@ -14,6 +16,7 @@ mod api;
 mod build_script;
 mod check;
 mod cli;
+mod cli_ca;
 mod cli_check;
 mod cli_import;
 mod cli_old_server;
@@ -37,4 +40,5 @@ mod retry;
 mod server_text;
 mod store;
 mod store_races;
+mod tls_roots;
 mod walkthrough;

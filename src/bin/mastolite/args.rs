@@ -31,6 +31,8 @@ pub struct Global {
     pub timeout: Duration,
     /// `--allow-http`: plain http to hosts other than loopback addresses.
     pub allow_http: bool,
+    /// `--ca-file PEM`: the only roots to trust.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Global {
@@ -263,6 +265,11 @@ const GLOBAL_OPTIONS: &[Opt] = &[
         "--allow-http",
         None,
         "allow plain http to servers other than localhost and loopback addresses",
+    ),
+    (
+        "--ca-file",
+        Some("PEM"),
+        "trust only the certificate authorities in this PEM file, which replace the bundled roots (default: $SSL_CERT_FILE)",
     ),
 ];
 
@@ -674,6 +681,11 @@ const ENVIRONMENT: &[Opt] = &[
         "a token to use instead of the stored ones, sent only to its own server: $MASTOLITE_SERVER, else the credentials file's only one, else the one --server names; --server naming another server gets no token (public reads go without it, other commands exit 3); never pass a token as an argument",
     ),
     (
+        "SSL_CERT_FILE",
+        None,
+        "the PEM file of --ca-file, when that is not given: its authorities replace the bundled roots",
+    ),
+    (
         "HTTPS_PROXY",
         None,
         "the proxy for https (else https_proxy, ALL_PROXY, all_proxy: the first one set); the tunnel carries TLS end to end. HTTP_PROXY is never read. Never used for plain http or loopback addresses, nor under CGI (REQUEST_METHOD set)",
@@ -792,6 +804,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
         format: Format::Text,
         timeout: DEFAULT_TIMEOUT,
         allow_http: false,
+        ca_file: None,
     };
     let mut command: Option<&'static Spec> = None;
     let mut seen: Vec<Seen> = Vec::new();
@@ -873,8 +886,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, UsageEr
             (Some(_), Some(v)) => Some(v),
             (Some(v), None) => match args.next().map(|a| a.into_string()) {
                 Some(Ok(a)) if !a.starts_with("--") => Some(a),
-                Some(Err(os)) if name == "--store" => {
-                    global.store = Some(PathBuf::from(os));
+                Some(Err(os)) if name == "--store" || name == "--ca-file" => {
+                    let path = Some(PathBuf::from(os));
+                    match name {
+                        "--store" => global.store = path,
+                        _ => global.ca_file = path,
+                    }
                     continue;
                 }
                 Some(Err(_)) => {
@@ -951,6 +968,7 @@ fn set_global(global: &mut Global, name: &str, value: Option<String>) -> Result<
         ("--server", Some(v)) if !v.trim().is_empty() => global.server = Some(v),
         ("--account", Some(v)) if !v.trim().is_empty() => global.account = Some(v),
         ("--store", Some(v)) if !v.is_empty() => global.store = Some(PathBuf::from(v)),
+        ("--ca-file", Some(v)) if !v.is_empty() => global.ca_file = Some(PathBuf::from(v)),
         ("--timeout", Some(v)) => global.timeout = parse_timeout(&v)?,
         (name, _) => return Err(format!("{name} needs a non-empty value")),
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use mastolite::RetryPolicy;
-use mastolite::check::{self, Checker, Detail, Kind, Outcome, Report, Target};
+use mastolite::check::{self, Detail, Kind, Outcome, Report, Target};
 use mastolite::store::Store;
 use mastolite::terminal::{one_line, sanitize};
 
@@ -146,12 +146,7 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
     let started = Instant::now();
     let store = ctx.store_for_token()?;
     let (target, label) = one_target(ctx, store.as_ref())?;
-    let limit = ctx.global.timeout;
-    let mut report = Checker::new()
-        .timeout(limit)
-        .budget(limit)
-        .allow_plain_http(ctx.global.allow_http)
-        .check(&target);
+    let mut report = ctx.checker()?.check(&target);
     explain_expiry(&mut report);
     let sep = if report.status == Outcome::Expired {
         " "
@@ -264,12 +259,7 @@ fn check_all(ctx: &Ctx, command: &Check, output: Option<&Path>) -> Result<(), Fa
     // One attempt per request: a monitor reports the state now, and runs again later. Each
     // token has the budget of a single check, fallback included.
     let limit = ctx.global.timeout;
-    let mut checker = Checker::new()
-        .timeout(limit)
-        .budget(limit)
-        .jobs(command.jobs)
-        .retry(RetryPolicy::none())
-        .allow_plain_http(ctx.global.allow_http);
+    let mut checker = ctx.checker()?.jobs(command.jobs).retry(RetryPolicy::none());
     // A monitoring plugin is killed after a fixed time: --timeout bounds the whole run, and a
     // token not checked by then is `unavailable` (UNKNOWN).
     if ctx.global.format == Format::Nagios {

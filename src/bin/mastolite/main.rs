@@ -15,7 +15,7 @@ mod views;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use mastolite::check::Outcome;
+use mastolite::check::{Checker, Outcome};
 use mastolite::cli_support::unix_now;
 use mastolite::store::{
     self, ServerEntry, Store, StoreError, StoreErrorKind, StoredApp, StoredToken,
@@ -98,7 +98,7 @@ fn main() -> ExitCode {
             views::line(&format!("mastolite {}", env!("CARGO_PKG_VERSION")));
             OK
         }
-        Ok(Parsed::Run(global, command)) => match commands::run(&Ctx { global }, command) {
+        Ok(Parsed::Run(global, command)) => match commands::run(&Ctx::new(global), command) {
             Ok(()) => OK,
             Err(f) => report(&f),
         },
@@ -118,6 +118,8 @@ fn main() -> ExitCode {
 /// The global options and the environment, and what commands build from them.
 pub struct Ctx {
     pub global: Global,
+    /// The PEM of `--ca-file` or `SSL_CERT_FILE`, read when the first client is made.
+    roots: std::sync::OnceLock<Result<Option<Vec<u8>>, String>>,
 }
 
 /// Where `MASTOLITE_TOKEN` goes.
@@ -167,6 +169,14 @@ pub fn origins(store: &Store) -> String {
 }
 
 impl Ctx {
+    /// The context of a run with these options.
+    pub fn new(global: Global) -> Ctx {
+        Ctx {
+            global,
+            roots: std::sync::OnceLock::new(),
+        }
+    }
+
     /// `--store`, else the default location.
     pub fn store_path(&self) -> Result<PathBuf, Failure> {
         match &self.global.store {
@@ -278,12 +288,49 @@ impl Ctx {
         }
     }
 
-    /// A client for `server` with the `--timeout` per request and `--allow-http`.
+    /// The PEM of `--ca-file`, else of `SSL_CERT_FILE`, read once, with the credentials
+    /// file's care.
+    fn roots(&self) -> Result<Option<&[u8]>, Failure> {
+        let roots = self.roots.get_or_init(|| {
+            match self.global.ca_file.clone().or_else(|| {
+                std::env::var_os("SSL_CERT_FILE")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            }) {
+                Some(path) => mastolite::cli_support::read_ca_file(&path).map(Some),
+                None => Ok(None),
+            }
+        });
+        match roots {
+            Ok(pem) => Ok(pem.as_deref()),
+            Err(m) => Err(local(m.clone())),
+        }
+    }
+
+    /// A token checker with `--timeout` for each check, fallback included, `--allow-http`,
+    /// and the roots of [`roots`](Self::roots).
+    pub fn checker(&self) -> Result<Checker, Failure> {
+        let limit = self.global.timeout;
+        let checker = Checker::new()
+            .timeout(limit)
+            .budget(limit)
+            .allow_plain_http(self.global.allow_http);
+        Ok(match self.roots()? {
+            Some(pem) => checker.root_certificates_pem(pem),
+            None => checker,
+        })
+    }
+
+    /// A client for `server` with the `--timeout` per request, `--allow-http`, and the roots
+    /// of [`roots`](Self::roots).
     pub fn client(&self, server: &str) -> Result<Client, Failure> {
-        let built = Client::builder(server)
+        let mut builder = Client::builder(server)
             .timeout(self.global.timeout)
-            .allow_plain_http(self.global.allow_http)
-            .build();
+            .allow_plain_http(self.global.allow_http);
+        if let Some(pem) = self.roots()? {
+            builder = builder.root_certificates_pem(pem);
+        }
+        let built = builder.build();
         match built {
             Err(e) if !self.global.allow_http && e.to_string().contains("plain http") => {
                 Err(local(format!("{e} with --allow-http")))
