@@ -9,10 +9,11 @@
 //! ```
 //! use mastolite::cli_support::output::TokenView;
 //! let token = mastolite::Token::new(mastolite::AccessToken::new("SECRET"));
-//! let json = mastolite::cli_support::to_json(&TokenView::new(mastolite::check::Kind::App, &token, None));
+//! let view = TokenView::new("https://mastodon.example", mastolite::check::Kind::App, &token, None);
+//! let json = mastolite::cli_support::to_json(&view);
 //! assert_eq!(
 //!     json,
-//!     r#"{"kind":"app","token_type":"Bearer","scope":null,"created_at":null,"expires_in":null,"acct":null}"#
+//!     r#"{"server":"https://mastodon.example","kind":"app","token_type":"Bearer","scope":null,"created_at":null,"expires_in":null,"acct":null}"#
 //! );
 //! assert!(!json.contains("SECRET"));
 //! ```
@@ -66,7 +67,7 @@ impl From<&StoredApp> for AppView {
 ///
 /// ```
 /// let token = mastolite::Token::new(mastolite::AccessToken::new("SECRET"));
-/// let view = mastolite::cli_support::output::TokenView::new(mastolite::check::Kind::User, &token, Some("alice".into()));
+/// let view = mastolite::cli_support::output::TokenView::new("https://mastodon.example", mastolite::check::Kind::User, &token, Some("alice".into()));
 /// assert_eq!(view.kind, mastolite::check::Kind::User);
 /// assert_eq!(view.token_type.as_deref(), Some("Bearer"));
 /// ```
@@ -74,6 +75,8 @@ impl From<&StoredApp> for AppView {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Serialize))]
 pub struct TokenView {
+    /// The server's origin.
+    pub server: String,
     /// An app or a user token; encoded as `app` or `user`.
     pub kind: Kind,
     /// `Bearer`, as the server wrote it.
@@ -89,9 +92,11 @@ pub struct TokenView {
 }
 
 impl TokenView {
-    /// The view of `token`, of the given kind (`app` or `user`), and its account if known.
-    pub fn new(kind: Kind, token: &Token, acct: Option<String>) -> Self {
+    /// The view of `token` from `server`, of the given kind (`app` or `user`), and its account
+    /// if known.
+    pub fn new(server: &str, kind: Kind, token: &Token, acct: Option<String>) -> Self {
         TokenView {
+            server: server.to_owned(),
             kind,
             token_type: token.token_type.clone(),
             scope: token.scope.as_ref().map(ToString::to_string),

@@ -427,7 +427,10 @@ fn token_stores_an_app_token() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stdout,
-        "{\"kind\":\"app\",\"token_type\":\"Bearer\",\"scope\":\"read write\",\"created_at\":1700000000,\"expires_in\":null,\"acct\":null}\n"
+        format!(
+            "{{\"server\":\"{}\",\"kind\":\"app\",\"token_type\":\"Bearer\",\"scope\":\"read write\",\"created_at\":1700000000,\"expires_in\":null,\"acct\":null}}\n",
+            server.base_url()
+        )
     );
     grant.assert_calls(2);
 }
@@ -622,7 +625,8 @@ fn login_json_and_its_failures() {
     assert_eq!(
         lines[0],
         format!(
-            r#"{{"kind":"user","token_type":"Bearer","scope":"read write","created_at":1700000500,"expires_in":null,"acct":"alice@{}"}}"#,
+            r#"{{"server":"{}","kind":"user","token_type":"Bearer","scope":"read write","created_at":1700000500,"expires_in":null,"acct":"alice@{}"}}"#,
+            base,
             &base[7..]
         )
     );

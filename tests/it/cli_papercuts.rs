@@ -238,7 +238,7 @@ fn two_servers(a: &str, b: &str, b_expires: Option<i64>) -> String {
 }
 
 #[test]
-fn every_line_of_token_all_starts_with_its_server() {
+fn token_all_names_each_server_on_its_line_or_in_its_object() {
     let (a, b) = (MockServer::start(), MockServer::start());
     let grant_a = a.mock(|when, then| {
         when.method(POST)
@@ -294,6 +294,25 @@ fn every_line_of_token_all_starts_with_its_server() {
     // Without --all, one server and no prefix.
     let out = home.run(&["--server", &ua, "token"]);
     assert_eq!(out.stdout, "app token stored (scopes: read)\n");
+    // --json: one array of the tokens stored, each naming its server, closed after B's
+    // failure; --jsonl: one object per line; an --if-expired run that renews nothing: [].
+    let stored = format!(
+        r#"{{"server":"{ua}","kind":"app","token_type":"Bearer","scope":"read","created_at":1700000900,"expires_in":null,"acct":null}}"#
+    );
+    let out = home.run(&["--json", "token", "--all"]);
+    assert_eq!(
+        (out.code, out.stdout.clone()),
+        (1, format!("[{stored}]\n")),
+        "{out:?}"
+    );
+    let out = home.run(&["--jsonl", "token", "--all"]);
+    assert_eq!((out.code, out.stdout.clone()), (1, format!("{stored}\n")));
+    let out = home.run(&["--json", "--server", &ub, "token", "--if-expired"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{out:?}");
+    // A's renewed token does not expire, nor does B's.
+    let out = home.run(&["--json", "token", "--all", "--if-expired"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "[]\n"), "{out:?}");
+    grant_a.assert_calls(5);
 }
 
 #[test]

@@ -357,7 +357,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         name: "token",
         args: "[--scopes SCOPES] [--if-expired] [--all]",
-        about: "Gets an app token (client credentials) for the server and stores it.",
+        about: "Gets an app token (client credentials) for the server and stores it. With --all, for every server with an app, one line each, starting with the server (--json: one array; --jsonl: one object per line; each object names its server); a server that fails is reported on stderr and the others go on.",
         options: &[
             (
                 "--scopes",

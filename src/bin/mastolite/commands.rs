@@ -172,12 +172,22 @@ fn token(ctx: &Ctx, command: &Token) -> Result<(), Failure> {
     } else {
         vec![ctx.server(Some(&store))?]
     };
+    // With --all: one line per server in text, one array (--json) or one object per line
+    // (--jsonl) for machines. A failure is reported on stderr and the other servers go on.
+    let mut list = views::List::new(ctx.global.format);
     let mut first_failure = None;
     for server in servers {
         match token_one(ctx, &path, &store, &server, command) {
-            Ok(()) => {}
+            Ok(None) => {}
+            Ok(Some(view)) => {
+                let shown = match command.all {
+                    true => list.item(&view, |v| format!("{}: {}", v.server, token_line(v))),
+                    false if ctx.global.json() => views::json(&view),
+                    false => views::line(&token_line(&view)),
+                };
+                emitted(shown)?;
+            }
             Err(f) if command.all => {
-                // Report each failure and go on with the other servers.
                 let (code, msg) = f.parts();
                 if let Some(m) = msg {
                     eprintln!("mastolite: {server}: {}", one_line(&m, usize::MAX));
@@ -187,16 +197,28 @@ fn token(ctx: &Ctx, command: &Token) -> Result<(), Failure> {
             Err(f) => return Err(f),
         }
     }
+    if command.all {
+        emitted(list.finish())?;
+    }
     first_failure.map_or(Ok(()), Err)
 }
 
+/// `app token stored (scopes: …)`, a stored app token's line.
+fn token_line(view: &output::TokenView) -> String {
+    format!(
+        "app token stored (scopes: {})",
+        one_line(view.scope.as_deref().unwrap_or("not given"), 300)
+    )
+}
+
+/// Renews one server's app token; `None` when `--if-expired` found it still valid.
 fn token_one(
     ctx: &Ctx,
     path: &Path,
     store: &Store,
     server: &str,
     command: &Token,
-) -> Result<(), Failure> {
+) -> Result<Option<output::TokenView>, Failure> {
     let client = ctx.client(server)?;
     let app = stored_app(ctx, store, &client)?;
     let entry = ctx.entry(store, &client)?;
@@ -212,29 +234,15 @@ fn token_one(
                 client.origin()
             )))?;
         }
-        return Ok(());
+        return Ok(None);
     }
     let token = renew_app_token(ctx, path, app, &client, command.scopes.as_deref())?;
-    let out = if ctx.global.json() {
-        views::json(&output::TokenView::new(Kind::App, &token, None))
-    } else {
-        // With --all, every line starts with its server.
-        let server = match command.all {
-            true => format!("{}: ", client.origin()),
-            false => String::new(),
-        };
-        views::line(&format!(
-            "{server}app token stored (scopes: {})",
-            one_line(
-                &token
-                    .scope
-                    .as_ref()
-                    .map_or_else(|| "not given".to_owned(), ToString::to_string),
-                300
-            )
-        ))
-    };
-    emitted(out)
+    Ok(Some(output::TokenView::new(
+        client.origin(),
+        Kind::App,
+        &token,
+        None,
+    )))
 }
 
 /// Stores a user token under the account `accounts/verify_credentials` names, or unnamed (with
@@ -448,6 +456,7 @@ fn login(ctx: &Ctx, command: Login) -> Result<(), Failure> {
     );
     if ctx.global.json() {
         emitted(views::json(&output::TokenView::new(
+            client.origin(),
             Kind::User,
             &token,
             name,
