@@ -59,6 +59,39 @@ fn ca_files_that_are_not_regular_pem_files_of_at_most_1_mib_exit_3() {
     refused(&home, &home.dir.join("missing.pem"), "does not exist");
 }
 
+/// A command that asks no server never reads the CA file: a broken `SSL_CERT_FILE` (a missing
+/// file) stops `instance`, not `accounts`, `logout --local` or `forget --local`.
+#[test]
+fn commands_that_ask_no_server_do_not_read_the_ca_file() {
+    let home = Home::new("ca-local");
+    home.write(&format!(
+        r#"{{"version":2,"servers":{{"{SERVER}":{{"app":{},"app_token":{},"users":{{}}}}}}}}"#,
+        cli_run::app_json("cid", "SECRET_cs"),
+        cli_run::token_json("SECRET_app", None),
+    ));
+    let missing = home.dir.join("missing.pem");
+    let env = [("SSL_CERT_FILE", missing.to_str().unwrap())];
+    let out = home.run_env(&["instance"], &env);
+    assert_eq!(
+        (out.code, out.stderr),
+        (
+            3,
+            format!(
+                "mastolite: the CA file {} does not exist\n",
+                missing.display()
+            )
+        )
+    );
+    let out = home.run_env(&["accounts"], &env);
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = home.run_env(&["logout", "--app", "--local"], &env);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(home.load().server(SERVER).unwrap().app_token().is_none());
+    let out = home.run_env(&["forget", "--local"], &env);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(home.load().servers().count(), 0);
+}
+
 #[test]
 fn help_says_the_roots_replace_the_bundled_ones() {
     let home = Home::bare("ca-help");

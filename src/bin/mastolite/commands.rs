@@ -522,7 +522,7 @@ fn logout(ctx: &Ctx, command: &Logout) -> Result<(), Failure> {
     if ctx.env_token().is_some() {
         eprintln!("mastolite: note: MASTOLITE_TOKEN is ignored: logout works on stored tokens");
     }
-    let client = ctx.client(&ctx.server(Some(&store))?)?;
+    let client = ctx.client_for(&ctx.server(Some(&store))?, !local_only)?;
     let entry = ctx.entry(&store, &client)?;
     let account = ctx.account();
     let which = command
@@ -600,7 +600,7 @@ fn forget(ctx: &Ctx, local_only: bool) -> Result<(), Failure> {
             "forget takes a whole server: unset MASTOLITE_ACCOUNT and name the server with --server URL",
         ));
     }
-    let client = ctx.client(&ctx.server(Some(&store))?)?;
+    let client = ctx.client_for(&ctx.server(Some(&store))?, !local_only)?;
     let entry = ctx.entry(&store, &client)?;
     let origin = client.origin();
     let has_app_token = entry.app_token().is_some();

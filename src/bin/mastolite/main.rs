@@ -244,7 +244,7 @@ impl Ctx {
     /// `--account`, else the credentials file's only server. Checked before any request.
     pub fn server(&self, store: Option<&Store>) -> Result<String, Failure> {
         let explicit = match self.explicit_server() {
-            Some(s) => Some(self.client(&s)?.origin().to_owned()),
+            Some(s) => Some(self.client_for(&s, false)?.origin().to_owned()),
             None => None,
         };
         if let (Some(account), Some(store)) = (self.account(), store) {
@@ -324,10 +324,18 @@ impl Ctx {
     /// A client for `server` with the `--timeout` per request, `--allow-http`, and the roots
     /// of [`roots`](Self::roots).
     pub fn client(&self, server: &str) -> Result<Client, Failure> {
+        self.client_for(server, true)
+    }
+
+    /// [`client`](Self::client), or with `sends` false a client that only names its origin
+    /// and the file's entry: it has no roots, so a command that asks no server (`--local`)
+    /// never reads the CA file.
+    pub fn client_for(&self, server: &str, sends: bool) -> Result<Client, Failure> {
+        let roots = if sends { self.roots()? } else { None };
         let mut builder = Client::builder(server)
             .timeout(self.global.timeout)
             .allow_plain_http(self.global.allow_http);
-        if let Some(pem) = self.roots()? {
+        if let Some(pem) = roots {
             builder = builder.root_certificates_pem(pem);
         }
         let built = builder.build();
@@ -358,7 +366,7 @@ impl Ctx {
     /// file's only server; `None` when there is neither (then `--server` names it).
     fn env_token_home(&self, store: Option<&Store>) -> Result<Option<String>, Failure> {
         if let Some(s) = env_nonempty("MASTOLITE_SERVER") {
-            return Ok(Some(self.client(&s)?.origin().to_owned()));
+            return Ok(Some(self.client_for(&s, false)?.origin().to_owned()));
         }
         let mut servers = store.into_iter().flat_map(Store::servers);
         Ok(match (servers.next(), servers.next()) {
