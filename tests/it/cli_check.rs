@@ -91,6 +91,15 @@ fn without_latency(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A monitoring plugin's output: its status line split at the perfdata, and the other lines
+/// without latencies.
+fn plugin_output(stdout: &str) -> (&str, &str, Vec<String>) {
+    let mut lines = stdout.lines();
+    let (head, perf) = lines.next().unwrap().split_once(" | ").unwrap();
+    let rest: Vec<&str> = lines.collect();
+    (head, perf, without_latency(&rest.join("\n")))
+}
+
 /// JSON with the values of `latency_ms` and `checked_at` written as 0.
 fn without_times(json: &str) -> String {
     let mut out = json.to_owned();
@@ -915,6 +924,79 @@ fn check_all_gives_each_token_the_budget_of_a_single_check() {
     );
 }
 
+/// With `--format nagios`, the renewals of `--renew` fit in the run's `--timeout` too: two
+/// servers whose token endpoint never answers cost one budget, not two, and the renewal that
+/// found no time left reads `unavailable` (UNKNOWN) without a request.
+#[test]
+fn nagios_renewals_end_within_the_timeout() {
+    use hostile_server::{Server, wait_for_hangup};
+    use std::time::Duration;
+    let (one, two) = (
+        Server::start(|_, _, s| wait_for_hangup(s)),
+        Server::start(|_, _, s| wait_for_hangup(s)),
+    );
+    // The file keeps its servers in order, and they are renewed in it.
+    let (one, two) = if one.url() < two.url() {
+        (one, two)
+    } else {
+        (two, one)
+    };
+    let (a, b) = (one.url(), two.url());
+    let home = Home::new("nagios-renew");
+    home.write(&format!(
+        r#"{{"version":2,"servers":{{"{a}":{{"app":{},"app_token":{},"users":{{}}}},"{b}":{{"app":{},"app_token":{},"users":{{}}}}}}}}"#,
+        app_json("cid_a", "SECRET_cs_a"),
+        token_json("SECRET_old_a", Some(1_000_000_000)),
+        app_json("cid_b", "SECRET_cs_b"),
+        token_json("SECRET_old_b", Some(1_000_000_000)),
+    ));
+    let args = [
+        "--timeout",
+        "1",
+        "check",
+        "--all",
+        "--renew",
+        "--format",
+        "nagios",
+    ];
+    let out = home.run(&args);
+    // One budget, not two: without the run's deadline about 2 s.
+    assert!(
+        out.elapsed < Duration::from_millis(1800),
+        "{:?}",
+        out.elapsed
+    );
+    assert_eq!(out.code, 3, "{out:?}");
+    let (head, perf, rest) = plugin_output(&out.stdout);
+    assert_eq!(
+        head,
+        "MASTOLITE UNKNOWN - 2 of 2 tokens could not be checked"
+    );
+    assert!(
+        perf.starts_with("ok=0;;;0 rejected=0;;;0 disabled=0;;;0 expired=0;;;0 unavailable=2;;;0"),
+        "{perf}"
+    );
+    assert_eq!(
+        rest,
+        [
+            format!(
+                "{a} app - unavailable Nms (renewal_failed) the app token expired and renewing it failed: POST {a}/oauth/token: timed out after 1 s"
+            ),
+            format!(
+                "{b} app - unavailable Nms (renewal_failed) the app token expired and was not renewed: the run's --timeout had passed"
+            ),
+        ],
+        "{out:?}"
+    );
+    assert_eq!((one.hits(), two.hits()), (1, 0));
+    // Nothing was renewed: the file is as it was.
+    assert!(
+        String::from_utf8(home.bytes())
+            .unwrap()
+            .contains("SECRET_old_b")
+    );
+}
+
 #[test]
 fn nagios_ends_the_whole_run_within_the_timeout() {
     use hostile_server::{Server, wait_for_hangup};
@@ -951,8 +1033,7 @@ fn nagios_ends_the_whole_run_within_the_timeout() {
         out.elapsed
     );
     assert_eq!(out.code, 3, "{out:?}");
-    let mut lines = out.stdout.lines();
-    let (head, perf) = lines.next().unwrap().split_once(" | ").unwrap();
+    let (head, perf, rest) = plugin_output(&out.stdout);
     assert_eq!(
         head,
         "MASTOLITE UNKNOWN - 4 of 4 tokens could not be checked"
@@ -964,7 +1045,6 @@ fn nagios_ends_the_whole_run_within_the_timeout() {
     );
     let time: f64 = time.strip_suffix("s;;;0").unwrap().parse().unwrap();
     assert!((0.9..2.5).contains(&time), "{time}");
-    let rest = without_latency(&lines.collect::<Vec<_>>().join("\n"));
     assert_eq!(rest.len(), 4, "{out:?}");
     // The first check ran into the deadline; the others were never started.
     let timed_out = format!("{base} user a@{h} unavailable Nms GET {base}{ACCOUNT_PATH}: ");

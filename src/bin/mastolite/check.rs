@@ -187,10 +187,17 @@ fn check_one(ctx: &Ctx, output: Option<&Path>) -> Result<(), Failure> {
 const RENEW_AHEAD_SECS: i64 = 15 * 60;
 
 /// `--renew`: a new app token for each server whose stored one has expired or expires within
-/// [`RENEW_AHEAD_SECS`], one server after the other, each stored as `token` stores it. Returns
-/// the servers whose renewal failed, with the failure. An expired token's report says why it
-/// was not renewed; for one still valid (checked as it is), a note on stderr does.
-fn renew_expiring(ctx: &Ctx, path: &Path, store: &Store) -> Vec<(String, Failure)> {
+/// [`RENEW_AHEAD_SECS`], one server after the other, each stored as `token` stores it, and all
+/// of them by `deadline` when there is one (each request's timeout is what is left). Returns
+/// the servers whose renewal failed, with the failure, or `None` for one not tried because the
+/// deadline had passed. An expired token's report says why it was not renewed; for one still
+/// valid (checked as it is), a note on stderr does.
+fn renew_expiring(
+    ctx: &Ctx,
+    path: &Path,
+    store: &Store,
+    deadline: Option<Instant>,
+) -> Vec<(String, Option<Failure>)> {
     let now = mastolite::cli_support::unix_now();
     let mut failed = Vec::new();
     for entry in store.servers() {
@@ -202,8 +209,16 @@ fn renew_expiring(ctx: &Ctx, path: &Path, store: &Store) -> Vec<(String, Failure
         if expires_at > now.saturating_add(RENEW_AHEAD_SECS) {
             continue;
         }
+        let timeout = match deadline {
+            Some(d) => d.saturating_duration_since(Instant::now()),
+            None => ctx.global.timeout,
+        };
+        if timeout.is_zero() {
+            failed.push((entry.origin().to_owned(), None));
+            continue;
+        }
         let renewed = ctx
-            .client(entry.origin())
+            .client_within(entry.origin(), true, timeout.min(ctx.global.timeout))
             .and_then(|client| crate::renew_app_token(ctx, path, app, &client, None));
         if let Err(f) = renewed {
             if expires_at > now {
@@ -215,34 +230,42 @@ fn renew_expiring(ctx: &Ctx, path: &Path, store: &Store) -> Vec<(String, Failure
                     one_line(message.as_deref().unwrap_or("failed"), usize::MAX)
                 );
             }
-            failed.push((entry.origin().to_owned(), f));
+            failed.push((entry.origin().to_owned(), Some(f)));
         }
     }
     failed
 }
 
 /// The report of an app token that had expired and could not be renewed: the renewal's
-/// outcome (`unavailable` for a server that cannot be reached), detail `renewal_failed`.
-fn renewal_failed(r: &mut Report, f: &Failure) {
+/// outcome (`unavailable` for a server that cannot be reached, or for a renewal the run's
+/// deadline left no time for), detail `renewal_failed`.
+fn renewal_failed(r: &mut Report, f: Option<&Failure>) {
     r.status = match f {
-        Failure::Lib(e) => Outcome::of(e),
-        _ => Outcome::Error,
+        Some(Failure::Lib(e)) => Outcome::of(e),
+        Some(_) => Outcome::Error,
+        None => Outcome::Unavailable,
     };
     r.detail = Some(Detail::RenewalFailed);
-    let (_, message) = f.parts();
-    r.error = Some(format!(
-        "the app token expired and renewing it failed: {}",
-        message.as_deref().unwrap_or("failed")
-    ));
+    r.error = Some(match f {
+        Some(f) => format!(
+            "the app token expired and renewing it failed: {}",
+            f.parts().1.as_deref().unwrap_or("failed")
+        ),
+        None => "the app token expired and was not renewed: the run's --timeout had passed".into(),
+    });
 }
 
 /// Every stored token, `--jobs` at a time; one line (or object, or metric set) each.
 fn check_all(ctx: &Ctx, command: &Check, output: Option<&Path>) -> Result<(), Failure> {
     let started = Instant::now();
     let (path, mut store) = ctx.load()?;
+    // A monitoring plugin is killed after a fixed time: --timeout bounds the whole run,
+    // renewals included, and a token not checked by then is `unavailable` (UNKNOWN).
+    let limit = ctx.global.timeout;
+    let deadline = (ctx.global.format == Format::Nagios).then(|| started + limit);
     let mut not_renewed = Vec::new();
     if command.renew {
-        not_renewed = renew_expiring(ctx, &path, &store);
+        not_renewed = renew_expiring(ctx, &path, &store, deadline);
         // The renewed tokens are in the file now.
         store = ctx.load()?.1;
     }
@@ -258,19 +281,16 @@ fn check_all(ctx: &Ctx, command: &Check, output: Option<&Path>) -> Result<(), Fa
     }
     // One attempt per request: a monitor reports the state now, and runs again later. Each
     // token has the budget of a single check, fallback included.
-    let limit = ctx.global.timeout;
     let mut checker = ctx.checker()?.jobs(command.jobs).retry(RetryPolicy::none());
-    // A monitoring plugin is killed after a fixed time: --timeout bounds the whole run, and a
-    // token not checked by then is `unavailable` (UNKNOWN).
-    if ctx.global.format == Format::Nagios {
-        checker = checker.deadline(started + limit);
+    if let Some(d) = deadline {
+        checker = checker.deadline(d);
     }
     let mut reports = checker.check_all(&targets);
     for r in &mut reports {
         let failure = not_renewed.iter().find(|(origin, _)| *origin == r.server);
         match failure {
             Some((_, f)) if r.kind == Kind::App && r.status == Outcome::Expired => {
-                renewal_failed(r, f);
+                renewal_failed(r, f.as_ref());
             }
             _ => explain_expiry(r),
         }

@@ -14,6 +14,7 @@ mod views;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use mastolite::check::{Checker, Outcome};
 use mastolite::cli_support::unix_now;
@@ -331,9 +332,19 @@ impl Ctx {
     /// and the file's entry: it has no roots, so a command that asks no server (`--local`)
     /// never reads the CA file.
     pub fn client_for(&self, server: &str, sends: bool) -> Result<Client, Failure> {
+        self.client_within(server, sends, self.global.timeout)
+    }
+
+    /// [`client_for`](Self::client_for) with `timeout` for each request instead of `--timeout`.
+    pub fn client_within(
+        &self,
+        server: &str,
+        sends: bool,
+        timeout: Duration,
+    ) -> Result<Client, Failure> {
         let roots = if sends { self.roots()? } else { None };
         let mut builder = Client::builder(server)
-            .timeout(self.global.timeout)
+            .timeout(timeout)
             .allow_plain_http(self.global.allow_http);
         if let Some(pem) = roots {
             builder = builder.root_certificates_pem(pem);
