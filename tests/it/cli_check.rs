@@ -997,6 +997,70 @@ fn nagios_renewals_end_within_the_timeout() {
     );
 }
 
+/// With `--format nagios`, a renewal waits for a lock another run holds only until the run's
+/// `--timeout`, not `--timeout` plus 5 s.
+#[test]
+fn nagios_renewals_wait_for_the_lock_only_until_the_timeout() {
+    use std::time::Duration;
+    let live = MockServer::start();
+    let grant = live.mock(|when, then| {
+        when.method(POST).path("/oauth/token");
+        then.status(200).body(
+            r#"{"access_token":"SECRET_new_a","token_type":"Bearer","scope":"read","created_at":1700000000}"#,
+        );
+    });
+    let a = live.base_url();
+    let home = Home::new("nagios-lock");
+    home.write(&format!(
+        r#"{{"version":2,"servers":{{"{a}":{{"app":{},"app_token":{},"users":{{}}}}}}}}"#,
+        app_json("cid_a", "SECRET_cs_a"),
+        token_json("SECRET_old_a", Some(1_000_000_000)),
+    ));
+    // Another run holds the lock.
+    let lock = tmpdir::hold_lock(home.dir.path());
+    let out = home.run(&[
+        "--timeout",
+        "1",
+        "check",
+        "--all",
+        "--renew",
+        "--format",
+        "nagios",
+    ]);
+    drop(lock);
+    // Without the run's deadline, the lock is waited for 6 s.
+    assert!(
+        out.elapsed < Duration::from_millis(1800),
+        "{:?}",
+        out.elapsed
+    );
+    grant.assert_calls(1);
+    let (head, perf, rest) = plugin_output(&out.stdout);
+    assert_eq!(
+        (out.code, head),
+        (3, "MASTOLITE UNKNOWN - 1 of 1 tokens could not be checked"),
+        "{out:?}"
+    );
+    assert!(
+        perf.contains(" unavailable=0;;;0 refused=0;;;0 error=1;;;0 "),
+        "{perf}"
+    );
+    let locked = format!(
+        "{a} app - error Nms (renewal_failed) the app token expired and renewing it failed: the credentials file {} is locked by another run; try again (waited ",
+        home.store().display()
+    );
+    assert_eq!(rest.len(), 1, "{out:?}");
+    assert!(
+        rest[0].starts_with(&locked) && rest[0].ends_with(" s)"),
+        "{out:?}"
+    );
+    assert!(
+        String::from_utf8(home.bytes())
+            .unwrap()
+            .contains("SECRET_old_a")
+    );
+}
+
 #[test]
 fn nagios_ends_the_whole_run_within_the_timeout() {
     use hostile_server::{Server, wait_for_hangup};

@@ -8,7 +8,6 @@
 use crate::cli_run;
 use crate::tmpdir;
 
-use std::fs::File;
 use std::os::unix::fs::{MetadataExt, chown};
 use std::path::Path;
 use std::sync::mpsc;
@@ -165,22 +164,13 @@ fn no_server_can_take_more_than_its_share_and_no_write_makes_a_file_that_load_re
     assert_eq!(Store::load(&path).unwrap(), fits);
 }
 
-/// Holds the lock of `<dir>/.credentials.json.lock` the way another run does: its own open
-/// file, locked.
-fn hold_lock(dir: &TempDir) -> File {
-    let lock = File::create(dir.join(".credentials.json.lock")).unwrap();
-    tmpdir::set_mode(&dir.join(".credentials.json.lock"), 0o600);
-    lock.lock().unwrap();
-    lock
-}
-
 #[test]
 fn a_lock_held_by_another_run_ends_in_an_error_at_the_deadline_and_nothing_is_written() {
     let dir = TempDir::new("races-held");
     let path = dir.join("credentials.json");
     write_private(&path, &server_b("https://b.example"));
     let before = std::fs::read(&path).unwrap();
-    let holder = hold_lock(&dir);
+    let holder = tmpdir::hold_lock(dir.path());
     let p = path.clone();
     let started = Instant::now();
     // Each result comes through a channel read with a timeout: a wait without a deadline
@@ -239,7 +229,7 @@ fn a_lock_file_another_user_made_and_holds_is_refused_at_once() {
     write_private(&path, &server_b("https://b.example"));
     let before = std::fs::read(&path).unwrap();
     let lock = dir.join(".credentials.json.lock");
-    let holder = hold_lock(&dir);
+    let holder = tmpdir::hold_lock(dir.path());
     tmpdir::set_mode(&lock, 0o666);
     chown(&lock, Some(OTHER), Some(OTHER)).unwrap();
     let started = Instant::now();
@@ -395,7 +385,7 @@ mod cli {
             );
         });
         let dir = TempDir::new("races-cli-register");
-        let holder = hold_lock(&dir);
+        let holder = tmpdir::hold_lock(dir.path());
         let out = run(
             &dir,
             &["--server", &server.base_url(), "--timeout", "1", "register"],

@@ -54,6 +54,17 @@ pub fn set_mode(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
+/// Holds the lock of the credentials file `<dir>/credentials.json` the way another run does:
+/// its own open lock file, locked, until the file is dropped.
+pub fn hold_lock(dir: &Path) -> std::fs::File {
+    let path = dir.join(".credentials.json.lock");
+    let lock = std::fs::File::create(&path).unwrap();
+    #[cfg(unix)]
+    set_mode(&path, 0o600);
+    lock.lock().unwrap();
+    lock
+}
+
 /// The names in a folder, sorted.
 pub fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)

@@ -188,7 +188,8 @@ const RENEW_AHEAD_SECS: i64 = 15 * 60;
 
 /// `--renew`: a new app token for each server whose stored one has expired or expires within
 /// [`RENEW_AHEAD_SECS`], one server after the other, each stored as `token` stores it, and all
-/// of them by `deadline` when there is one (each request's timeout is what is left). Returns
+/// of them by `deadline` when there is one (each request's timeout, and the wait for the
+/// credentials file's lock, is what is left). Returns
 /// the servers whose renewal failed, with the failure, or `None` for one not tried because the
 /// deadline had passed. An expired token's report says why it was not renewed; for one still
 /// valid (checked as it is), a note on stderr does.
@@ -219,7 +220,7 @@ fn renew_expiring(
         }
         let renewed = ctx
             .client_within(entry.origin(), true, timeout.min(ctx.global.timeout))
-            .and_then(|client| crate::renew_app_token(ctx, path, app, &client, None));
+            .and_then(|client| crate::renew_app_token(ctx, path, app, &client, None, deadline));
         if let Err(f) = renewed {
             if expires_at > now {
                 let (_, message) = f.parts();

@@ -236,7 +236,7 @@ fn token_one(
         }
         return Ok(None);
     }
-    let token = renew_app_token(ctx, path, app, &client, command.scopes.as_deref())?;
+    let token = renew_app_token(ctx, path, app, &client, command.scopes.as_deref(), None)?;
     Ok(Some(output::TokenView::new(
         client.origin(),
         Kind::App,

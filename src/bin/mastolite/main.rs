@@ -14,7 +14,7 @@ mod views;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mastolite::check::{Checker, Outcome};
 use mastolite::cli_support::unix_now;
@@ -534,13 +534,15 @@ pub fn update<T>(
 }
 
 /// A new app token from the client-credentials grant (with `scopes`, else the app's
-/// registered ones), stored as the server's app token: for `token`, and `check --all --renew`.
+/// registered ones), stored as the server's app token: for `token`, and `check --all --renew`,
+/// which gives its run's `deadline` (the lock is then waited for until it, not longer).
 pub fn renew_app_token(
     ctx: &Ctx,
     path: &Path,
     app: &StoredApp,
     client: &Client,
     scopes: Option<&str>,
+    deadline: Option<Instant>,
 ) -> Result<mastolite::Token, Failure> {
     let scopes = match scopes {
         Some(s) => parse_scopes(s)?,
@@ -548,9 +550,13 @@ pub fn renew_app_token(
     };
     let token = oauth::client_credentials(client, &app.credentials_for(client)?, &scopes)?;
     let stored = StoredToken::from_token(client, &token, unix_now());
-    update(ctx, path, |s| {
+    let change = |s: &mut Store| -> Result<(), Failure> {
         s.set_app_token(stored);
         Ok(())
-    })?;
+    };
+    match deadline {
+        Some(d) => Store::update_waiting(path, d.saturating_duration_since(Instant::now()), change),
+        None => update(ctx, path, change),
+    }?;
     Ok(token)
 }
