@@ -51,9 +51,9 @@
 //! It checks the requested scopes against the registered ones (as strings, as Mastodon does)
 //! before building anything, and adds a PKCE `S256` challenge on every server unless its
 //! metadata document exists and does not list `S256` (`Pkce::Never` turns it off, for
-//! servers on Doorkeeper before 5.5, as Mastodon 3.3 and older, which refuse it; an `invalid_grant` then says so in
-//! `PKCE_REFUSED_HINT`). `exchange` consumes the request and sends the matching verifier, so a
-//! request is exchanged once.
+//! servers on Doorkeeper before 5.5, as Mastodon 3.3 and older, which refuse it; an
+//! `invalid_grant` then says so in `PKCE_REFUSED_HINT`). `exchange` consumes the request and
+//! sends the matching verifier, so a request is exchanged once.
 //!
 //! ```rust,no_run
 //! use mastolite::oauth::{self, AuthorizeOptions};

@@ -16,7 +16,8 @@ pub(crate) fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, &'static str>
         let end = find(rest, END)
             .ok_or("it holds a certificate without its -----END CERTIFICATE----- line")?;
         // A DER certificate is a SEQUENCE.
-        match base64(&rest[..end]) {
+        // Decoded by hand: the base64 crate's decoder costs 4 KB (see `small`).
+        match crate::small::base64(&rest[..end]) {
             Some(der) if der.first() == Some(&0x30) => certs.push(der),
             _ => return Err("it holds a certificate that is not base64 DER"),
         }
@@ -26,40 +27,6 @@ pub(crate) fn pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, &'static str>
         return Err("it holds no certificate (no -----BEGIN CERTIFICATE----- line)");
     }
     Ok(certs)
-}
-
-/// The bytes of base64 `text` (RFC 4648 §4, padded; white space skipped), or `None` when it
-/// holds another character, is cut short, or has data after its padding. Written here rather
-/// than taken from the `base64` crate, whose decoder would add about 4 KB to the CLI for one
-/// use; bits left over in the last character are not checked (the TLS library reads the DER).
-fn base64(text: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let (mut acc, mut bits, mut chars, mut pad) = (0u32, 0, 0, 0);
-    for &c in text.iter().filter(|c| !c.is_ascii_whitespace()) {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => 64,
-            _ => return None,
-        };
-        chars += 1;
-        match (v, pad) {
-            (64, _) => pad += 1,
-            (_, 0) => {
-                acc = acc << 6 | u32::from(v);
-                bits += 6;
-                if bits >= 8 {
-                    bits -= 8;
-                    out.push((acc >> bits) as u8);
-                }
-            }
-            _ => return None,
-        }
-    }
-    (chars % 4 == 0 && pad <= 2).then_some(out)
 }
 
 /// `roots` (DER) as ureq's roots, else `default`.
@@ -93,21 +60,7 @@ pub(super) fn tls_config(roots: Option<Vec<Vec<u8>>>) -> ureq::tls::TlsConfig {
 
 #[cfg(test)]
 mod tests {
-    use super::{base64, pem_certificates};
-
-    #[test]
-    fn base64_reads_what_the_base64_crate_writes() {
-        use ::base64::Engine as _;
-        let bytes: Vec<u8> = (0..=255).rev().collect();
-        for n in 0..70 {
-            let text = ::base64::engine::general_purpose::STANDARD.encode(&bytes[..n]);
-            assert_eq!(
-                base64(text.as_bytes()).as_deref(),
-                Some(&bytes[..n]),
-                "{text}"
-            );
-        }
-    }
+    use super::pem_certificates;
 
     #[test]
     fn pem_blocks_are_read_and_broken_ones_refused() {
