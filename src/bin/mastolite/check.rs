@@ -219,7 +219,7 @@ fn renew_expiring(
             continue;
         }
         let renewed = ctx
-            .client_within(entry.origin(), true, timeout.min(ctx.global.timeout))
+            .client_within(entry.origin(), true, timeout)
             .and_then(|client| crate::renew_app_token(ctx, path, app, &client, None, deadline));
         if let Err(f) = renewed {
             if expires_at > now {
